@@ -1,0 +1,39 @@
+"""The `draftbot` command: demo, console, run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="draftbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="play a whole scripted meeting and write the final .docx")
+    demo.add_argument("--out", type=Path, default=Path("out"), help="folder for the database and documents")
+    demo.add_argument("--quiet", action="store_true", help="print only the path of the final report")
+    console = sub.add_parser("console", help="play several users at this terminal")
+    console.add_argument("--out", type=Path, default=Path("out"), help="folder for documents")
+    sub.add_parser("run", help="start every chat platform whose credentials are set")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        path = asyncio.run(run_demo(args.out, quiet=args.quiet))
+        print(f"\nFinal report: {path.resolve()}")
+        return 0
+    if args.command == "console":
+        from bot.console_repl import repl
+
+        return asyncio.run(repl(args.out))
+    from bot.runner import run
+
+    return asyncio.run(run())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

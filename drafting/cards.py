@@ -1,0 +1,99 @@
+"""Point cards: a point, its state and the positions by delegation, as every chat shows it."""
+
+from __future__ import annotations
+
+from drafting.adoption import Tally
+from drafting.i18n import t
+from drafting.model import Delegation, DelegationKind, Member, Point, PointState, Role, Stance
+from drafting.ports import Store
+from drafting.replies import CardButton, CardPosition, PointCard
+
+STANCE_MARK = {Stance.APPROVE: "✅", Stance.OBJECT: "❌", Stance.ABSTAIN: "➖"}
+
+
+def participating(delegations: list[Delegation], members: list[Member]) -> set[int]:
+    """Member delegations with at least one admitted delegate."""
+    kinds = {d.id: d.kind for d in delegations}
+    return {
+        m.delegation_id
+        for m in members
+        if m.role is Role.DELEGATE
+        and m.delegation_id is not None
+        and kinds.get(m.delegation_id) is DelegationKind.MEMBER
+    }
+
+
+def state_label(point: Point, lang: str, tz_note: str = "") -> str:
+    if point.state is PointState.SILENCE and point.silence_deadline is not None:
+        when = point.silence_deadline.strftime("%Y-%m-%d %H:%M UTC")
+        return t(lang, "state.silence_until", deadline=when)
+    return t(lang, f"state.{point.state.value}")
+
+
+async def tally_for(store: Store, point: Point) -> Tally:
+    delegations = await store.delegations(point.meeting_id)
+    members = await store.members(point.meeting_id)
+    stances = {p.delegation_id: p.stance for p in await store.positions(point.id)}
+    member_ids = [d.id for d in delegations if d.kind is DelegationKind.MEMBER]
+    return Tally.count(stances, member_ids, participating(delegations, members))
+
+
+async def build_card(store: Store, point_id: int, lang: str) -> PointCard | None:
+    point = await store.point(point_id)
+    if point is None:
+        return None
+    if point.parent_id is not None:
+        return await build_card(store, point.parent_id, lang)
+    delegations = await store.delegations(point.meeting_id)
+    members = await store.members(point.meeting_id)
+    present = participating(delegations, members)
+    positions = {p.delegation_id: p for p in await store.positions(point.id)}
+    subs = [
+        p
+        for p in await store.points(point.meeting_id)
+        if p.parent_id == point.id and p.state is not PointState.WITHDRAWN
+    ]
+    rows: list[CardPosition] = []
+    for d in sorted((d for d in delegations if d.kind is DelegationKind.MEMBER), key=lambda d: d.name):
+        pos = positions.get(d.id)
+        if pos is not None:
+            label = f"{STANCE_MARK[pos.stance]} {t(lang, 'stance.' + pos.stance.value)}"
+            rows.append(CardPosition(d.name, pos.stance.value, label, pos.reason))
+        elif d.id in present:
+            rows.append(CardPosition(d.name, "", f"⏳ {t(lang, 'stance.pending')}"))
+    tally = Tally.count(
+        {k: v.stance for k, v in positions.items()},
+        [d.id for d in delegations if d.kind is DelegationKind.MEMBER],
+        present,
+    )
+    tally_text = t(
+        lang,
+        "card.tally",
+        approve=len(tally.approve),
+        object=len(tally.object),
+        abstain=len(tally.abstain),
+        pending=len(tally.pending),
+        absent=len(tally.absent),
+    )
+    open_amendments = [a for a in await store.amendments(point.id) if a.status == "open"]
+    amendment = ""
+    if open_amendments:
+        amendment = t(lang, "card.amendment", text=open_amendments[-1].text)
+    buttons: tuple[CardButton, ...] = ()
+    if point.state in (PointState.OPEN, PointState.SILENCE):
+        buttons = tuple(CardButton(a, t(lang, f"button.{a}")) for a in ("approve", "object", "abstain"))
+    return PointCard(
+        point_id=point.id,
+        meeting_id=point.meeting_id,
+        label=point.label,
+        title=t(lang, "card.title", label=point.label),
+        text=point.text,
+        state=point.state.value,
+        state_label=state_label(point, lang),
+        subpoints=tuple(f"{s.letter}. {s.text}" for s in subs),
+        positions=tuple(rows),
+        tally=tally_text,
+        amendment=amendment,
+        buttons=buttons,
+        lang=lang,
+    )

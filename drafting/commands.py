@@ -1,0 +1,313 @@
+"""The command language, parsed once for every platform.
+
+Each command is declared once in `SPECS`: its English word, its Spanish alias, its arguments and who may
+use it. The parser, the usage text and the help listing are all generated from these declarations, so a
+platform adapter only strips its own prefix (`/propose@bot`, `/draft propose`, a mention) and hands
+the rest here.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from drafting.model import Role
+
+MAX_TEXT = 5000  # a point or amendment; longer texts are refused, not cut
+MAX_COMMENT = 3000
+MAX_REASON = 1000
+MAX_FIELD = 500
+MAX_NAMES = 60
+
+
+class Arg(enum.Enum):
+    REF = "ref"  # a point "3" or a sub-point "3.b"
+    POINT = "point"  # a point "3" (positions, silence, move, sub)
+    POSITION = "position"  # a place in the order, "1"
+    TEXT = "text"  # the rest of the message, required
+    REASON = "reason"  # the rest, required: an objection states why
+    DEADLINE = "deadline"  # the rest: "48h", "2d", "2026-11-25 18:00"
+    CODE = "code"  # one word
+    NAMES = "names"  # "A, B y C" or one per line
+    TARGET = "target"  # a delegation name or a role word
+    FIELDS = "fields"  # "key: value" lines
+
+
+ANY_MEMBER = frozenset(Role)
+PROPOSERS = frozenset({Role.DELEGATE, Role.OBSERVER, Role.RAPPORTEUR})
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    alias: str  # Spanish
+    args: tuple[Arg, ...] = ()
+    # None: anyone in the chat, member or not. Otherwise the roles that may use it; `owner` adds the
+    # point's proposer (accept, withdraw) whatever the role.
+    roles: frozenset[Role] | None = None
+    owner: bool = False
+    needs_meeting: bool = True
+    writes: bool = True
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec("help", "ayuda", (), None, needs_meeting=False, writes=False),
+    Spec("newmeeting", "nuevareunion", (Arg.FIELDS,), None, needs_meeting=False),
+    Spec("meeting", "reunion", (Arg.FIELDS,), frozenset({Role.SECRETARIAT})),
+    Spec("delegations", "delegaciones", (Arg.NAMES,), frozenset({Role.SECRETARIAT})),
+    Spec("observers", "observadores", (Arg.NAMES,), frozenset({Role.SECRETARIAT})),
+    Spec("invite", "invitar", (Arg.TARGET,), frozenset({Role.SECRETARIAT})),
+    Spec("join", "unirse", (Arg.CODE,), None),
+    Spec("propose", "proponer", (Arg.TEXT,), PROPOSERS),
+    Spec("sub", "subpunto", (Arg.POINT, Arg.TEXT), PROPOSERS),
+    Spec("comment", "comentar", (Arg.REF, Arg.TEXT), ANY_MEMBER),
+    Spec("amend", "enmendar", (Arg.REF, Arg.TEXT), PROPOSERS),
+    Spec("accept", "aceptar", (Arg.REF,), frozenset({Role.RAPPORTEUR}), owner=True),
+    Spec("approve", "aprobar", (Arg.POINT,), frozenset({Role.DELEGATE})),
+    Spec("object", "objetar", (Arg.POINT, Arg.REASON), frozenset({Role.DELEGATE})),
+    Spec("abstain", "abstenerse", (Arg.POINT,), frozenset({Role.DELEGATE})),
+    Spec("withdraw", "retirar", (Arg.REF,), frozenset(), owner=True),
+    Spec("silence", "silencio", (Arg.POINT, Arg.DEADLINE), frozenset({Role.CHAIR, Role.RAPPORTEUR})),
+    Spec("items", "puntos", (), None, writes=False),
+    Spec("item", "punto", (Arg.REF,), None, writes=False),
+    Spec("move", "mover", (Arg.POINT, Arg.POSITION), frozenset({Role.RAPPORTEUR})),
+    Spec("compile", "compilar", (), frozenset({Role.RAPPORTEUR})),
+    Spec("finalize", "finalizar", (), frozenset({Role.RAPPORTEUR})),
+    Spec("download", "descargar", (), frozenset({Role.SECRETARIAT}), writes=False),
+)
+
+BY_NAME: Mapping[str, Spec] = {s.name: s for s in SPECS}
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents: "Reunión" and "reunion" are the same command word."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_WORDS: dict[str, tuple[Spec, str]] = {}
+for _spec in SPECS:
+    _WORDS[_fold(_spec.name)] = (_spec, "en")
+    _WORDS[_fold(_spec.alias)] = (_spec, "es")
+# Common spellings people type; they map to the same commands.
+_WORDS.update(
+    {
+        "subpoint": (BY_NAME["sub"], "en"),
+        "sub-punto": (BY_NAME["sub"], "es"),
+        "new-meeting": (BY_NAME["newmeeting"], "en"),
+        "nueva-reunion": (BY_NAME["newmeeting"], "es"),
+        "abstener": (BY_NAME["abstain"], "es"),
+        "objection": (BY_NAME["object"], "en"),
+        "objecion": (BY_NAME["object"], "es"),
+    }
+)
+
+
+def command_words() -> Mapping[str, tuple[Spec, str]]:
+    """Every word that names a command, folded, with the language it is in."""
+    return _WORDS
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A point as a user names it ("3", "3.b"), or by its id when a button was pressed."""
+
+    number: int = 0
+    letter: str = ""
+    point_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        if self.point_id is not None and not self.number:
+            return f"#{self.point_id}"
+        return f"{self.number}.{self.letter}" if self.letter else str(self.number)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    lang: str  # the language of the word used: "es" for a Spanish alias
+    ref: Ref | None = None
+    position: int | None = None
+    text: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+    names: tuple[str, ...] = ()
+
+    @property
+    def spec(self) -> Spec:
+        return BY_NAME[self.name]
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """Why a message could not be read as a command; rendered with the command's usage line."""
+
+    key: str
+    lang: str
+    spec: Spec | None = None
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+_REF = re.compile(r"^#?(\d{1,4})(?:[.\s]?([a-z]))?$", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff\ufffe\uffff]")
+_LIMITS = {Arg.TEXT: MAX_TEXT, Arg.REASON: MAX_REASON, Arg.TARGET: MAX_FIELD}
+
+
+def parse(text: str, *, context: Ref | None = None, default_lang: str = "es") -> Command | ParseError:
+    """Read one message (platform prefix already removed) as a command.
+
+    `context` is the point whose thread the message was written in; it fills a missing point
+    reference, so `approve` in point 3's thread means `approve 3`.
+    """
+    body = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not body:
+        return ParseError("error.empty", default_lang)
+    head, rest = _split_head(body)
+    word = _fold(head.lstrip("/"))
+    found = _WORDS.get(word)
+    if found is None:
+        return ParseError("error.unknown_command", default_lang, None, {"word": head[:40]})
+    spec, lang = found
+    if _CONTROL.search(body):
+        return ParseError("error.control_chars", lang, spec)
+    return _parse_args(spec, lang, rest.strip(), context)
+
+
+def _split_head(body: str) -> tuple[str, str]:
+    match = re.match(r"(\S+)\s*(.*)", body, re.DOTALL)
+    assert match is not None  # body is stripped and not empty
+    return match.group(1), match.group(2)
+
+
+def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Command | ParseError:
+    values: dict[str, object] = {}
+    for index, arg in enumerate(spec.args):
+        last = index == len(spec.args) - 1
+        if arg in (Arg.REF, Arg.POINT):
+            ref, rest = _take_ref(rest)
+            if ref is None:
+                if context is not None and (arg is Arg.REF or not context.letter):
+                    ref = context
+                else:
+                    return ParseError("error.need_point", lang, spec)
+            if arg is Arg.POINT and ref.letter:
+                return ParseError("error.need_whole_point", lang, spec, {"label": ref.label})
+            values["ref"] = ref
+        elif arg is Arg.POSITION:
+            word, _, rest = rest.partition(" ")
+            if not word.isdigit() or int(word) < 1:
+                return ParseError("error.need_position", lang, spec)
+            values["position"] = int(word)
+        elif arg is Arg.CODE:
+            word, _, rest = rest.strip().partition(" ")
+            if not re.fullmatch(r"[A-Za-z0-9_-]{4,64}", word):
+                return ParseError("error.need_code", lang, spec)
+            values["text"] = word
+        elif arg is Arg.FIELDS:
+            parsed = _parse_fields(rest)
+            if isinstance(parsed, str):
+                return ParseError("error.bad_field_line", lang, spec, {"line": parsed[:80]})
+            values["fields"] = parsed
+            rest = ""
+        elif arg is Arg.NAMES:
+            names = split_names(rest)
+            if not names:
+                return ParseError("error.need_names", lang, spec)
+            if len(names) > MAX_NAMES or any(len(n) > 120 for n in names):
+                return ParseError("error.too_many_names", lang, spec, {"max": str(MAX_NAMES)})
+            values["names"] = tuple(names)
+            rest = ""
+        else:  # TEXT, REASON, DEADLINE, TARGET take the rest of the message
+            value = rest.strip()
+            if not value:
+                return ParseError(f"error.need_{arg.value}", lang, spec)
+            limit = _LIMITS.get(arg, MAX_FIELD)
+            if spec.name == "comment":
+                limit = MAX_COMMENT
+            if len(value) > limit:
+                return ParseError(
+                    "error.too_long", lang, spec, {"max": str(limit), "length": str(len(value))}
+                )
+            values["text"] = value
+            rest = ""
+        if last and rest.strip() and arg not in (Arg.TEXT, Arg.REASON, Arg.DEADLINE, Arg.TARGET):
+            return ParseError("error.extra_words", lang, spec, {"words": rest.strip()[:40]})
+    if not spec.args and rest.strip():
+        return ParseError("error.extra_words", lang, spec, {"words": rest.strip()[:40]})
+    return Command(
+        name=spec.name,
+        lang=lang,
+        ref=values.get("ref"),  # type: ignore[arg-type]
+        position=values.get("position"),  # type: ignore[arg-type]
+        text=str(values.get("text", "")),
+        fields=values.get("fields", ()),  # type: ignore[arg-type]
+        names=values.get("names", ()),  # type: ignore[arg-type]
+    )
+
+
+def _take_ref(rest: str) -> tuple[Ref | None, str]:
+    rest = rest.lstrip()
+    # "3.b texto", "3b texto", "3 texto"; a bare letter after a space is text, not a sub-point.
+    match = re.match(r"#?(\d{1,4})(?:\.?([a-zA-Z])(?![\w]))?(?=\s|$|[:,])", rest)
+    if match is None:
+        return None, rest
+    letter = (match.group(2) or "").lower()
+    number = int(match.group(1))
+    if number < 1:
+        return None, rest
+    return Ref(number, letter), rest[match.end() :].lstrip(" :,\t").lstrip("\n")
+
+
+def parse_ref(text: str) -> Ref | None:
+    """A label alone, "3" or "3.b"."""
+    match = _REF.match(text.strip())
+    if match is None or int(match.group(1)) < 1:
+        return None
+    return Ref(int(match.group(1)), (match.group(2) or "").lower())
+
+
+def _parse_fields(rest: str) -> tuple[tuple[str, str], ...] | str:
+    """`key: value` lines; returns the first line that is not one, to show it back."""
+    out: list[tuple[str, str]] = []
+    for raw in rest.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip() or " " in key.strip():
+            return line
+        out.append((_fold(key.strip()), value.strip()))
+    return tuple(out)
+
+
+def split_names(text: str) -> list[str]:
+    """Delegation names as people list them.
+
+    With a `;` or one name per line, only those separate (so "Trinidad y Tobago" survives);
+    otherwise commas and the last " y " / " e " / " and " do.
+    """
+    text = text.strip().rstrip(".")
+    if not text:
+        return []
+    if ";" in text or "\n" in text:
+        parts = re.split(r"[;\n]", text)
+    else:
+        parts = text.split(",")
+        tail = re.split(r"\s+(?:y|e|and|&)\s+", parts[-1])
+        parts = parts[:-1] + tail
+    names: list[str] = []
+    seen: set[str] = set()
+    for part in parts:
+        name = " ".join(part.split())
+        if name and _fold(name) not in seen:
+            seen.add(_fold(name))
+            names.append(name)
+    return names
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, for matching names the way people type them."""
+    return " ".join(_fold(text).split())

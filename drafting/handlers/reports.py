@@ -1,0 +1,164 @@
+"""Reading the meeting back: status lists, a point's history, drafts, the final report."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from drafting.cards import STANCE_MARK, build_card, state_label
+from drafting.model import MeetingState, Point, PointState
+from drafting.ports import StoredDocument
+from drafting.replies import Document, Text
+from drafting.report.builder import build_report
+from drafting.report.docx_render import render_docx
+from drafting.report.markdown import render_markdown
+from drafting.report.template import load_template
+from drafting.turn import Turn
+from drafting.usage import help_text
+
+STATE_MARK = {
+    PointState.OPEN: "💬",
+    PointState.SILENCE: "🤫",
+    PointState.ADOPTED: "✅",
+    PointState.WITHDRAWN: "↩️",
+}
+
+
+def _short(text: str, limit: int = 90) -> str:
+    first = " ".join(text.split())
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+async def help_(turn: Turn) -> None:
+    turn.send(Text(help_text(turn.lang, turn.ctx.prefix, turn.member, turn.meeting is not None)))
+
+
+async def items(turn: Turn) -> None:
+    meeting = turn.need_meeting()
+    points = sorted(await turn.store.points(meeting.id), key=lambda p: (p.number, p.letter))
+    if not points:
+        turn.reply("items.none", prefix=turn.ctx.prefix)
+        return
+    lines = [turn.say("items.header", title=meeting.title)]
+    counts: dict[PointState, int] = {}
+    for p in points:
+        if p.is_sub:
+            if p.state is not PointState.WITHDRAWN:
+                lines.append(f"    {p.letter}. {_short(p.text, 70)}")
+            continue
+        counts[p.state] = counts.get(p.state, 0) + 1
+        lines.append(f"{STATE_MARK[p.state]} {p.label}. {_short(p.text)} — {state_label(p, turn.lang)}")
+    lines.append("")
+    lines.append(
+        turn.say(
+            "items.summary",
+            adopted=counts.get(PointState.ADOPTED, 0),
+            open=counts.get(PointState.OPEN, 0) + counts.get(PointState.SILENCE, 0),
+            withdrawn=counts.get(PointState.WITHDRAWN, 0),
+        )
+    )
+    turn.send(Text("\n".join(lines)))
+
+
+async def item(turn: Turn) -> None:
+    point = await turn.resolve(turn.cmd.ref)
+    top = point if point.parent_id is None else await turn.store.point(point.parent_id)
+    assert top is not None
+    card = await build_card(turn.store, top.id, turn.lang)
+    assert card is not None
+    lines = [card.as_text(), "", turn.say("item.history")]
+    members = {m.id: m for m in await turn.store.members(point.meeting_id)}
+    delegations = {d.id: d.name for d in await turn.store.delegations(point.meeting_id)}
+
+    def who(member_id: int) -> str:
+        m = members.get(member_id)
+        if m is None:
+            return "?"
+        return delegations.get(m.delegation_id or -1) or m.user.display_name or m.user.user_id
+
+    events: list[tuple[str, str]] = []
+    for a in await turn.store.amendments(point.id):
+        status = turn.say(f"amendment.{a.status}")
+        events.append((a.at.isoformat(), turn.say("item.amendment", who=who(a.member_id), status=status, text=_short(a.text, 200))))
+    for c in await turn.store.comments(point.id):
+        events.append((c.at.isoformat(), turn.say("item.comment", who=who(c.member_id), text=_short(c.text, 200))))
+    for pos in await turn.store.position_history(top.id):
+        mark = STANCE_MARK[pos.stance]
+        reason = f": {pos.reason}" if pos.reason else ""
+        events.append((pos.at.isoformat(), f"{mark} {delegations.get(pos.delegation_id, '?')} — {turn.say('stance.' + pos.stance.value)}{reason}"))
+    for entry in await turn.store.audit_log(point.meeting_id, point.id):
+        if entry.action in ("propose", "sub", "accept", "withdraw", "silence", "adopted", "silence_failed", "move"):
+            events.append((entry.at.isoformat(), turn.say(f"audit.{entry.action}", label=entry.detail.get("label", point.label))))
+    for at, text in sorted(events, key=lambda e: e[0]):
+        lines.append(f"{at[:16].replace('T', ' ')}  {text}")
+    turn.send(Text("\n".join(lines)), point_id=top.id)
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40] or "informe"
+
+
+def _missing_fields(turn: Turn) -> list[str]:
+    meeting = turn.need_meeting()
+    missing = [k for k, v in (("network", meeting.network), ("place", meeting.place)) if not v]
+    if meeting.dates is None:
+        missing.append("date")
+    return missing
+
+
+async def _render(turn: Turn, *, final: bool) -> tuple[bytes, str, int]:
+    meeting = turn.need_meeting()
+    missing = _missing_fields(turn)
+    if missing:
+        turn.refuse("error.meeting_incomplete", keys=", ".join(missing), prefix=turn.ctx.prefix)
+    template = load_template(meeting.format.value)
+    delegations = await turn.store.delegations(meeting.id)
+    points = await turn.store.points(meeting.id)
+    report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
+    adopted = sum(1 for p in points if not p.is_sub and p.state is PointState.ADOPTED)
+    return render_docx(report, template), render_markdown(report), adopted
+
+
+async def compile_(turn: Turn) -> None:
+    meeting = turn.need_meeting()
+    meeting.draft_version += 1
+    content, preview, adopted = await _render(turn, final=False)
+    await turn.store.save_meeting(meeting)
+    name = f"{_slug(meeting.title)}-{turn.say('report.draft_word')}-v{meeting.draft_version}.docx"
+    await turn.store.save_document(
+        StoredDocument(meeting.id, "draft", meeting.draft_version, name, content, turn.now)
+    )
+    await turn.audit("compile", version=meeting.draft_version, bytes=len(content))
+    total = sum(1 for p in await turn.store.points(meeting.id) if not p.is_sub and p.state is not PointState.WITHDRAWN)
+    caption = turn.say("report.draft_caption", version=meeting.draft_version, adopted=adopted, total=total)
+    await turn.broadcast(Document(name, content, caption, preview))
+
+
+async def finalize(turn: Turn) -> None:
+    meeting = turn.need_meeting()
+    tops = [p for p in await turn.store.points(meeting.id) if not p.is_sub]
+    pending: list[Point] = [p for p in tops if p.state not in (PointState.ADOPTED, PointState.WITHDRAWN)]
+    if pending:
+        labels = ", ".join(f"{p.label} ({state_label(p, turn.lang)})" for p in pending[:20])
+        turn.refuse("error.not_all_adopted", labels=labels, count=len(pending))
+    if not any(p.state is PointState.ADOPTED for p in tops):
+        turn.refuse("error.nothing_adopted")
+    content, preview, adopted = await _render(turn, final=True)
+    name = f"{_slug(meeting.title)}-final.docx"
+    meeting.state = MeetingState.FINAL
+    await turn.store.save_meeting(meeting)
+    await turn.store.save_document(StoredDocument(meeting.id, "final", meeting.draft_version, name, content, turn.now))
+    await turn.audit("finalize", points=adopted, bytes=len(content))
+    await turn.broadcast(Text(turn.say("report.finalized", count=adopted, prefix=turn.ctx.prefix)))
+
+
+async def download(turn: Turn) -> None:
+    meeting = turn.need_meeting()
+    if meeting.state is not MeetingState.FINAL:
+        turn.refuse("error.not_final", prefix=turn.ctx.prefix)
+    document = await turn.store.final_document(meeting.id)
+    if document is None:
+        turn.refuse("error.not_final", prefix=turn.ctx.prefix)
+    await turn.audit("download", bytes=len(document.content))
+    turn.send(Document(document.filename, document.content, turn.say("report.final_caption", title=meeting.title)))

@@ -1,0 +1,175 @@
+"""Setting a meeting up: creating it, its delegations, invitations and joining."""
+
+from __future__ import annotations
+
+from drafting.commands import fold
+from drafting.meeting_fields import FieldError, apply_fields, known_keys
+from drafting.model import DelegationKind, Meeting, MeetingState, Role
+from drafting.replies import Delivery, Text
+from drafting.turn import Turn, code_hash
+
+ROLE_WORDS: dict[str, Role] = {
+    "rapporteur": Role.RAPPORTEUR,
+    "relator": Role.RAPPORTEUR,
+    "relatora": Role.RAPPORTEUR,
+    "relatoria": Role.RAPPORTEUR,
+    "chair": Role.CHAIR,
+    "presidencia": Role.CHAIR,
+    "ppt": Role.CHAIR,
+    "secretariat": Role.SECRETARIAT,
+    "secretaria": Role.SECRETARIAT,
+    "st": Role.SECRETARIAT,
+}
+CHAT_WORDS = {"chat", "canal", "grupo", "channel", "group"}
+
+
+async def newmeeting(turn: Turn) -> None:
+    existing = await turn.store.meeting_for_chat(turn.ctx.chat)
+    if existing is not None and existing.state is MeetingState.DRAFTING:
+        turn.refuse("error.meeting_exists", title=existing.title or existing.id)
+    meeting = Meeting(id=0, language=turn.cmd.lang)
+    try:
+        apply_fields(meeting, turn.cmd.fields)
+    except FieldError as error:
+        turn.refuse(error.key, known=known_keys(turn.lang), **error.params)
+    if not meeting.title:
+        turn.refuse("error.need_title", prefix=turn.ctx.prefix, known=known_keys(turn.lang))
+    if existing is not None:
+        await turn.store.unbind_chat(turn.ctx.chat)
+    meeting = await turn.store.create_meeting(meeting, turn.now)
+    await turn.store.bind_chat(meeting.id, turn.ctx.chat, turn.now)
+    await turn.store.save_member(meeting.id, turn.ctx.user, Role.SECRETARIAT, None, turn.now)
+    turn.meeting = meeting
+    turn.lang = meeting.language
+    await turn.audit("newmeeting", **dict(turn.cmd.fields))
+    turn.reply("setup.created", title=meeting.title, prefix=turn.ctx.prefix)
+
+
+async def meeting(turn: Turn) -> None:
+    current = turn.need_meeting()
+    try:
+        changed = apply_fields(current, turn.cmd.fields)
+    except FieldError as error:
+        turn.refuse(error.key, known=known_keys(turn.lang), **error.params)
+    if not changed:
+        turn.refuse("error.need_fields", known=known_keys(turn.lang))
+    await turn.store.save_meeting(current)
+    turn.lang = current.language
+    await turn.audit("meeting", **dict(turn.cmd.fields))
+    turn.reply("setup.updated", keys=", ".join(changed))
+
+
+async def delegations(turn: Turn) -> None:
+    await _set_delegations(turn, DelegationKind.MEMBER)
+
+
+async def observers(turn: Turn) -> None:
+    await _set_delegations(turn, DelegationKind.OBSERVER)
+
+
+async def _set_delegations(turn: Turn, kind: DelegationKind) -> None:
+    """Makes the list of this kind equal to the names given; one with members cannot be dropped."""
+    meeting = turn.need_meeting()
+    current = await turn.store.delegations(meeting.id)
+    wanted = {fold(n): n for n in turn.cmd.names}
+    other_kind = {fold(d.name) for d in current if d.kind is not kind}
+    clash = [n for key, n in wanted.items() if key in other_kind]
+    if clash:
+        turn.refuse("error.name_in_other_list", name=clash[0])
+    members = await turn.store.members(meeting.id)
+    used = {m.delegation_id for m in members}
+    positions = {p.delegation_id for p in await turn.store.positions_for_meeting(meeting.id)}
+    for d in current:
+        if d.kind is kind and fold(d.name) not in wanted and (d.id in used or d.id in positions):
+            turn.refuse("error.delegation_in_use", name=d.name)
+    have = {fold(d.name) for d in current if d.kind is kind}
+    for d in current:
+        if d.kind is kind and fold(d.name) not in wanted:
+            await turn.store.delete_delegation(d.id)
+    for key, name in wanted.items():
+        if key not in have:
+            await turn.store.add_delegation(meeting.id, name, kind)
+    names = [d.name for d in await turn.store.delegations(meeting.id) if d.kind is kind]
+    await turn.audit(turn.cmd.name, names="; ".join(names))
+    turn.reply(f"setup.{turn.cmd.name}", count=len(names), names=", ".join(names))
+
+
+async def invite(turn: Turn) -> None:
+    meeting = turn.need_meeting()
+    target = fold(turn.cmd.text)
+    role: Role
+    delegation_id: int | None = None
+    bind_chat = False
+    what: str
+    if target in ROLE_WORDS:
+        role = ROLE_WORDS[target]
+        what = turn.say(f"role.{role.value}")
+    elif target in CHAT_WORDS:
+        role, bind_chat = Role.SECRETARIAT, True
+        what = turn.say("setup.another_chat")
+    else:
+        matches = [d for d in await turn.store.delegations(meeting.id) if fold(d.name) == target]
+        if not matches:
+            names = ", ".join(d.name for d in await turn.store.delegations(meeting.id))
+            turn.refuse("error.unknown_delegation", name=turn.cmd.text[:60], known=names or "—")
+        delegation = matches[0]
+        delegation_id = delegation.id
+        role = Role.DELEGATE if delegation.kind is DelegationKind.MEMBER else Role.OBSERVER
+        what = delegation.name
+    code = turn.new_code()
+    await turn.store.add_invite(meeting.id, code_hash(code), role, delegation_id, bind_chat, turn.now)
+    await turn.audit("invite", role=role.value, delegation=what)
+    text = Text(turn.say("setup.invite_code", what=what, line=f"{turn.ctx.prefix}join {code}"))
+    if turn.ctx.private:
+        turn.send(text)
+        return
+    turn.out.append(
+        Delivery(
+            text,
+            private_to=turn.ctx.user,
+            notice=Text(turn.say("setup.invite_sent_privately", what=what)),
+            fallback=Text(turn.say("setup.invite_private_failed", what=what, prefix=turn.ctx.prefix)),
+        )
+    )
+
+
+async def join(turn: Turn) -> None:
+    taken = await turn.store.take_invite(code_hash(turn.cmd.text), turn.now)
+    if taken is None:
+        turn.refuse("error.bad_code")
+    meeting = await turn.store.meeting(taken.meeting_id)
+    if meeting is None or meeting.state is MeetingState.FINAL:
+        turn.refuse("error.bad_code")
+    turn.meeting = meeting
+    turn.lang = meeting.language
+    if taken.bind_chat:
+        if turn.ctx.private:
+            turn.refuse("error.bind_private_chat")
+        bound = await turn.store.meeting_for_chat(turn.ctx.chat)
+        if bound is not None and bound.id != meeting.id and bound.state is MeetingState.DRAFTING:
+            turn.refuse("error.meeting_exists", title=bound.title)
+        if bound is not None and bound.id != meeting.id:
+            await turn.store.unbind_chat(turn.ctx.chat)
+        if bound is None or bound.id != meeting.id:
+            await turn.store.bind_chat(meeting.id, turn.ctx.chat, turn.now)
+    previous = await turn.store.member(meeting.id, turn.ctx.user)
+    member = await turn.store.save_member(
+        meeting.id, turn.ctx.user, taken.role, taken.delegation_id, turn.now
+    )
+    turn.member = member
+    name = turn.ctx.user.display_name or turn.ctx.user.user_id
+    what = await turn.delegation_name(taken.delegation_id) or turn.say(f"role.{taken.role.value}")
+    await turn.audit(
+        "join",
+        role=taken.role.value,
+        delegation=what,
+        previous=previous.role.value if previous else "",
+        chat=turn.ctx.chat.chat_id if taken.bind_chat else "",
+    )
+    if taken.bind_chat:
+        turn.reply("setup.chat_bound", title=meeting.title)
+    if turn.ctx.private:
+        turn.reply("setup.joined", name=name, what=what, title=meeting.title)
+        await turn.broadcast(Text(turn.say("setup.joined", name=name, what=what, title=meeting.title)))
+    else:
+        await turn.broadcast(Text(turn.say("setup.joined", name=name, what=what, title=meeting.title)))

@@ -1,0 +1,140 @@
+"""What the core needs from storage, as a protocol; `storage/` implements it.
+
+One `Store` is one transaction: everything a command changes, and the record that its update was
+processed, commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from drafting.model import (
+    Amendment,
+    AuditEntry,
+    ChatRef,
+    Comment,
+    Delegation,
+    DelegationKind,
+    Meeting,
+    Member,
+    Point,
+    Position,
+    Role,
+    Stance,
+    UserRef,
+)
+
+
+class TransientStoreError(Exception):
+    """The database could not be reached or the transaction lost a race; the user may retry."""
+
+
+class RetryableConflict(TransientStoreError):
+    """Two transactions raced (a unique key, a deadlock, a serialization failure); run it again."""
+
+
+@dataclass(frozen=True)
+class CardMessage:
+    """Where a point's card sits in one chat, so it can be edited in place."""
+
+    point_id: int
+    chat: ChatRef
+    message_id: str
+    thread_id: str = ""
+
+
+@dataclass(frozen=True)
+class TakenInvite:
+    meeting_id: int
+    role: Role
+    delegation_id: int | None
+    bind_chat: bool
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    meeting_id: int
+    kind: str  # "draft" | "final"
+    version: int
+    filename: str
+    content: bytes
+    at: datetime
+
+
+class Store(Protocol):
+    # processed updates, for idempotency
+    async def claim_update(self, platform: str, key: str, at: datetime) -> bool: ...
+
+    # meetings and chats
+    async def meeting_for_chat(self, chat: ChatRef) -> Meeting | None: ...
+    async def meeting(self, meeting_id: int, *, lock: bool = False) -> Meeting | None: ...
+    async def create_meeting(self, meeting: Meeting, at: datetime) -> Meeting: ...
+    async def save_meeting(self, meeting: Meeting) -> None: ...
+    async def bind_chat(self, meeting_id: int, chat: ChatRef, at: datetime) -> None: ...
+    async def unbind_chat(self, chat: ChatRef) -> None: ...
+    async def chats(self, meeting_id: int) -> list[ChatRef]: ...
+
+    # delegations, members, invites
+    async def delegations(self, meeting_id: int) -> list[Delegation]: ...
+    async def add_delegation(self, meeting_id: int, name: str, kind: DelegationKind) -> Delegation: ...
+    async def delete_delegation(self, delegation_id: int) -> None: ...
+    async def member(self, meeting_id: int, user: UserRef) -> Member | None: ...
+    async def members(self, meeting_id: int) -> list[Member]: ...
+    async def save_member(
+        self, meeting_id: int, user: UserRef, role: Role, delegation_id: int | None, at: datetime
+    ) -> Member: ...
+    async def add_invite(
+        self,
+        meeting_id: int,
+        code_hash: str,
+        role: Role,
+        delegation_id: int | None,
+        bind_chat: bool,
+        at: datetime,
+    ) -> None: ...
+    async def take_invite(self, code_hash: str, at: datetime) -> TakenInvite | None: ...
+
+    # points
+    async def points(self, meeting_id: int) -> list[Point]: ...
+    async def point(self, point_id: int, *, lock: bool = False) -> Point | None: ...
+    async def point_by_label(self, meeting_id: int, number: int, letter: str) -> Point | None: ...
+    async def add_point(self, point: Point) -> Point: ...
+    async def save_points(self, points: Sequence[Point]) -> None: ...
+    async def due_silences(self, now: datetime) -> list[Point]: ...
+
+    # positions: one per delegation per point, kept by an atomic upsert; every one also in history
+    async def positions(self, point_id: int) -> list[Position]: ...
+    async def positions_for_meeting(self, meeting_id: int) -> list[Position]: ...
+    async def put_position(self, position: Position, point_version: int) -> None: ...
+    async def clear_positions(self, point_id: int) -> None: ...
+    async def position_history(self, point_id: int) -> list[Position]: ...
+
+    # discussion
+    async def add_comment(self, point_id: int, member_id: int, text: str, at: datetime) -> Comment: ...
+    async def comments(self, point_id: int) -> list[Comment]: ...
+    async def add_amendment(self, point_id: int, member_id: int, text: str, at: datetime) -> Amendment: ...
+    async def amendments(self, point_id: int) -> list[Amendment]: ...
+    async def set_amendment_status(self, amendment_id: int, status: str) -> None: ...
+
+    # audit trail
+    async def audit(self, entry: AuditEntry) -> None: ...
+    async def audit_log(self, meeting_id: int, point_id: int | None = None) -> list[AuditEntry]: ...
+
+    # where cards are, per chat
+    async def card_messages(self, point_id: int) -> list[CardMessage]: ...
+    async def save_card_message(self, card: CardMessage) -> None: ...
+    async def point_for_message(self, chat: ChatRef, message_id: str) -> int | None: ...
+    async def point_for_thread(self, chat: ChatRef, thread_id: str) -> int | None: ...
+    async def link_message(self, chat: ChatRef, message_id: str, point_id: int) -> None: ...
+
+    # documents
+    async def save_document(self, document: StoredDocument) -> None: ...
+    async def final_document(self, meeting_id: int) -> StoredDocument | None: ...
+
+
+class StoreFactory(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Store]: ...

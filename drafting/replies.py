@@ -1,0 +1,105 @@
+"""What the core answers, in platform-neutral terms; adapters render these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from drafting.model import ChatRef, UserRef
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class CardButton:
+    action: str  # "approve" | "object" | "abstain"
+    label: str  # already in the meeting's language
+
+
+@dataclass(frozen=True)
+class CardPosition:
+    delegation: str
+    stance: str  # "approve" | "object" | "abstain" | "" (none yet)
+    stance_label: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PointCard:
+    """A point as a chat shows it: posted once per chat, then edited in place."""
+
+    point_id: int
+    meeting_id: int
+    label: str
+    title: str  # "Punto 3" / "Point 3"
+    text: str
+    state: str  # PointState value
+    state_label: str
+    subpoints: tuple[str, ...]  # "a. texto" lines
+    positions: tuple[CardPosition, ...]
+    tally: str  # "3 aprueban · 1 objeta · 6 pendientes"
+    amendment: str  # the open amendment line, or ""
+    buttons: tuple[CardButton, ...]
+    lang: str
+
+    def as_text(self) -> str:
+        lines = [f"{self.title} — {self.state_label}", "", self.text]
+        if self.subpoints:
+            lines += ["", *self.subpoints]
+        if self.amendment:
+            lines += ["", self.amendment]
+        if self.positions:
+            lines.append("")
+            for p in self.positions:
+                reason = f": {p.reason}" if p.reason else ""
+                lines.append(f"{p.stance_label} {p.delegation}{reason}")
+        if self.tally:
+            lines += ["", self.tally]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content: bytes
+    caption: str
+    preview: str = ""  # Markdown of the same report, for consoles and previews
+
+
+Message = Text | PointCard | Document
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message for one chat.
+
+    `chat` None means the chat the request came from (answered in its thread). `point_id` asks the
+    adapter to post in that point's thread where the platform has one. `private_to` sends the
+    message to the user privately; if the platform cannot, the adapter posts `fallback` instead,
+    and on success it posts `notice` in the chat.
+    """
+
+    message: Message
+    chat: ChatRef | None = None
+    point_id: int | None = None
+    private_to: UserRef | None = None
+    fallback: Text | None = None
+    notice: Text | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    deliveries: tuple[Delivery, ...] = ()
+    duplicate: bool = False  # the update was processed before; nothing was done or said
+    ok: bool = True  # False when the request was refused (nothing changed)
+    meeting_id: int | None = None
+    point_ids: tuple[int, ...] = field(default_factory=tuple)
+
+    def texts(self) -> list[str]:
+        out: list[str] = []
+        for d in self.deliveries:
+            m = d.message
+            out.append(m.as_text() if isinstance(m, PointCard) else m.text if isinstance(m, Text) else m.caption)
+        return out

@@ -1,0 +1,260 @@
+"""The service layer: one entry point for every platform.
+
+An adapter turns an update into a `Context` and the text after its prefix, calls `handle_text` (or
+`press` for a button), and delivers the `Outcome`. Each call is one transaction: a refusal rolls
+everything back, so a denied or malformed request changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+
+from drafting.cards import build_card
+from drafting.commands import Command, ParseError, Ref, parse
+from drafting.handlers import points, positions, reports, setup
+from drafting.i18n import t
+from drafting.model import ChatRef, MeetingState, UserRef
+from drafting.ports import CardMessage, RetryableConflict, StoreFactory, TransientStoreError
+from drafting.replies import Delivery, Outcome, PointCard, Text
+from drafting.turn import Context, Refusal, Turn, is_owner
+from drafting.usage import usage
+
+log = logging.getLogger("drafting")
+
+Handler = Callable[[Turn], Awaitable[None]]
+
+HANDLERS: Mapping[str, Handler] = {
+    "help": reports.help_,
+    "newmeeting": setup.newmeeting,
+    "meeting": setup.meeting,
+    "delegations": setup.delegations,
+    "observers": setup.observers,
+    "invite": setup.invite,
+    "join": setup.join,
+    "propose": points.propose,
+    "sub": points.sub,
+    "comment": points.comment,
+    "amend": points.amend,
+    "accept": points.accept,
+    "withdraw": points.withdraw,
+    "move": points.move,
+    "approve": positions.approve,
+    "object": positions.object_,
+    "abstain": positions.abstain,
+    "silence": positions.silence,
+    "items": reports.items,
+    "item": reports.item,
+    "compile": reports.compile_,
+    "finalize": reports.finalize,
+    "download": reports.download,
+}
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes get read aloud and retyped
+
+
+def new_invite_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+ATTEMPTS = 4  # a transaction that lost a race is run again, from a fresh read
+SYSTEM = UserRef(platform="system", user_id="draftbot", display_name="draftbot")
+
+
+class DraftingService:
+    def __init__(
+        self,
+        stores: StoreFactory,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        new_code: Callable[[], str] = new_invite_code,
+    ) -> None:
+        self.stores = stores
+        self.clock = clock
+        self.new_code = new_code
+
+    # ---- entry points for adapters -------------------------------------------------------------
+
+    async def handle_text(self, ctx: Context, text: str) -> Outcome:
+        """A message addressed to the bot, its platform prefix already removed."""
+        context = Ref(point_id=ctx.thread_point_id) if ctx.thread_point_id is not None else None
+        lang = await self.language_for(ctx.chat)
+        return await self.handle(ctx, parse(text, context=context, default_lang=lang))
+
+    async def press(self, ctx: Context, point_id: int, action: str, reason: str = "") -> Outcome:
+        """A button on a point card: the same command as typing it, re-checked in full."""
+        if action not in ("approve", "object", "abstain"):
+            return await self.handle(ctx, ParseError("error.unknown_command", "es", None, {"word": action}))
+        lang = await self.language_for(ctx.chat)
+        if action == "object" and not reason.strip():
+            return await self.handle(ctx, ParseError("error.need_reason", lang, Command("object", lang).spec))
+        return await self.handle(ctx, Command(action, lang, ref=Ref(point_id=point_id), text=reason.strip()))
+
+    async def comment(self, ctx: Context, point_id: int, text: str) -> Outcome:
+        """A plain reply in a point's thread."""
+        parsed = parse(f"comment {text}", context=Ref(point_id=point_id))
+        if isinstance(parsed, Command):
+            parsed = Command("comment", await self.language_for(ctx.chat), ref=Ref(point_id=point_id), text=parsed.text)
+        return await self.handle(ctx, parsed)
+
+    async def handle(self, ctx: Context, command: Command | ParseError) -> Outcome:
+        try:
+            for attempt in range(ATTEMPTS):
+                try:
+                    return await self._run(ctx, command)
+                except RetryableConflict:
+                    if attempt == ATTEMPTS - 1:
+                        raise
+                    await asyncio.sleep(0.01 * (attempt + 1))
+            raise AssertionError("unreachable")
+        except TransientStoreError:
+            log.warning("store unavailable", extra={"chat": ctx.chat.chat_id, "update": ctx.dedup_key})
+            lang = await self._safe_language(ctx.chat)
+            return Outcome((Delivery(Text(t(lang, "error.retry"))),), ok=False)
+
+    # ---- the transaction ----------------------------------------------------------------------
+
+    async def _run(self, ctx: Context, command: Command | ParseError) -> Outcome:
+        now = self.clock()
+        try:
+            async with self.stores.transaction() as store:
+                if ctx.dedup_key is not None and not await store.claim_update(
+                    ctx.user.platform, ctx.dedup_key, now
+                ):
+                    return Outcome(duplicate=True)
+                meeting = await store.meeting_for_chat(ctx.chat)
+                if meeting is not None and meeting.state is MeetingState.FINAL and isinstance(command, Command):
+                    if command.name == "newmeeting":
+                        meeting = None
+                lang = meeting.language if meeting is not None else getattr(command, "lang", "es")
+                if isinstance(command, ParseError):
+                    raise Refusal(command.key, **command.params, _usage=command.spec, _lang=command.lang)
+                member = await store.member(meeting.id, ctx.user) if meeting is not None else None
+                turn = Turn(store, ctx, command, now, lang, meeting, member, self.new_code)
+                await self._authorise(turn)
+                await HANDLERS[command.name](turn)
+                return Outcome(
+                    tuple(turn.out),
+                    meeting_id=turn.meeting.id if turn.meeting else None,
+                    point_ids=tuple(turn.touched),
+                )
+        except Refusal as refusal:
+            return await self._refused(ctx, command, refusal)
+
+    async def _authorise(self, turn: Turn) -> None:
+        spec = turn.cmd.spec
+        meeting = turn.meeting
+        if spec.needs_meeting and spec.name != "join" and meeting is None:
+            turn.refuse("error.no_meeting", prefix=turn.ctx.prefix)
+        if meeting is not None and spec.writes and meeting.state is MeetingState.FINAL and spec.name != "join":
+            turn.refuse("error.final", prefix=turn.ctx.prefix)
+        if spec.roles is None:
+            return
+        member = turn.need_member()
+        if member.role in spec.roles:
+            return
+        if spec.owner:
+            point = await turn.resolve(turn.cmd.ref)
+            if is_owner(member, point):
+                return
+            if spec.roles:
+                turn.refuse("error.not_proposer_or_role", label=point.label, roles=self._roles(turn, spec.roles))
+            turn.refuse("error.not_proposer", label=point.label)
+        turn.refuse(
+            "error.role",
+            role=turn.say(f"role.{member.role.value}"),
+            roles=self._roles(turn, spec.roles),
+        )
+
+    @staticmethod
+    def _roles(turn: Turn, roles: frozenset[object]) -> str:
+        order = ["delegate", "observer", "rapporteur", "chair", "secretariat"]
+        names = [turn.say(f"role.{r}") for r in order if any(str(x) == r for x in roles)]
+        return ", ".join(names)
+
+    async def _refused(self, ctx: Context, command: Command | ParseError, refusal: Refusal) -> Outcome:
+        params = dict(refusal.params)
+        spec = params.pop("_usage", None) or (command.spec if isinstance(command, Command) else None)
+        lang_hint = params.pop("_lang", None) or getattr(command, "lang", "es")
+        lang = await self._safe_language(ctx.chat, str(lang_hint))
+        params.setdefault("prefix", ctx.prefix)
+        text = t(lang, refusal.key, **params)
+        if spec is not None and refusal.key.startswith("error.") and _shows_usage(refusal.key):
+            text += "\n" + t(lang, "error.usage", usage=usage(spec, lang, ctx.prefix))  # type: ignore[arg-type]
+        if refusal.key == "error.unknown_command":
+            text += "\n" + t(lang, "error.see_help", prefix=ctx.prefix)
+        return Outcome((Delivery(Text(text)),), ok=False)
+
+    # ---- helpers for adapters -----------------------------------------------------------------
+
+    async def language_for(self, chat: ChatRef) -> str:
+        async with self.stores.transaction() as store:
+            meeting = await store.meeting_for_chat(chat)
+            return meeting.language if meeting is not None else "es"
+
+    async def _safe_language(self, chat: ChatRef, default: str = "es") -> str:
+        try:
+            async with self.stores.transaction() as store:
+                meeting = await store.meeting_for_chat(chat)
+        except TransientStoreError:
+            return default
+        return meeting.language if meeting is not None else default
+
+    async def card(self, point_id: int) -> PointCard | None:
+        """The point's card as it is now, for editing a posted card in place."""
+        async with self.stores.transaction() as store:
+            point = await store.point(point_id)
+            if point is None:
+                return None
+            meeting = await store.meeting(point.meeting_id)
+            lang = meeting.language if meeting is not None else "es"
+            return await build_card(store, point_id, lang)
+
+    async def card_messages(self, point_id: int) -> list[CardMessage]:
+        async with self.stores.transaction() as store:
+            return await store.card_messages(point_id)
+
+    async def save_card_message(self, card: CardMessage) -> None:
+        async with self.stores.transaction() as store:
+            await store.save_card_message(card)
+
+    async def point_for_message(self, chat: ChatRef, message_id: str) -> int | None:
+        async with self.stores.transaction() as store:
+            return await store.point_for_message(chat, message_id)
+
+    async def point_for_thread(self, chat: ChatRef, thread_id: str) -> int | None:
+        async with self.stores.transaction() as store:
+            return await store.point_for_thread(chat, thread_id)
+
+    async def sweep(self) -> Outcome:
+        """Ends every silence procedure whose deadline has passed. Safe to run from any worker."""
+        now = self.clock()
+        out: list[Delivery] = []
+        async with self.stores.transaction() as store:
+            for point in await store.due_silences(now):
+                locked = await store.point(point.id, lock=True)
+                meeting = await store.meeting(point.meeting_id)
+                if locked is None or meeting is None or meeting.state is MeetingState.FINAL:
+                    continue
+                ctx = Context(chat=ChatRef("system", "sweep"), user=SYSTEM)
+                turn = Turn(store, ctx, Command("silence", meeting.language), now, meeting.language, meeting, None, self.new_code)
+                await positions.expire_silence(turn, locked)
+                out.extend(turn.out)
+        return Outcome(tuple(out))
+
+
+def _shows_usage(key: str) -> bool:
+    return key.startswith("error.need_") or key in {
+        "error.extra_words",
+        "error.bad_field_line",
+        "error.too_long",
+        "error.control_chars",
+        "error.need_whole_point",
+    }

@@ -1,0 +1,143 @@
+"""One command being carried out: who asks, in which chat, inside which transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NoReturn
+
+from drafting.commands import Command, Ref
+from drafting.i18n import t
+from drafting.model import AuditEntry, ChatRef, Delegation, Meeting, Member, Point, PointState, UserRef
+from drafting.ports import Store
+from drafting.replies import Delivery, Message, Text
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a request comes from, as the adapter saw it."""
+
+    chat: ChatRef
+    user: UserRef
+    prefix: str = "/"  # how commands are typed here: "/" on Telegram, "/draft " on Slack
+    dedup_key: str | None = None  # the platform's update or event id
+    thread_point_id: int | None = None  # the point whose thread the message was written in
+    private: bool = False  # a one-to-one chat with the bot
+
+
+class Refusal(Exception):
+    """The request is refused; the transaction rolls back and the user reads why."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def code_hash(code: str) -> str:
+    # Invite codes are stored hashed: a copy of the database does not let anyone join.
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+@dataclass
+class Turn:
+    store: Store
+    ctx: Context
+    cmd: Command
+    now: datetime
+    lang: str
+    meeting: Meeting | None
+    member: Member | None
+    new_code: Callable[[], str]
+    out: list[Delivery] = field(default_factory=list)
+    touched: list[int] = field(default_factory=list)
+
+    def say(self, key: str, **params: object) -> str:
+        return t(self.lang, key, **params)
+
+    def refuse(self, key: str, **params: object) -> NoReturn:
+        raise Refusal(key, **params)
+
+    def reply(self, key: str, **params: object) -> None:
+        self.out.append(Delivery(Text(self.say(key, **params))))
+
+    def send(self, message: Message, *, point_id: int | None = None) -> None:
+        """To the requesting chat."""
+        self.out.append(Delivery(message, point_id=point_id))
+
+    async def broadcast(self, message: Message, *, point_id: int | None = None) -> None:
+        """To every chat the meeting is bound to, on every platform."""
+        for chat in await self.store.chats(self.need_meeting().id):
+            self.out.append(Delivery(message, chat=chat, point_id=point_id))
+
+    def need_meeting(self) -> Meeting:
+        if self.meeting is None:
+            self.refuse("error.no_meeting", prefix=self.ctx.prefix)
+        return self.meeting
+
+    def need_member(self) -> Member:
+        if self.member is None:
+            self.refuse("error.not_member", prefix=self.ctx.prefix)
+        return self.member
+
+    async def audit(self, action: str, point_id: int | None = None, **detail: object) -> None:
+        await self.store.audit(
+            AuditEntry(
+                meeting_id=self.need_meeting().id,
+                action=action,
+                platform=self.ctx.user.platform,
+                user_id=self.ctx.user.user_id,
+                at=self.now,
+                point_id=point_id,
+                detail={k: str(v) for k, v in detail.items()},
+            )
+        )
+
+    async def resolve(self, ref: Ref | None) -> Point:
+        """The point a user named; refuses with the known labels when there is none."""
+        meeting = self.need_meeting()
+        if ref is None:
+            self.refuse("error.need_point")
+        point: Point | None
+        if ref.point_id is not None and not ref.number:
+            point = await self.store.point(ref.point_id)
+            if point is not None and point.meeting_id != meeting.id:
+                point = None
+        else:
+            point = await self.store.point_by_label(meeting.id, ref.number, ref.letter)
+        if point is None:
+            labels = [p.label for p in await self.store.points(meeting.id) if not p.is_sub]
+            if labels:
+                self.refuse("error.unknown_point", label=ref.label, known=", ".join(labels[-15:]))
+            self.refuse("error.no_points_yet", label=ref.label, prefix=self.ctx.prefix)
+        return point
+
+    async def delegation_name(self, delegation_id: int | None) -> str:
+        if delegation_id is None:
+            return ""
+        for d in await self.store.delegations(self.need_meeting().id):
+            if d.id == delegation_id:
+                return d.name
+        return ""
+
+    def who(self, delegations: Sequence[Delegation]) -> str:
+        """How the acting member is named in replies: the delegation, else the person."""
+        member = self.member
+        if member is not None and member.delegation_id is not None:
+            for d in delegations:
+                if d.id == member.delegation_id:
+                    return d.name
+        return self.ctx.user.display_name or self.ctx.user.user_id
+
+
+def is_owner(member: Member, point: Point) -> bool:
+    """The proposer, or any member of the proposing delegation: a delegation speaks as one."""
+    if point.proposer_member_id == member.id:
+        return True
+    return point.proposer_delegation_id is not None and point.proposer_delegation_id == member.delegation_id
+
+
+def closed(point: Point) -> bool:
+    return point.state in (PointState.ADOPTED, PointState.WITHDRAWN)

@@ -1,0 +1,82 @@
+"""Engines for the embedded default (a SQLite file) and for PostgreSQL, from one DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+DEFAULT_PATH = Path("draftbot.db")
+
+
+def normalize_url(url: str | None) -> str:
+    """Accepts the forms people write and gives the async-driver form SQLAlchemy needs.
+
+    `sqlite:///x.db`, `x.db`, `postgres://u@h/db`, `postgresql://u@h/db`, `postgresql+psycopg://…`
+    all work; an explicit async driver is kept as it is.
+    """
+    if not url:
+        url = f"sqlite:///{DEFAULT_PATH}"
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    parsed = make_url(url)
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgres", "postgresql"):
+        if driver not in ("asyncpg",):
+            parsed = parsed.set(drivername="postgresql+asyncpg")
+    elif backend == "sqlite":
+        if driver != "aiosqlite":
+            parsed = parsed.set(drivername="sqlite+aiosqlite")
+    else:
+        raise ValueError(f"unsupported database URL scheme {parsed.drivername!r}: use sqlite or postgresql")
+    return parsed.render_as_string(hide_password=False)
+
+
+def database_url() -> str:
+    return normalize_url(os.environ.get("DATABASE_URL"))
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, **options: Any) -> AsyncEngine:
+    url = normalize_url(url)
+    if is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
+        _sqlite_write_safety(engine)
+        return engine
+    options.setdefault("pool_pre_ping", True)  # after a server restart, stale connections are replaced
+    options.setdefault("pool_size", 10)
+    options.setdefault("max_overflow", 10)
+    return create_async_engine(url, **options)
+
+
+def _sqlite_write_safety(engine: AsyncEngine) -> None:
+    """WAL, foreign keys, and BEGIN IMMEDIATE.
+
+    A deferred transaction that reads and then writes can fail with "database is locked" when another
+    writer got there first; taking the write lock at BEGIN makes concurrent writers wait their turn
+    (up to busy_timeout) instead.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,589 @@
+"""The SQL implementation of the core's `Store` port."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from drafting.model import (
+    Amendment,
+    AuditEntry,
+    ChatRef,
+    Comment,
+    DateSpan,
+    Delegation,
+    DelegationKind,
+    Meeting,
+    MeetingState,
+    Member,
+    Point,
+    PointState,
+    Position,
+    ReportFormat,
+    Role,
+    Stance,
+    UserRef,
+)
+from drafting.ports import (
+    CardMessage,
+    RetryableConflict,
+    StoredDocument,
+    TakenInvite,
+    TransientStoreError,
+)
+from storage.database import is_sqlite, make_engine
+from storage.migrate import upgrade
+from storage.tables import (
+    AmendmentRow,
+    AuditRow,
+    CardMessageRow,
+    CommentRow,
+    DelegationRow,
+    DocumentRow,
+    InviteRow,
+    MeetingChatRow,
+    MeetingRow,
+    MemberRow,
+    PointMessageRow,
+    PointRow,
+    PositionHistoryRow,
+    PositionRow,
+    ProcessedUpdateRow,
+)
+
+
+def _meeting(row: MeetingRow) -> Meeting:
+    dates = DateSpan(row.date_start, row.date_end or row.date_start) if row.date_start else None
+    return Meeting(
+        id=row.id,
+        title=row.title,
+        bodies=tuple(b for b in row.bodies.split("\n") if b),
+        network=row.network,
+        kind=row.kind,
+        place=row.place,
+        dates=dates,
+        before=row.before,
+        objective=row.objective,
+        language=row.language,
+        format=ReportFormat(row.format),
+        rule=row.rule,
+        timezone=row.timezone,
+        state=MeetingState(row.state),
+        draft_version=row.draft_version,
+        created_at=row.created_at,
+    )
+
+
+def _fill_meeting(row: MeetingRow, m: Meeting) -> None:
+    row.title, row.network, row.kind, row.place = m.title, m.network, m.kind, m.place
+    row.bodies = "\n".join(m.bodies)
+    row.date_start = m.dates.start if m.dates else None
+    row.date_end = m.dates.end if m.dates else None
+    row.before, row.objective, row.language = m.before, m.objective, m.language
+    row.format, row.rule, row.timezone = m.format.value, m.rule, m.timezone
+    row.state, row.draft_version = m.state.value, m.draft_version
+
+
+def _member(row: MemberRow) -> Member:
+    user = UserRef(row.platform, row.user_id, row.workspace, row.display_name)
+    return Member(row.id, row.meeting_id, user, Role(row.role), row.delegation_id)
+
+
+def _point(row: PointRow) -> Point:
+    return Point(
+        id=row.id,
+        meeting_id=row.meeting_id,
+        number=row.number,
+        letter=row.letter,
+        parent_id=row.parent_id,
+        text=row.text,
+        state=PointState(row.state),
+        proposer_member_id=row.proposer_member_id,
+        proposer_delegation_id=row.proposer_delegation_id,
+        silence_deadline=row.silence_deadline,
+        created_at=row.created_at,
+        adopted_at=row.adopted_at,
+        version=row.version,
+    )
+
+
+def _position(row: PositionRow | PositionHistoryRow) -> Position:
+    return Position(row.point_id, row.delegation_id, row.member_id, Stance(row.stance), row.reason, row.at)
+
+
+def _chat_filter(table: Any, chat: ChatRef) -> list[Any]:
+    return [table.platform == chat.platform, table.workspace == chat.workspace, table.chat_id == chat.chat_id]
+
+
+class SqlStore:
+    """One transaction on one session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+        self._insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+
+    # ---- idempotency ----
+    async def claim_update(self, platform: str, key: str, at: datetime) -> bool:
+        stmt = (
+            self._insert(ProcessedUpdateRow)
+            .values(platform=platform, key=key[:128], at=at)
+            .on_conflict_do_nothing()
+            .returning(ProcessedUpdateRow.key)
+        )
+        return (await self.s.execute(stmt)).scalar_one_or_none() is not None
+
+    # ---- meetings ----
+    async def meeting_for_chat(self, chat: ChatRef) -> Meeting | None:
+        stmt = (
+            select(MeetingRow)
+            .join(MeetingChatRow, MeetingChatRow.meeting_id == MeetingRow.id)
+            .where(*_chat_filter(MeetingChatRow, chat))
+        )
+        row = (await self.s.execute(stmt)).scalar_one_or_none()
+        return _meeting(row) if row else None
+
+    async def meeting(self, meeting_id: int, *, lock: bool = False) -> Meeting | None:
+        stmt = select(MeetingRow).where(MeetingRow.id == meeting_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = (await self.s.execute(stmt)).scalar_one_or_none()
+        return _meeting(row) if row else None
+
+    async def create_meeting(self, meeting: Meeting, at: datetime) -> Meeting:
+        row = MeetingRow(created_at=at)
+        _fill_meeting(row, meeting)
+        self.s.add(row)
+        await self.s.flush()
+        return _meeting(row)
+
+    async def save_meeting(self, meeting: Meeting) -> None:
+        row = await self.s.get_one(MeetingRow, meeting.id)
+        _fill_meeting(row, meeting)
+        await self.s.flush()
+
+    async def bind_chat(self, meeting_id: int, chat: ChatRef, at: datetime) -> None:
+        self.s.add(
+            MeetingChatRow(
+                meeting_id=meeting_id,
+                platform=chat.platform,
+                workspace=chat.workspace,
+                chat_id=chat.chat_id,
+                bound_at=at,
+            )
+        )
+        await self.s.flush()
+
+    async def unbind_chat(self, chat: ChatRef) -> None:
+        await self.s.execute(delete(MeetingChatRow).where(*_chat_filter(MeetingChatRow, chat)))
+
+    async def chats(self, meeting_id: int) -> list[ChatRef]:
+        rows = await self.s.scalars(
+            select(MeetingChatRow).where(MeetingChatRow.meeting_id == meeting_id).order_by(MeetingChatRow.id)
+        )
+        return [ChatRef(r.platform, r.chat_id, r.workspace) for r in rows]
+
+    # ---- delegations, members, invites ----
+    async def delegations(self, meeting_id: int) -> list[Delegation]:
+        rows = await self.s.scalars(
+            select(DelegationRow).where(DelegationRow.meeting_id == meeting_id).order_by(DelegationRow.id)
+        )
+        return [Delegation(r.id, r.meeting_id, r.name, DelegationKind(r.kind)) for r in rows]
+
+    async def add_delegation(self, meeting_id: int, name: str, kind: DelegationKind) -> Delegation:
+        row = DelegationRow(meeting_id=meeting_id, name=name, kind=kind.value)
+        self.s.add(row)
+        await self.s.flush()
+        return Delegation(row.id, meeting_id, name, kind)
+
+    async def delete_delegation(self, delegation_id: int) -> None:
+        await self.s.execute(delete(DelegationRow).where(DelegationRow.id == delegation_id))
+
+    async def member(self, meeting_id: int, user: UserRef) -> Member | None:
+        stmt = select(MemberRow).where(
+            MemberRow.meeting_id == meeting_id,
+            MemberRow.platform == user.platform,
+            MemberRow.workspace == user.workspace,
+            MemberRow.user_id == user.user_id,
+        )
+        row = (await self.s.execute(stmt)).scalar_one_or_none()
+        return _member(row) if row else None
+
+    async def members(self, meeting_id: int) -> list[Member]:
+        rows = await self.s.scalars(
+            select(MemberRow).where(MemberRow.meeting_id == meeting_id).order_by(MemberRow.id)
+        )
+        return [_member(r) for r in rows]
+
+    async def save_member(
+        self, meeting_id: int, user: UserRef, role: Role, delegation_id: int | None, at: datetime
+    ) -> Member:
+        values = dict(
+            meeting_id=meeting_id,
+            platform=user.platform,
+            workspace=user.workspace,
+            user_id=user.user_id,
+            display_name=user.display_name[:200],
+            role=role.value,
+            delegation_id=delegation_id,
+            joined_at=at,
+        )
+        stmt = (
+            self._insert(MemberRow)
+            .values(**values)
+            .on_conflict_do_update(
+                index_elements=["meeting_id", "platform", "workspace", "user_id"],
+                set_={"role": role.value, "delegation_id": delegation_id, "display_name": values["display_name"]},
+            )
+            .returning(MemberRow.id)
+        )
+        member_id = (await self.s.execute(stmt)).scalar_one()
+        return Member(member_id, meeting_id, user, role, delegation_id)
+
+    async def add_invite(
+        self,
+        meeting_id: int,
+        code_hash: str,
+        role: Role,
+        delegation_id: int | None,
+        bind_chat: bool,
+        at: datetime,
+    ) -> None:
+        self.s.add(
+            InviteRow(
+                meeting_id=meeting_id,
+                code_hash=code_hash,
+                role=role.value,
+                delegation_id=delegation_id,
+                bind_chat=bind_chat,
+                created_at=at,
+            )
+        )
+        await self.s.flush()
+
+    async def take_invite(self, code_hash: str, at: datetime) -> TakenInvite | None:
+        # One statement marks the code used and returns it: two people racing for one code cannot both win.
+        stmt = (
+            update(InviteRow)
+            .where(InviteRow.code_hash == code_hash, InviteRow.used_at.is_(None))
+            .values(used_at=at)
+            .returning(InviteRow.meeting_id, InviteRow.role, InviteRow.delegation_id, InviteRow.bind_chat)
+        )
+        row = (await self.s.execute(stmt)).one_or_none()
+        if row is None:
+            return None
+        return TakenInvite(row.meeting_id, Role(row.role), row.delegation_id, bool(row.bind_chat))
+
+    # ---- points ----
+    async def points(self, meeting_id: int) -> list[Point]:
+        rows = await self.s.scalars(
+            select(PointRow)
+            .where(PointRow.meeting_id == meeting_id)
+            .order_by(PointRow.number, PointRow.letter, PointRow.id)
+        )
+        return [_point(r) for r in rows]
+
+    async def point(self, point_id: int, *, lock: bool = False) -> Point | None:
+        stmt = select(PointRow).where(PointRow.id == point_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = (await self.s.execute(stmt.execution_options(populate_existing=True))).scalar_one_or_none()
+        return _point(row) if row else None
+
+    async def point_by_label(self, meeting_id: int, number: int, letter: str) -> Point | None:
+        stmt = select(PointRow).where(
+            PointRow.meeting_id == meeting_id, PointRow.number == number, PointRow.letter == letter
+        )
+        row = (await self.s.execute(stmt)).scalars().first()
+        return _point(row) if row else None
+
+    async def add_point(self, point: Point) -> Point:
+        row = PointRow(
+            meeting_id=point.meeting_id,
+            parent_id=point.parent_id,
+            number=point.number,
+            letter=point.letter,
+            text=point.text,
+            state=point.state.value,
+            proposer_member_id=point.proposer_member_id,
+            proposer_delegation_id=point.proposer_delegation_id,
+            silence_deadline=point.silence_deadline,
+            created_at=point.created_at or datetime.now().astimezone(),
+            version=point.version,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        return _point(row)
+
+    async def save_points(self, points: Sequence[Point]) -> None:
+        for p in points:
+            await self.s.execute(
+                update(PointRow)
+                .where(PointRow.id == p.id)
+                .values(
+                    number=p.number,
+                    text=p.text,
+                    state=p.state.value,
+                    silence_deadline=p.silence_deadline,
+                    adopted_at=p.adopted_at,
+                    version=p.version,
+                )
+            )
+
+    async def due_silences(self, now: datetime) -> list[Point]:
+        rows = await self.s.scalars(
+            select(PointRow).where(
+                PointRow.state == PointState.SILENCE.value, PointRow.silence_deadline <= now
+            )
+        )
+        return [_point(r) for r in rows]
+
+    # ---- positions ----
+    async def positions(self, point_id: int) -> list[Position]:
+        rows = await self.s.scalars(
+            select(PositionRow).where(PositionRow.point_id == point_id).order_by(PositionRow.id)
+        )
+        return [_position(r) for r in rows]
+
+    async def positions_for_meeting(self, meeting_id: int) -> list[Position]:
+        rows = await self.s.scalars(
+            select(PositionRow).join(PointRow, PointRow.id == PositionRow.point_id).where(
+                PointRow.meeting_id == meeting_id
+            )
+        )
+        return [_position(r) for r in rows]
+
+    async def put_position(self, position: Position, point_version: int) -> None:
+        values = dict(
+            point_id=position.point_id,
+            delegation_id=position.delegation_id,
+            member_id=position.member_id,
+            stance=position.stance.value,
+            reason=position.reason,
+            at=position.at,
+            point_version=point_version,
+        )
+        stmt = self._insert(PositionRow).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["point_id", "delegation_id"],
+            set_={k: stmt.excluded[k] for k in ("member_id", "stance", "reason", "at", "point_version")},
+        )
+        await self.s.execute(stmt)
+        await self.s.execute(self._insert(PositionHistoryRow).values(**values))
+
+    async def clear_positions(self, point_id: int) -> None:
+        await self.s.execute(delete(PositionRow).where(PositionRow.point_id == point_id))
+
+    async def position_history(self, point_id: int) -> list[Position]:
+        rows = await self.s.scalars(
+            select(PositionHistoryRow)
+            .where(PositionHistoryRow.point_id == point_id)
+            .order_by(PositionHistoryRow.id)
+        )
+        return [_position(r) for r in rows]
+
+    # ---- discussion ----
+    async def add_comment(self, point_id: int, member_id: int, text: str, at: datetime) -> Comment:
+        row = CommentRow(point_id=point_id, member_id=member_id, text=text, at=at)
+        self.s.add(row)
+        await self.s.flush()
+        return Comment(row.id, point_id, member_id, text, at)
+
+    async def comments(self, point_id: int) -> list[Comment]:
+        rows = await self.s.scalars(
+            select(CommentRow).where(CommentRow.point_id == point_id).order_by(CommentRow.id)
+        )
+        return [Comment(r.id, r.point_id, r.member_id, r.text, r.at) for r in rows]
+
+    async def add_amendment(self, point_id: int, member_id: int, text: str, at: datetime) -> Amendment:
+        row = AmendmentRow(point_id=point_id, member_id=member_id, text=text, status="open", at=at)
+        self.s.add(row)
+        await self.s.flush()
+        return Amendment(row.id, point_id, member_id, text, "open", at)
+
+    async def amendments(self, point_id: int) -> list[Amendment]:
+        rows = await self.s.scalars(
+            select(AmendmentRow).where(AmendmentRow.point_id == point_id).order_by(AmendmentRow.id)
+        )
+        return [Amendment(r.id, r.point_id, r.member_id, r.text, r.status, r.at) for r in rows]
+
+    async def set_amendment_status(self, amendment_id: int, status: str) -> None:
+        await self.s.execute(update(AmendmentRow).where(AmendmentRow.id == amendment_id).values(status=status))
+
+    # ---- audit ----
+    async def audit(self, entry: AuditEntry) -> None:
+        self.s.add(
+            AuditRow(
+                meeting_id=entry.meeting_id,
+                point_id=entry.point_id,
+                at=entry.at,
+                platform=entry.platform,
+                user_id=entry.user_id,
+                action=entry.action,
+                detail=dict(entry.detail),
+            )
+        )
+        await self.s.flush()
+
+    async def audit_log(self, meeting_id: int, point_id: int | None = None) -> list[AuditEntry]:
+        stmt = select(AuditRow).where(AuditRow.meeting_id == meeting_id)
+        if point_id is not None:
+            stmt = stmt.where(AuditRow.point_id == point_id)
+        rows = await self.s.scalars(stmt.order_by(AuditRow.id))
+        return [
+            AuditEntry(r.meeting_id, r.action, r.platform, r.user_id, r.at, r.point_id, dict(r.detail or {}))
+            for r in rows
+        ]
+
+    # ---- cards and threads ----
+    async def card_messages(self, point_id: int) -> list[CardMessage]:
+        rows = await self.s.scalars(select(CardMessageRow).where(CardMessageRow.point_id == point_id))
+        return [
+            CardMessage(r.point_id, ChatRef(r.platform, r.chat_id, r.workspace), r.message_id, r.thread_id)
+            for r in rows
+        ]
+
+    async def save_card_message(self, card: CardMessage) -> None:
+        values = dict(
+            point_id=card.point_id,
+            platform=card.chat.platform,
+            workspace=card.chat.workspace,
+            chat_id=card.chat.chat_id,
+            message_id=card.message_id,
+            thread_id=card.thread_id,
+        )
+        stmt = self._insert(CardMessageRow).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["point_id", "platform", "workspace", "chat_id"],
+            set_={"message_id": card.message_id, "thread_id": card.thread_id},
+        )
+        await self.s.execute(stmt)
+        await self.link_message(card.chat, card.message_id, card.point_id)
+
+    async def link_message(self, chat: ChatRef, message_id: str, point_id: int) -> None:
+        stmt = (
+            self._insert(PointMessageRow)
+            .values(
+                platform=chat.platform,
+                workspace=chat.workspace,
+                chat_id=chat.chat_id,
+                message_id=message_id,
+                point_id=point_id,
+            )
+            .on_conflict_do_nothing()
+        )
+        await self.s.execute(stmt)
+
+    async def point_for_message(self, chat: ChatRef, message_id: str) -> int | None:
+        stmt = select(PointMessageRow.point_id).where(
+            *_chat_filter(PointMessageRow, chat), PointMessageRow.message_id == message_id
+        )
+        return (await self.s.execute(stmt)).scalar_one_or_none()
+
+    async def point_for_thread(self, chat: ChatRef, thread_id: str) -> int | None:
+        stmt = select(CardMessageRow.point_id).where(
+            *_chat_filter(CardMessageRow, chat), CardMessageRow.thread_id == thread_id
+        )
+        return (await self.s.execute(stmt)).scalars().first()
+
+    # ---- documents ----
+    async def save_document(self, document: StoredDocument) -> None:
+        self.s.add(
+            DocumentRow(
+                meeting_id=document.meeting_id,
+                kind=document.kind,
+                version=document.version,
+                filename=document.filename,
+                content=document.content,
+                at=document.at,
+            )
+        )
+        await self.s.flush()
+
+    async def final_document(self, meeting_id: int) -> StoredDocument | None:
+        stmt = (
+            select(DocumentRow)
+            .where(DocumentRow.meeting_id == meeting_id, DocumentRow.kind == "final")
+            .order_by(DocumentRow.id.desc())
+            .limit(1)
+        )
+        row = (await self.s.execute(stmt)).scalar_one_or_none()
+        if row is None:
+            return None
+        return StoredDocument(row.meeting_id, row.kind, row.version, row.filename, row.content, row.at)
+
+    async def count(self, table: type[Any]) -> int:
+        """Rows in a table; used by tests to show a refusal changed nothing."""
+        return int((await self.s.execute(select(func.count()).select_from(table))).scalar_one())
+
+
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "23505"}  # serialization, deadlock, unique race
+
+
+class SqlStoreFactory:
+    """Opens one transaction per command; maps database trouble to the core's transient error."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer; queueing writers here avoids busy-waiting inside the driver.
+        self._lock: asyncio.Lock | None = asyncio.Lock() if is_sqlite(str(engine.url)) else None
+
+    @classmethod
+    async def open(cls, url: str, *, migrate: bool = True, **options: Any) -> SqlStoreFactory:
+        engine = make_engine(url, **options)
+        if migrate:
+            await upgrade(engine)
+        return cls(engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqlStore]:
+        if self._lock is None:
+            async with self._transaction() as store:
+                yield store
+            return
+        async with self._lock, self._transaction() as store:
+            yield store
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[SqlStore]:
+        try:
+            async with self.sessions() as session, session.begin():
+                yield SqlStore(session)
+        except IntegrityError as error:
+            if _sqlstate(error) == "23505" or "UNIQUE constraint failed" in str(error.orig):
+                raise RetryableConflict(str(error.orig)) from error
+            raise
+        except (OperationalError, InterfaceError) as error:
+            raise _transient(error) from error
+        except DBAPIError as error:
+            if error.connection_invalidated or _sqlstate(error) in _TRANSIENT_SQLSTATES:
+                raise _transient(error) from error
+            raise
+        except (OSError, ConnectionError) as error:
+            raise TransientStoreError(str(error)) from error
+
+    async def count(self, table: type[Any]) -> int:
+        async with self.transaction() as store:
+            return await store.count(table)
+
+
+def _sqlstate(error: DBAPIError) -> str:
+    orig = error.orig
+    return str(getattr(orig, "sqlstate", "") or getattr(orig, "pgcode", "") or "")
+
+
+def _transient(error: DBAPIError) -> TransientStoreError:
+    if _sqlstate(error) in ("40001", "40P01"):
+        return RetryableConflict(str(error.orig))
+    return TransientStoreError(str(error.orig))
