@@ -45,25 +45,46 @@ PEOPLE = {
 }
 
 POINTS = [
-    ("México", "Agradecer a las delegaciones de Honduras, México, Guatemala, República Dominicana, Canadá, "
-     "Panamá y Estados Unidos, por sus informes relativos a buenas prácticas y avances relacionadas con "
-     "la protección consular en el marco de la corresponsabilidad."),
-    ("Honduras", "Agradecer a Honduras por la presentación de la nota conceptual y tomar nota del "
-     "ofrecimiento de Honduras y México para ser sede del Taller de “Trabajadores Temporales "
-     "Migratorios”. Se le encomienda a la Secretaría Técnica de la CRM la búsqueda de financiamiento "
-     "para este taller.\nSe agradece a la delegación de México su ofrecimiento de compartir la "
-     "experiencia del proyecto “Semana de Derechos Laborales” en dicho Taller."),
-    ("Guatemala", "Agradecer a las delegaciones de México, Honduras y Guatemala, por sus presentaciones "
-     "sobre buenas prácticas en materia de sistemas/plataformas de registro de actuaciones consulares."),
-    ("OIM", "Agradecer a la OIM y a la RROCM por su reporte acerca de las campañas regionales de "
-     "comunicación sobre migración de niñas, niños y adolescentes."),
-    ("Costa Rica", "Tomar nota de la información presentada por Costa Rica acerca de los Talleres "
-     "ofrecidos por la Plataforma sobre Desplazamiento en el Contexto de Desastres."),
-    ("RROCM", "Recibir las propuestas de la RROCM acerca de cómo asegurar la participación efectiva de la "
-     "Sociedad Civil para fortalecer la protección consular."),
-    ("Panamá", "Propuesta de nuevas actividades:\n· Talleres ofrecidos por la Plataforma sobre "
-     "Desplazamiento en el Contexto de Desastres\n· Talleres sobre manejo consular de crisis y "
-     "lineamientos MICIC"),
+    (
+        "México",
+        "Agradecer a las delegaciones de Honduras, México, Guatemala, República Dominicana, Canadá, "
+        "Panamá y Estados Unidos, por sus informes relativos a buenas prácticas y avances relacionadas con "
+        "la protección consular en el marco de la corresponsabilidad.",
+    ),
+    (
+        "Honduras",
+        "Agradecer a Honduras por la presentación de la nota conceptual y tomar nota del "
+        "ofrecimiento de Honduras y México para ser sede del Taller de “Trabajadores Temporales "
+        "Migratorios”. Se le encomienda a la Secretaría Técnica de la CRM la búsqueda de financiamiento "
+        "para este taller.\nSe agradece a la delegación de México su ofrecimiento de compartir la "
+        "experiencia del proyecto “Semana de Derechos Laborales” en dicho Taller.",
+    ),
+    (
+        "Guatemala",
+        "Agradecer a las delegaciones de México, Honduras y Guatemala, por sus presentaciones "
+        "sobre buenas prácticas en materia de sistemas/plataformas de registro de actuaciones consulares.",
+    ),
+    (
+        "OIM",
+        "Agradecer a la OIM y a la RROCM por su reporte acerca de las campañas regionales de "
+        "comunicación sobre migración de niñas, niños y adolescentes.",
+    ),
+    (
+        "Costa Rica",
+        "Tomar nota de la información presentada por Costa Rica acerca de los Talleres "
+        "ofrecidos por la Plataforma sobre Desplazamiento en el Contexto de Desastres.",
+    ),
+    (
+        "RROCM",
+        "Recibir las propuestas de la RROCM acerca de cómo asegurar la participación efectiva de la "
+        "Sociedad Civil para fortalecer la protección consular.",
+    ),
+    (
+        "Panamá",
+        "Propuesta de nuevas actividades:\n· Talleres ofrecidos por la Plataforma sobre "
+        "Desplazamiento en el Contexto de Desastres\n· Talleres sobre manejo consular de crisis y "
+        "lineamientos MICIC",
+    ),
     ("El Salvador", "Solicitar a la Secretaría Técnica un estudio comparativo de costos consulares."),
 ]
 
@@ -135,22 +156,38 @@ async def run_demo(out_dir: Path, db_url: str | None = None, *, quiet: bool = Fa
             ids.append(_card_id(await console.say(PEOPLE[who], f"proponer {text}")))
 
         # discussion, sub-points and an amendment on point 3
-        await console.say(PEOPLE["México"], "comentar 3 Sugerimos incluir la oferta de México de acompañar a los países.")
-        await console.say(PEOPLE["Guatemala"], "subpunto 3 Se agradece la voluntad manifestada por México de acompañar "
-                          "a los países en la construcción de un Sistema de Registro de Protección Consular.")
-        await console.say(PEOPLE["Honduras"], "subpunto 3 Se encomienda a la Secretaría Técnica de la CRM coordinar "
-                          "un Taller virtual para el diálogo y consulta sobre la materia.")
-        await console.say(PEOPLE["México"], "enmendar 3 Agradecer a las delegaciones de México, Honduras y Guatemala, "
-                          "por sus presentaciones sobre buenas prácticas en materia de sistemas/plataformas de registro "
-                          "de actuaciones consulares y casos de protección consular a sus nacionales en el exterior.")
+        await console.say(
+            PEOPLE["México"], "comentar 3 Sugerimos incluir la oferta de México de acompañar a los países."
+        )
+        await console.say(
+            PEOPLE["Guatemala"],
+            "subpunto 3 Se agradece la voluntad manifestada por México de acompañar "
+            "a los países en la construcción de un Sistema de Registro de Protección Consular.",
+        )
+        await console.say(
+            PEOPLE["Honduras"],
+            "subpunto 3 Se encomienda a la Secretaría Técnica de la CRM coordinar "
+            "un Taller virtual para el diálogo y consulta sobre la materia.",
+        )
+        await console.say(
+            PEOPLE["México"],
+            "enmendar 3 Agradecer a las delegaciones de México, Honduras y Guatemala, "
+            "por sus presentaciones sobre buenas prácticas en materia de sistemas/plataformas de registro "
+            "de actuaciones consulares y casos de protección consular a sus nacionales en el exterior.",
+        )
         await console.say(rel, "aceptar 3")
 
         # an objection, then withdrawn once the text is fixed
-        await console.say(PEOPLE["Nicaragua"], "objetar 5 Falta mencionar el interés de Costa Rica en ser sede.")
-        await console.say(PEOPLE["Costa Rica"], "enmendar 5 Tomar nota de la información presentada por Costa Rica acerca de "
-                          "los Talleres ofrecidos por la Plataforma sobre Desplazamiento en el Contexto de Desastres. "
-                          "Costa Rica expresó su interés en ser sede de uno de estos talleres durante el primer "
-                          "semestre de 2017, previa aprobación por parte de los(as) Viceministros(as).")
+        await console.say(
+            PEOPLE["Nicaragua"], "objetar 5 Falta mencionar el interés de Costa Rica en ser sede."
+        )
+        await console.say(
+            PEOPLE["Costa Rica"],
+            "enmendar 5 Tomar nota de la información presentada por Costa Rica acerca de "
+            "los Talleres ofrecidos por la Plataforma sobre Desplazamiento en el Contexto de Desastres. "
+            "Costa Rica expresó su interés en ser sede de uno de estos talleres durante el primer "
+            "semestre de 2017, previa aprobación por parte de los(as) Viceministros(as).",
+        )
         await console.say(PEOPLE["Costa Rica"], "aceptar 5")
 
         # point 8 is withdrawn by its proposer; point 6 goes to a silence procedure

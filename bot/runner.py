@@ -40,9 +40,7 @@ def configured_platforms(env: Mapping[str, str]) -> list[str]:
     return platforms
 
 
-def build_adapters(
-    service: DraftingService, dispatcher: Dispatcher, env: Mapping[str, str]
-) -> list[Adapter]:
+def build_adapters(service: DraftingService, dispatcher: Dispatcher, env: Mapping[str, str]) -> list[Adapter]:
     adapters: list[Adapter] = []
     for platform in configured_platforms(env):
         if platform == "telegram":
@@ -56,7 +54,9 @@ def build_adapters(
     return adapters
 
 
-async def sweep_forever(service: DraftingService, dispatcher: Dispatcher, every: float = SWEEP_SECONDS) -> None:
+async def sweep_forever(
+    service: DraftingService, dispatcher: Dispatcher, every: float = SWEEP_SECONDS
+) -> None:
     """Ends silence procedures whose deadline passed. The deadline lives in the database, not in a
     timer, so a restart or a second worker loses nothing."""
     while True:
@@ -93,7 +93,10 @@ async def run(env: Mapping[str, str] | None = None, stop: asyncio.Event | None =
         for adapter in adapters:
             await adapter.start()
             started.append(adapter.platform)
-        print(f"draftbot run: started {', '.join(started)} (database: {stores.engine.url.get_backend_name()})", flush=True)
+        print(
+            f"draftbot run: started {', '.join(started)} (database: {stores.engine.url.get_backend_name()})",
+            flush=True,
+        )
         sweeper = asyncio.create_task(sweep_forever(service, dispatcher))
         await stop.wait()
     finally:

@@ -52,7 +52,8 @@ class Tally:
 
 
 class AdoptionRule(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def adopted(self, tally: Tally, *, silence_expired: bool = False) -> bool: ...
 

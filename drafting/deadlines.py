@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MAX_SILENCE = timedelta(days=60)
@@ -16,7 +16,7 @@ def zone(name: str) -> ZoneInfo | timezone:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 def parse_deadline(text: str, now: datetime, tz_name: str = "UTC") -> datetime | None:
@@ -45,4 +45,4 @@ def parse_deadline(text: str, now: datetime, tz_name: str = "UTC") -> datetime |
         if len(value) <= 10:  # a date alone: the end of that day
             parsed = parsed.replace(hour=23, minute=59)
         parsed = parsed.replace(tzinfo=zone(tz_name))
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)

@@ -36,7 +36,7 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def t(lang: str, key: str, **params: object) -> str:
+def t(lang: str, key: str, /, **params: object) -> str:
     """The message `key` in `lang` (falling back to Spanish), with its placeholders filled."""
     lang = lang if lang in LANGUAGES else "es"
     template = catalogue(lang).get(key)

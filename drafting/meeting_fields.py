@@ -39,9 +39,9 @@ _BY_WORD = {fold(f.key): f for f in FIELDS} | {fold(f.alias): f for f in FIELDS}
 
 
 class FieldError(Exception):
-    def __init__(self, key: str, **params: str) -> None:
-        super().__init__(key)
-        self.key = key
+    def __init__(self, message_key: str, /, **params: str) -> None:
+        super().__init__(message_key)
+        self.key = message_key
         self.params = params
 
 

@@ -94,6 +94,7 @@ class Outcome:
     deliveries: tuple[Delivery, ...] = ()
     duplicate: bool = False  # the update was processed before; nothing was done or said
     ok: bool = True  # False when the request was refused (nothing changed)
+    error: str | None = None  # the catalogue key of the refusal, e.g. "error.role"
     meeting_id: int | None = None
     point_ids: tuple[int, ...] = field(default_factory=tuple)
 
@@ -101,5 +102,7 @@ class Outcome:
         out: list[str] = []
         for d in self.deliveries:
             m = d.message
-            out.append(m.as_text() if isinstance(m, PointCard) else m.text if isinstance(m, Text) else m.caption)
+            out.append(
+                m.as_text() if isinstance(m, PointCard) else m.text if isinstance(m, Text) else m.caption
+            )
         return out

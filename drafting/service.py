@@ -17,7 +17,7 @@ from drafting.cards import build_card
 from drafting.commands import Command, ParseError, Ref, parse
 from drafting.handlers import points, positions, reports, setup
 from drafting.i18n import t
-from drafting.model import ChatRef, MeetingState, UserRef
+from drafting.model import AuditEntry, ChatRef, MeetingState, UserRef
 from drafting.ports import CardMessage, RetryableConflict, StoreFactory, TransientStoreError
 from drafting.replies import Delivery, Outcome, PointCard, Text
 from drafting.turn import Context, Refusal, Turn, is_owner
@@ -101,7 +101,9 @@ class DraftingService:
         """A plain reply in a point's thread."""
         parsed = parse(f"comment {text}", context=Ref(point_id=point_id))
         if isinstance(parsed, Command):
-            parsed = Command("comment", await self.language_for(ctx.chat), ref=Ref(point_id=point_id), text=parsed.text)
+            parsed = Command(
+                "comment", await self.language_for(ctx.chat), ref=Ref(point_id=point_id), text=parsed.text
+            )
         return await self.handle(ctx, parsed)
 
     async def handle(self, ctx: Context, command: Command | ParseError) -> Outcome:
@@ -117,7 +119,7 @@ class DraftingService:
         except TransientStoreError:
             log.warning("store unavailable", extra={"chat": ctx.chat.chat_id, "update": ctx.dedup_key})
             lang = await self._safe_language(ctx.chat)
-            return Outcome((Delivery(Text(t(lang, "error.retry"))),), ok=False)
+            return Outcome((Delivery(Text(t(lang, "error.retry"))),), ok=False, error="error.retry")
 
     # ---- the transaction ----------------------------------------------------------------------
 
@@ -130,9 +132,13 @@ class DraftingService:
                 ):
                     return Outcome(duplicate=True)
                 meeting = await store.meeting_for_chat(ctx.chat)
-                if meeting is not None and meeting.state is MeetingState.FINAL and isinstance(command, Command):
-                    if command.name == "newmeeting":
-                        meeting = None
+                if (
+                    meeting is not None
+                    and meeting.state is MeetingState.FINAL
+                    and isinstance(command, Command)
+                    and command.name == "newmeeting"
+                ):
+                    meeting = None
                 lang = meeting.language if meeting is not None else getattr(command, "lang", "es")
                 if isinstance(command, ParseError):
                     raise Refusal(command.key, **command.params, _usage=command.spec, _lang=command.lang)
@@ -153,7 +159,12 @@ class DraftingService:
         meeting = turn.meeting
         if spec.needs_meeting and spec.name != "join" and meeting is None:
             turn.refuse("error.no_meeting", prefix=turn.ctx.prefix)
-        if meeting is not None and spec.writes and meeting.state is MeetingState.FINAL and spec.name != "join":
+        if (
+            meeting is not None
+            and spec.writes
+            and meeting.state is MeetingState.FINAL
+            and spec.name != "join"
+        ):
             turn.refuse("error.final", prefix=turn.ctx.prefix)
         if spec.roles is None:
             return
@@ -165,7 +176,9 @@ class DraftingService:
             if is_owner(member, point):
                 return
             if spec.roles:
-                turn.refuse("error.not_proposer_or_role", label=point.label, roles=self._roles(turn, spec.roles))
+                turn.refuse(
+                    "error.not_proposer_or_role", label=point.label, roles=self._roles(turn, spec.roles)
+                )
             turn.refuse("error.not_proposer", label=point.label)
         turn.refuse(
             "error.role",
@@ -190,7 +203,7 @@ class DraftingService:
             text += "\n" + t(lang, "error.usage", usage=usage(spec, lang, ctx.prefix))  # type: ignore[arg-type]
         if refusal.key == "error.unknown_command":
             text += "\n" + t(lang, "error.see_help", prefix=ctx.prefix)
-        return Outcome((Delivery(Text(text)),), ok=False)
+        return Outcome((Delivery(Text(text)),), ok=False, error=refusal.key)
 
     # ---- helpers for adapters -----------------------------------------------------------------
 
@@ -229,6 +242,29 @@ class DraftingService:
         async with self.stores.transaction() as store:
             return await store.point_for_message(chat, message_id)
 
+    async def move_chat(self, old: ChatRef, new: ChatRef) -> bool:
+        """The platform gave a chat a new id; its meeting, cards and threads follow. Idempotent."""
+        async with self.stores.transaction() as store:
+            meeting = await store.meeting_for_chat(old)
+            moved = await store.move_chat(old, new)
+            if moved and meeting is not None:
+                await store.audit(
+                    AuditEntry(
+                        meeting.id,
+                        "chat_moved",
+                        old.platform,
+                        "platform",
+                        self.clock(),
+                        detail={"old": old.chat_id, "new": new.chat_id},
+                    )
+                )
+            return moved
+
+    async def link_message(self, chat: ChatRef, message_id: str, point_id: int) -> None:
+        """Records that a message belongs to a point's thread (a reply to it is then on that point)."""
+        async with self.stores.transaction() as store:
+            await store.link_message(chat, message_id, point_id)
+
     async def point_for_thread(self, chat: ChatRef, thread_id: str) -> int | None:
         async with self.stores.transaction() as store:
             return await store.point_for_thread(chat, thread_id)
@@ -244,7 +280,16 @@ class DraftingService:
                 if locked is None or meeting is None or meeting.state is MeetingState.FINAL:
                     continue
                 ctx = Context(chat=ChatRef("system", "sweep"), user=SYSTEM)
-                turn = Turn(store, ctx, Command("silence", meeting.language), now, meeting.language, meeting, None, self.new_code)
+                turn = Turn(
+                    store,
+                    ctx,
+                    Command("silence", meeting.language),
+                    now,
+                    meeting.language,
+                    meeting,
+                    None,
+                    self.new_code,
+                )
                 await positions.expire_silence(turn, locked)
                 out.extend(turn.out)
         return Outcome(tuple(out))

@@ -71,7 +71,7 @@ _AFTER_N = "\U0010ffff"
 
 
 def normalize_lang(lang: str) -> Lang:
-    """"es", "ES", "es-MX", "es_HN" and "" give "es"; "en", "en-GB" give "en"; anything else fails."""
+    """The report language for a code: "es", "ES", "es-MX", "es_HN" and "" give "es"; "en-GB" gives "en"."""
     code = lang.strip().lower().replace("_", "-").split("-", 1)[0]
     if code in ("", "es"):
         return "es"
@@ -166,7 +166,10 @@ def _title_single_range(days: str, year: int, lang: Lang) -> str:
 
 
 def date_line(span: DateSpan, lang: str) -> str:
-    """The date under the title: "15 de noviembre, 2016", "16-17 de marzo, 2017", "30 de abril-2 de mayo, 2017"."""
+    """The date under the title: "15 de noviembre, 2016", "16-17 de marzo, 2017".
+
+    Across months "30 de abril-2 de mayo, 2017"; across years "30 de diciembre, 2016-2 de enero, 2017".
+    """
     code = normalize_lang(lang)
     start, end = span.start, span.end
     if start == end:

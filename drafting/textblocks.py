@@ -2,7 +2,8 @@
 
 Rules, in the order they apply:
 
-* Line breaks are "\\n", "\\r\\n", "\\r" or the Unicode line/paragraph separators chat clients send.
+* Line breaks are "\\n", "\\r\\n", "\\r", NEL or the Unicode line/paragraph separators chat clients send
+  (form feeds and other control characters are not line breaks; rendering drops them).
 * A line that, after leading spaces, starts with "·", "•", "-" or "*" followed by a space or a tab is a
   bullet; consecutive bullet lines form one `Bullets` block, the marker and the spaces after it stripped.
   A bullet line with nothing after the marker is dropped ("· " as left over in Word documents).
@@ -14,9 +15,13 @@ The first block is the point's opening paragraph ("Agradecer a …"), numbered i
 
 from __future__ import annotations
 
+import re
+
 from drafting.report.model import Block, Bullets, Paragraph
 
 BULLET_MARKERS = ("·", "•", "-", "*")
+# only real line breaks; str.splitlines() would also split on form feeds and other control characters
+_LINE_BREAK = re.compile("\r\n|[\n\r\u2028\u2029\x85]")
 
 
 def _bullet_item(line: str) -> str | None:
@@ -36,7 +41,7 @@ def split_blocks(text: str) -> tuple[Block, ...]:
             blocks.append(Bullets(tuple(items)))
             items.clear()
 
-    for raw in text.splitlines():
+    for raw in _LINE_BREAK.split(text):
         line = raw.strip()
         item = _bullet_item(line) if line else None
         if item is not None:

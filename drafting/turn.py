@@ -30,7 +30,7 @@ class Context:
 class Refusal(Exception):
     """The request is refused; the transaction rolls back and the user reads why."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, /, **params: object) -> None:
         super().__init__(key)
         self.key = key
         self.params = params
@@ -54,13 +54,13 @@ class Turn:
     out: list[Delivery] = field(default_factory=list)
     touched: list[int] = field(default_factory=list)
 
-    def say(self, key: str, **params: object) -> str:
+    def say(self, key: str, /, **params: object) -> str:
         return t(self.lang, key, **params)
 
-    def refuse(self, key: str, **params: object) -> NoReturn:
+    def refuse(self, key: str, /, **params: object) -> NoReturn:
         raise Refusal(key, **params)
 
-    def reply(self, key: str, **params: object) -> None:
+    def reply(self, key: str, /, **params: object) -> None:
         self.out.append(Delivery(Text(self.say(key, **params))))
 
     def send(self, message: Message, *, point_id: int | None = None) -> None:
@@ -82,7 +82,7 @@ class Turn:
             self.refuse("error.not_member", prefix=self.ctx.prefix)
         return self.member
 
-    async def audit(self, action: str, point_id: int | None = None, **detail: object) -> None:
+    async def audit(self, action: str, point_id: int | None = None, /, **detail: object) -> None:
         await self.store.audit(
             AuditEntry(
                 meeting_id=self.need_meeting().id,

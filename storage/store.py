@@ -128,7 +128,7 @@ class SqlStore:
 
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
-        self._insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+        self._insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
     # ---- idempotency ----
     async def claim_update(self, platform: str, key: str, at: datetime) -> bool:
@@ -183,6 +183,18 @@ class SqlStore:
 
     async def unbind_chat(self, chat: ChatRef) -> None:
         await self.s.execute(delete(MeetingChatRow).where(*_chat_filter(MeetingChatRow, chat)))
+
+    async def move_chat(self, old: ChatRef, new: ChatRef) -> bool:
+        """A chat got a new id (a Telegram group upgraded to a supergroup): everything follows it."""
+        moved = False
+        for table in (MeetingChatRow, CardMessageRow, PointMessageRow):
+            result = await self.s.execute(
+                update(table)
+                .where(*_chat_filter(table, old))
+                .values(platform=new.platform, workspace=new.workspace, chat_id=new.chat_id)
+            )
+            moved = moved or bool(getattr(result, "rowcount", 0))
+        return moved
 
     async def chats(self, meeting_id: int) -> list[ChatRef]:
         rows = await self.s.scalars(
@@ -240,7 +252,11 @@ class SqlStore:
             .values(**values)
             .on_conflict_do_update(
                 index_elements=["meeting_id", "platform", "workspace", "user_id"],
-                set_={"role": role.value, "delegation_id": delegation_id, "display_name": values["display_name"]},
+                set_={
+                    "role": role.value,
+                    "delegation_id": delegation_id,
+                    "display_name": values["display_name"],
+                },
             )
             .returning(MemberRow.id)
         )
@@ -354,9 +370,9 @@ class SqlStore:
 
     async def positions_for_meeting(self, meeting_id: int) -> list[Position]:
         rows = await self.s.scalars(
-            select(PositionRow).join(PointRow, PointRow.id == PositionRow.point_id).where(
-                PointRow.meeting_id == meeting_id
-            )
+            select(PositionRow)
+            .join(PointRow, PointRow.id == PositionRow.point_id)
+            .where(PointRow.meeting_id == meeting_id)
         )
         return [_position(r) for r in rows]
 
@@ -415,7 +431,9 @@ class SqlStore:
         return [Amendment(r.id, r.point_id, r.member_id, r.text, r.status, r.at) for r in rows]
 
     async def set_amendment_status(self, amendment_id: int, status: str) -> None:
-        await self.s.execute(update(AmendmentRow).where(AmendmentRow.id == amendment_id).values(status=status))
+        await self.s.execute(
+            update(AmendmentRow).where(AmendmentRow.id == amendment_id).values(status=status)
+        )
 
     # ---- audit ----
     async def audit(self, entry: AuditEntry) -> None:

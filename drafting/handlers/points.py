@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+
 from drafting.cards import build_card
 from drafting.model import Point, PointState
 from drafting.replies import Delivery, Text
@@ -59,7 +60,9 @@ async def propose(turn: Turn) -> None:
     point = await turn.store.add_point(_new_point(turn, number, "", None, turn.cmd.text))
     await turn.audit("propose", point.id, label=point.label, text=point.text)
     delegations = await turn.store.delegations(meeting.id)
-    await show_card(turn, point.id, announce=turn.say("point.proposed", who=turn.who(delegations), label=point.label))
+    await show_card(
+        turn, point.id, announce=turn.say("point.proposed", who=turn.who(delegations), label=point.label)
+    )
 
 
 async def sub(turn: Turn) -> None:

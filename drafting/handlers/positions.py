@@ -103,7 +103,9 @@ async def silence(turn: Turn) -> None:
     tally = await tally_for(turn.store, point)
     if tally.object:
         names = {d.id: d.name for d in await turn.store.delegations(meeting.id)}
-        turn.refuse("error.silence_with_objection", label=point.label, who=", ".join(names[i] for i in tally.object))
+        turn.refuse(
+            "error.silence_with_objection", label=point.label, who=", ".join(names[i] for i in tally.object)
+        )
     point.state = PointState.SILENCE
     point.silence_deadline = deadline
     await turn.store.save_points([point])

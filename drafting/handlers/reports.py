@@ -79,16 +79,43 @@ async def item(turn: Turn) -> None:
     events: list[tuple[str, str]] = []
     for a in await turn.store.amendments(point.id):
         status = turn.say(f"amendment.{a.status}")
-        events.append((a.at.isoformat(), turn.say("item.amendment", who=who(a.member_id), status=status, text=_short(a.text, 200))))
+        events.append(
+            (
+                a.at.isoformat(),
+                turn.say("item.amendment", who=who(a.member_id), status=status, text=_short(a.text, 200)),
+            )
+        )
     for c in await turn.store.comments(point.id):
-        events.append((c.at.isoformat(), turn.say("item.comment", who=who(c.member_id), text=_short(c.text, 200))))
+        events.append(
+            (c.at.isoformat(), turn.say("item.comment", who=who(c.member_id), text=_short(c.text, 200)))
+        )
     for pos in await turn.store.position_history(top.id):
         mark = STANCE_MARK[pos.stance]
         reason = f": {pos.reason}" if pos.reason else ""
-        events.append((pos.at.isoformat(), f"{mark} {delegations.get(pos.delegation_id, '?')} — {turn.say('stance.' + pos.stance.value)}{reason}"))
+        events.append(
+            (
+                pos.at.isoformat(),
+                f"{mark} {delegations.get(pos.delegation_id, '?')} — "
+                f"{turn.say('stance.' + pos.stance.value)}{reason}",
+            )
+        )
     for entry in await turn.store.audit_log(point.meeting_id, point.id):
-        if entry.action in ("propose", "sub", "accept", "withdraw", "silence", "adopted", "silence_failed", "move"):
-            events.append((entry.at.isoformat(), turn.say(f"audit.{entry.action}", label=entry.detail.get("label", point.label))))
+        if entry.action in (
+            "propose",
+            "sub",
+            "accept",
+            "withdraw",
+            "silence",
+            "adopted",
+            "silence_failed",
+            "move",
+        ):
+            events.append(
+                (
+                    entry.at.isoformat(),
+                    turn.say(f"audit.{entry.action}", label=entry.detail.get("label", point.label)),
+                )
+            )
     for at, text in sorted(events, key=lambda e: e[0]):
         lines.append(f"{at[:16].replace('T', ' ')}  {text}")
     turn.send(Text("\n".join(lines)), point_id=top.id)
@@ -130,7 +157,9 @@ async def compile_(turn: Turn) -> None:
         StoredDocument(meeting.id, "draft", meeting.draft_version, name, content, turn.now)
     )
     await turn.audit("compile", version=meeting.draft_version, bytes=len(content))
-    total = sum(1 for p in await turn.store.points(meeting.id) if not p.is_sub and p.state is not PointState.WITHDRAWN)
+    total = sum(
+        1 for p in await turn.store.points(meeting.id) if not p.is_sub and p.state is not PointState.WITHDRAWN
+    )
     caption = turn.say("report.draft_caption", version=meeting.draft_version, adopted=adopted, total=total)
     await turn.broadcast(Document(name, content, caption, preview))
 
@@ -144,11 +173,13 @@ async def finalize(turn: Turn) -> None:
         turn.refuse("error.not_all_adopted", labels=labels, count=len(pending))
     if not any(p.state is PointState.ADOPTED for p in tops):
         turn.refuse("error.nothing_adopted")
-    content, preview, adopted = await _render(turn, final=True)
+    content, _preview, adopted = await _render(turn, final=True)
     name = f"{_slug(meeting.title)}-final.docx"
     meeting.state = MeetingState.FINAL
     await turn.store.save_meeting(meeting)
-    await turn.store.save_document(StoredDocument(meeting.id, "final", meeting.draft_version, name, content, turn.now))
+    await turn.store.save_document(
+        StoredDocument(meeting.id, "final", meeting.draft_version, name, content, turn.now)
+    )
     await turn.audit("finalize", points=adopted, bytes=len(content))
     await turn.broadcast(Text(turn.say("report.finalized", count=adopted, prefix=turn.ctx.prefix)))
 
@@ -161,4 +192,6 @@ async def download(turn: Turn) -> None:
     if document is None:
         turn.refuse("error.not_final", prefix=turn.ctx.prefix)
     await turn.audit("download", bytes=len(document.content))
-    turn.send(Document(document.filename, document.content, turn.say("report.final_caption", title=meeting.title)))
+    turn.send(
+        Document(document.filename, document.content, turn.say("report.final_caption", title=meeting.title))
+    )

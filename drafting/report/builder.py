@@ -23,8 +23,18 @@ from zoneinfo import ZoneInfo
 from drafting.model import Delegation, DelegationKind, Meeting, Point, PointState
 from drafting.report.model import Report, ReportPoint, ReportSubPoint
 from drafting.report.template import ReportTemplate, Wording, format_text
-from drafting.spanish import Lang, date_line, date_phrase, fold, join_names, long_date, normalize_lang, sort_names
+from drafting.spanish import (
+    Lang,
+    date_line,
+    date_phrase,
+    fold,
+    join_names,
+    long_date,
+    normalize_lang,
+    sort_names,
+)
 from drafting.textblocks import split_blocks
+from drafting.xmltext import xml_safe
 
 
 def build_report(
@@ -153,7 +163,7 @@ def opening_paragraph(meeting: Meeting, participants: Sequence[str], words: Word
 
 
 def lead_in(meeting: Meeting, words: Wording) -> str:
-    """"La Red somete a consideración del … su informe …", or the variant for no `before` meeting."""
+    """ "La Red somete a consideración del … su informe …", or the variant for no `before` meeting."""
     the_network, subject = network_subject(meeting.network, words)
     values = {"network": _one_line(meeting.network), "the_network": the_network, "subject": subject}
     before = _one_line(meeting.before)
@@ -188,12 +198,17 @@ def _report_points(
                 own = sub.state in (PointState.OPEN, PointState.SILENCE)
                 note = _state_note(sub, words, lang, tz, tz_name) if own else top_note
             sub_points.append(
-                ReportSubPoint(label=sub.label, blocks=split_blocks(sub.text), pending=not adopted, state_note=note)
+                ReportSubPoint(
+                    label=sub.label,
+                    blocks=split_blocks(xml_safe(sub.text)),
+                    pending=not adopted,
+                    state_note=note,
+                )
             )
         out.append(
             ReportPoint(
                 label=top.label,
-                blocks=split_blocks(top.text),
+                blocks=split_blocks(xml_safe(top.text)),
                 subpoints=tuple(sub_points),
                 pending=not adopted,
                 state_note=top_note,

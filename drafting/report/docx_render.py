@@ -19,6 +19,7 @@ per-paragraph property lookups is far slower for long reports); every piece of t
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -148,7 +149,9 @@ class _Line:
 
 
 class _BodyWriter:
-    def __init__(self, template: ReportTemplate, points_num: int, bullets_num: int, *, show_pending: bool) -> None:
+    def __init__(
+        self, template: ReportTemplate, points_num: int, bullets_num: int, *, show_pending: bool
+    ) -> None:
         self.t = template
         self.points_num = points_num
         self.bullets_num = bullets_num
@@ -185,7 +188,9 @@ class _BodyWriter:
             title_lines[-1] = (title_lines[-1][0], title.space_after_block_pt)
         for i, (line, after) in enumerate(title_lines):
             keep = i < len(title_lines) - 1
-            self.para(_ppr(keep_next=keep, after=_twentieths(after), jc=self.title_jc), _runs(line, self.title_rpr))
+            self.para(
+                _ppr(keep_next=keep, after=_twentieths(after), jc=self.title_jc), _runs(line, self.title_rpr)
+            )
         for text in (report.opening, report.objective or "", report.lead_in):
             if text.strip():
                 self.para(_ppr(jc=self.body_jc), _runs(text))
@@ -268,7 +273,8 @@ def _styles(doc: DocxDocument, report: Report, template: ReportTemplate) -> None
     size = _half_points(template.font.body_size_pt)
     lang = _attr(template.words(report.language).word_language)
     rfonts = f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
-    rpr = f'<w:rPr {_NSDECL}>{rfonts}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/><w:lang w:val="{lang}"/></w:rPr>'
+    sizes = f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+    rpr = f'<w:rPr {_NSDECL}>{rfonts}{sizes}<w:lang w:val="{lang}"/></w:rPr>'
     line = round(240 * template.body.line_spacing)
     after = _twentieths(template.body.space_after_pt)
     ppr = f'<w:pPr {_NSDECL}><w:spacing w:after="{after}" w:line="{line}" w:lineRule="auto"/></w:pPr>'
@@ -316,11 +322,15 @@ def _add_numbering(doc: DocxDocument, template: ReportTemplate) -> tuple[int, in
         f'<w:abstractNum {_NSDECL} w:abstractNumId="{points_abs}">'
         f'<w:nsid w:val="{_POINTS_NSID}"/><w:multiLevelType w:val="multilevel"/>'
         + level(0, "decimal", "%1.", point_left, _twips(lists.point_hanging_cm))
-        + level(1, "lowerLetter", "%2.", sub_left, _twips(lists.subpoint_hanging_cm), '<w:lvlRestart w:val="1"/>')
+        + level(
+            1, "lowerLetter", "%2.", sub_left, _twips(lists.subpoint_hanging_cm), '<w:lvlRestart w:val="1"/>'
+        )
         + "</w:abstractNum>"
     )
     bullet_font = _attr(lists.bullet_font or template.font.name)
-    bullet_rpr = f'<w:rPr><w:rFonts w:ascii="{bullet_font}" w:hAnsi="{bullet_font}" w:hint="default"/></w:rPr>'
+    bullet_rpr = (
+        f'<w:rPr><w:rFonts w:ascii="{bullet_font}" w:hAnsi="{bullet_font}" w:hint="default"/></w:rPr>'
+    )
     hanging = _twips(lists.bullet_hanging_cm)
     bullets_xml = (
         f'<w:abstractNum {_NSDECL} w:abstractNumId="{bullets_abs}">'
@@ -375,9 +385,7 @@ def _core_properties(doc: DocxDocument, report: Report, template: ReportTemplate
     moment = datetime.now(UTC)
     generated = report.extra.get("generated_at", "")
     if generated:
-        try:
+        with contextlib.suppress(ValueError):
             moment = datetime.fromisoformat(generated)
-        except ValueError:
-            pass
     props.created = moment
     props.modified = moment

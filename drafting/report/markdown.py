@@ -66,7 +66,9 @@ def letter(index: int) -> str:
     return chr(ord("a") + index % 26) * (index // 26 + 1)
 
 
-def _item(blocks: Sequence[Block], marker: str, clean: Cleaner, *, pending: bool, note: str | None) -> list[str]:
+def _item(
+    blocks: Sequence[Block], marker: str, clean: Cleaner, *, pending: bool, note: str | None
+) -> list[str]:
     """The chunks of one point or sub-point; the first carries the number or letter."""
     # one list of lines per chunk: a paragraph is one line, a bullet list one line per item
     chunks: list[list[str]] = []
@@ -91,5 +93,7 @@ def _item(blocks: Sequence[Block], marker: str, clean: Cleaner, *, pending: bool
     out: list[str] = []
     for i, lines in enumerate(chunks):
         first_prefix = marker if i == 0 else indent
-        out.append("\n".join((first_prefix if j == 0 else indent) + line for j, line in enumerate(lines)).rstrip())
+        out.append(
+            "\n".join((first_prefix if j == 0 else indent) + line for j, line in enumerate(lines)).rstrip()
+        )
     return out
