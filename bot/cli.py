@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--out", type=Path, default=Path("out"), help="folder for documents")
     sub.add_parser("run", help="start every chat platform whose credentials are set")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # The demo and the console print a conversation; only `run`, a service, logs what it does.
+    level = logging.INFO if args.command == "run" else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if args.command == "demo":
         from bot.demo import run_demo
 

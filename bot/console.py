@@ -23,6 +23,7 @@ class ConsoleAdapter:
     write: Callable[[str], None] = print
     documents: list[Path] = field(default_factory=list)
     show_cards: bool = True
+    before_each: Callable[[], None] | None = None  # the demo moves its clock on
 
     def context(self, who: str) -> Context:
         user = UserRef(PLATFORM, who.casefold(), "", who)
@@ -31,6 +32,8 @@ class ConsoleAdapter:
     async def say(self, who: str, text: str) -> Outcome:
         """`who` types `text` (no prefix: `propose …`, `approve 3`)."""
         self.write(f"\n[{who}] {text}")
+        if self.before_each is not None:
+            self.before_each()
         outcome = await self.service.handle_text(self.context(who), text)
         for delivery in outcome.deliveries:
             self.deliver(delivery, who)

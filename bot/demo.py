@@ -128,7 +128,12 @@ async def run_demo(out_dir: Path, db_url: str | None = None, *, quiet: bool = Fa
     clock = DemoClock(datetime(2016, 11, 15, 9, 0, tzinfo=UTC))
     service, stores = await open_service(db_url, clock=clock)
     lines: list[str] = []
-    console = ConsoleAdapter(service, out_dir, write=(lines.append if quiet else print))
+    console = ConsoleAdapter(
+        service,
+        out_dir,
+        write=(lines.append if quiet else print),
+        before_each=lambda: clock.advance(timedelta(seconds=40)),
+    )
     try:
         st, rel, ppt = "Secretaría (ST)", "Relatora", "PPT Honduras"
         await console.say(

@@ -59,7 +59,7 @@ async def build_card(store: Store, point_id: int, lang: str) -> PointCard | None
         if pos is not None:
             label = f"{STANCE_MARK[pos.stance]} {t(lang, 'stance.' + pos.stance.value)}"
             rows.append(CardPosition(d.name, pos.stance.value, label, pos.reason))
-        elif d.id in present:
+        elif d.id in present and point.state in (PointState.OPEN, PointState.SILENCE):
             rows.append(CardPosition(d.name, "", f"⏳ {t(lang, 'stance.pending')}"))
     tally = Tally.count(
         {k: v.stance for k, v in positions.items()},

@@ -87,6 +87,8 @@ class Delivery:
     private_to: UserRef | None = None
     fallback: Text | None = None
     notice: Text | None = None
+    # Only the requester needs it (a position noted): a button's toast, a Slack ephemeral message.
+    ephemeral: bool = False
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def starts_with_i_sound(word: str) -> bool:
     another vowel is a diphthong that starts with a consonant sound and keeps "y" ("hielo", "hiato",
     "Iowa").
     """
-    w = word.lstrip(_LEADING_PUNCT).lower()
+    w = unicodedata.normalize("NFC", word.lstrip(_LEADING_PUNCT)).lower()
     if w.startswith("h"):
         w = w[1:]
     if w.startswith("í"):

@@ -63,9 +63,9 @@ class Turn:
     def reply(self, key: str, /, **params: object) -> None:
         self.out.append(Delivery(Text(self.say(key, **params))))
 
-    def send(self, message: Message, *, point_id: int | None = None) -> None:
+    def send(self, message: Message, *, point_id: int | None = None, ephemeral: bool = False) -> None:
         """To the requesting chat."""
-        self.out.append(Delivery(message, point_id=point_id))
+        self.out.append(Delivery(message, point_id=point_id, ephemeral=ephemeral))
 
     async def broadcast(self, message: Message, *, point_id: int | None = None) -> None:
         """To every chat the meeting is bound to, on every platform."""

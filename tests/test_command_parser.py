@@ -168,4 +168,7 @@ def test_every_command_has_a_distinct_spanish_alias() -> None:
 
 
 def test_names_with_y_inside_survive_when_separated_by_semicolons() -> None:
-    assert split_names("Bosnia y Herzegovina; Trinidad y Tobago") == ["Bosnia y Herzegovina", "Trinidad y Tobago"]
+    assert split_names("Bosnia y Herzegovina; Trinidad y Tobago") == [
+        "Bosnia y Herzegovina",
+        "Trinidad y Tobago",
+    ]

@@ -11,7 +11,9 @@ from tests.conftest import FakeClock
 from tests.kit import DELEGATIONS, Room, card_in, set_up_meeting
 
 
-async def _meeting(service: DraftingService, delegations: list[str] | None = None) -> tuple[Room, dict[str, str]]:
+async def _meeting(
+    service: DraftingService, delegations: list[str] | None = None
+) -> tuple[Room, dict[str, str]]:
     room = Room(service)
     people = await set_up_meeting(room, delegations)
     return room, people
@@ -28,7 +30,9 @@ async def test_a_proposal_gets_the_next_number_and_a_card_with_buttons(service: 
     assert "10 pendientes" in first.tally
 
 
-async def test_a_point_is_adopted_when_every_participating_delegation_approves(service: DraftingService) -> None:
+async def test_a_point_is_adopted_when_every_participating_delegation_approves(
+    service: DraftingService,
+) -> None:
     room, people = await _meeting(service, DELEGATIONS[:3])
     card = card_in(await room.say(people["Canadá"], "propose Agradecer a la OIM."))
     await room.say(people["Canadá"], "approve 1")
@@ -85,7 +89,9 @@ async def test_an_objection_blocks_adoption_until_it_is_withdrawn(service: Draft
     room, people = await _meeting(service, DELEGATIONS[:2])
     await room.say(people["Canadá"], "propose Tomar nota.")
     objection = await room.say(people["Costa Rica"], "objetar 1 Falta mencionar a Costa Rica")
-    assert any("❌ Costa Rica objeta el punto 1: Falta mencionar a Costa Rica" in t for t in objection.texts())
+    assert any(
+        "❌ Costa Rica objeta el punto 1: Falta mencionar a Costa Rica" in t for t in objection.texts()
+    )
     still = await room.say(people["Canadá"], "aprobar 1")
     assert card_in(still).state == "open"
     adopted = await room.say(people["Costa Rica"], "aprobar 1")
@@ -139,7 +145,9 @@ async def test_withdrawing_is_for_the_proposer_only(service: DraftingService) ->
     assert again.error == "error.already_withdrawn"
 
 
-async def test_move_renumbers_points_and_their_sub_points(service: DraftingService, stores: SqlStoreFactory) -> None:
+async def test_move_renumbers_points_and_their_sub_points(
+    service: DraftingService, stores: SqlStoreFactory
+) -> None:
     room, people = await _meeting(service, DELEGATIONS[:2])
     for text in ("Uno.", "Dos.", "Tres."):
         await room.say(people["Canadá"], f"propose {text}")
@@ -222,11 +230,15 @@ async def test_compile_posts_a_numbered_draft_to_every_chat(service: DraftingSer
     await room.say(people["Canadá"], "propose Tomar nota.")
     first = await room.say("rap", "compilar")
     second = await room.say("rap", "compilar")
-    names = [d.message.filename for o in (first, second) for d in o.deliveries if isinstance(d.message, Document)]
+    names = [
+        d.message.filename for o in (first, second) for d in o.deliveries if isinstance(d.message, Document)
+    ]
     assert names[0].endswith("borrador-v1.docx") and names[1].endswith("borrador-v2.docx")
 
 
-async def test_the_same_update_delivered_twice_acts_once(service: DraftingService, stores: SqlStoreFactory) -> None:
+async def test_the_same_update_delivered_twice_acts_once(
+    service: DraftingService, stores: SqlStoreFactory
+) -> None:
     room, people = await _meeting(service, DELEGATIONS[:2])
     first = await room.say(people["Canadá"], "propose Tomar nota.", dedup_key="update-77")
     again = await room.say(people["Canadá"], "propose Tomar nota.", dedup_key="update-77")

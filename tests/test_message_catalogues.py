@@ -27,7 +27,9 @@ def test_every_command_has_a_help_line_in_both_languages() -> None:
 
 def test_every_literal_key_used_in_the_code_exists() -> None:
     root = Path(__file__).resolve().parent.parent / "drafting"
-    pattern = re.compile(r"""(?:say|reply|refuse|ParseError|FieldError|t)\(\s*(?:\w+,\s*)?"((?:error|setup|point|position|silence|items|item|report|help|state|stance|card|role|button|amendment|audit|arg)\.[a-z_]+)\"""")
+    pattern = re.compile(
+        r"""(?:say|reply|refuse|ParseError|FieldError|t)\(\s*(?:\w+,\s*)?"((?:error|setup|point|position|silence|items|item|report|help|state|stance|card|role|button|amendment|audit|arg)\.[a-z_]+)\""""
+    )
     used = {m.group(1) for path in root.rglob("*.py") for m in pattern.finditer(path.read_text("utf-8"))}
     assert used, "the pattern found no keys: it is broken"
     missing = sorted(k for k in used if k not in catalogue("es"))

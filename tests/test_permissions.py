@@ -69,7 +69,9 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     async def build() -> None:
         stores = await SqlStoreFactory.open(f"sqlite:///{path}")
-        service = DraftingService(stores, clock=FakeClock(), new_code=iter(f"CODE{n:06d}" for n in range(1, 999)).__next__)
+        service = DraftingService(
+            stores, clock=FakeClock(), new_code=iter(f"CODE{n:06d}" for n in range(1, 999)).__next__
+        )
         room = Room(service)
         await set_up_meeting(room, DELEGATIONS[:3])
         assert (await room.say("d0", "propose Agradecer a Honduras.")).ok

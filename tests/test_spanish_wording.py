@@ -72,6 +72,7 @@ def test_the_i_sound_rule_looks_past_opening_quotes_and_case() -> None:
     assert starts_with_i_sound("«Iniciativa")
     assert starts_with_i_sound("HIGIENE")
     assert not starts_with_i_sound("HIERRO")
+    assert starts_with_i_sound("I\u0301taca"), "a decomposed accent counts too"
 
 
 def test_english_lists_use_and_without_a_serial_comma() -> None:

@@ -41,12 +41,27 @@ async def factory(any_url: str) -> AsyncIterator[SqlStoreFactory]:
 
 async def _seed(store: SqlStore) -> tuple[int, int, int, int]:
     """A meeting with one delegation, one member and one point: their ids."""
-    meeting = await store.create_meeting(Meeting(id=0, title="INFORME", dates=DateSpan(NOW.date(), NOW.date())), NOW)
+    meeting = await store.create_meeting(
+        Meeting(id=0, title="INFORME", dates=DateSpan(NOW.date(), NOW.date())), NOW
+    )
     await store.bind_chat(meeting.id, CHAT, NOW)
     delegation = await store.add_delegation(meeting.id, "México", DelegationKind.MEMBER)
-    member = await store.save_member(meeting.id, UserRef("telegram", "42", "", "Mariana"), Role.DELEGATE, delegation.id, NOW)
+    member = await store.save_member(
+        meeting.id, UserRef("telegram", "42", "", "Mariana"), Role.DELEGATE, delegation.id, NOW
+    )
     point = await store.add_point(
-        Point(0, meeting.id, 1, "", None, "Tomar nota.", PointState.OPEN, member.id, delegation.id, created_at=NOW)
+        Point(
+            0,
+            meeting.id,
+            1,
+            "",
+            None,
+            "Tomar nota.",
+            PointState.OPEN,
+            member.id,
+            delegation.id,
+            created_at=NOW,
+        )
     )
     return meeting.id, delegation.id, member.id, point.id
 
@@ -122,7 +137,11 @@ async def test_the_database_itself_refuses_a_second_position_row(factory: SqlSto
             for _ in range(2):
                 session.add(
                     PositionRow(
-                        point_id=point_id, delegation_id=delegation_id, member_id=member_id, stance="approve", at=NOW
+                        point_id=point_id,
+                        delegation_id=delegation_id,
+                        member_id=member_id,
+                        stance="approve",
+                        at=NOW,
                     )
                 )
                 await session.flush()
@@ -144,7 +163,9 @@ async def test_an_invite_code_is_taken_by_one_of_many_racing(factory: SqlStoreFa
 async def test_a_member_is_saved_once_per_user_and_takes_the_latest_role(factory: SqlStoreFactory) -> None:
     async with factory.transaction() as store:
         meeting_id, delegation_id, member_id, _ = await _seed(store)
-        again = await store.save_member(meeting_id, UserRef("telegram", "42", "", "Mariana"), Role.RAPPORTEUR, None, NOW)
+        again = await store.save_member(
+            meeting_id, UserRef("telegram", "42", "", "Mariana"), Role.RAPPORTEUR, None, NOW
+        )
         members = await store.members(meeting_id)
     assert again.id == member_id
     assert [(m.role, m.delegation_id) for m in members] == [(Role.RAPPORTEUR, None)]
@@ -163,10 +184,23 @@ async def test_points_come_back_in_label_order_and_save_in_bulk(factory: SqlStor
     async with factory.transaction() as store:
         meeting_id, delegation_id, member_id, first = await _seed(store)
         second = await store.add_point(
-            Point(0, meeting_id, 2, "", None, "Dos.", PointState.OPEN, member_id, delegation_id, created_at=NOW)
+            Point(
+                0, meeting_id, 2, "", None, "Dos.", PointState.OPEN, member_id, delegation_id, created_at=NOW
+            )
         )
         await store.add_point(
-            Point(0, meeting_id, 1, "a", first, "Uno a.", PointState.OPEN, member_id, delegation_id, created_at=NOW)
+            Point(
+                0,
+                meeting_id,
+                1,
+                "a",
+                first,
+                "Uno a.",
+                PointState.OPEN,
+                member_id,
+                delegation_id,
+                created_at=NOW,
+            )
         )
         points = await store.points(meeting_id)
         assert [p.label for p in points] == ["1", "1.a", "2"]
@@ -199,7 +233,9 @@ async def test_comments_amendments_audit_and_documents_round_trip(factory: SqlSt
         amendment = await store.add_amendment(point_id, member_id, "Nuevo texto", NOW)
         await store.set_amendment_status(amendment.id, "accepted")
         await store.audit(AuditEntry(meeting_id, "propose", "telegram", "42", NOW, point_id, {"label": "1"}))
-        await store.save_document(StoredDocument(meeting_id, "final", 3, "informe-final.docx", b"PK\x03\x04data", NOW))
+        await store.save_document(
+            StoredDocument(meeting_id, "final", 3, "informe-final.docx", b"PK\x03\x04data", NOW)
+        )
     async with factory.transaction() as store:
         assert [c.text for c in await store.comments(point_id)] == ["De acuerdo ✅ עברית"]
         assert [a.status for a in await store.amendments(point_id)] == ["accepted"]

@@ -76,6 +76,10 @@ def test_any_kind_of_line_break_separates_lines(newline: str) -> None:
     assert split_blocks(f"uno{newline}dos") == (Paragraph("uno"), Paragraph("dos"))
 
 
+def test_form_feeds_and_other_control_characters_are_not_line_breaks() -> None:
+    assert split_blocks("uno\x0cdos\x1ctres") == (Paragraph("uno\x0cdos\x1ctres"),)
+
+
 def test_the_first_block_is_the_opening_paragraph() -> None:
     blocks = split_blocks("Agradecer a la OIM.\nLos Países Miembros adaptarán los contenidos.")
     assert blocks[0] == Paragraph("Agradecer a la OIM.")

@@ -59,10 +59,7 @@ async def _take(turn: Turn, stance: Stance) -> None:
         announce = (announce + "\n" if announce else "") + turn.say("point.adopted", label=point.label)
     await show_card(turn, point.id, announce=announce)
     if not announce:
-        turn.send(
-            _ack(turn, stance, point.label, delegation.name),
-            point_id=point.id,
-        )
+        turn.send(_ack(turn, stance, point.label, delegation.name), point_id=point.id, ephemeral=True)
 
 
 def _ack(turn: Turn, stance: Stance, label: str, who: str) -> Text:

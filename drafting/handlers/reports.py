@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from drafting.cards import STANCE_MARK, build_card, state_label
+from drafting.meeting_fields import FIELDS
 from drafting.model import MeetingState, Point, PointState
 from drafting.ports import StoredDocument
 from drafting.replies import Document, Text
@@ -131,7 +132,8 @@ def _missing_fields(turn: Turn) -> list[str]:
     missing = [k for k, v in (("network", meeting.network), ("place", meeting.place)) if not v]
     if meeting.dates is None:
         missing.append("date")
-    return missing
+    words = {f.key: (f.alias if turn.lang == "es" else f.key) for f in FIELDS}
+    return [words[k] for k in missing]
 
 
 async def _render(turn: Turn, *, final: bool) -> tuple[bytes, str, int]:

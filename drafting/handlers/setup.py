@@ -168,8 +168,7 @@ async def join(turn: Turn) -> None:
     )
     if taken.bind_chat:
         turn.reply("setup.chat_bound", title=meeting.title)
+    joined = Text(turn.say("setup.joined", name=name, what=what, title=meeting.title))
     if turn.ctx.private:
-        turn.reply("setup.joined", name=name, what=what, title=meeting.title)
-        await turn.broadcast(Text(turn.say("setup.joined", name=name, what=what, title=meeting.title)))
-    else:
-        await turn.broadcast(Text(turn.say("setup.joined", name=name, what=what, title=meeting.title)))
+        turn.send(joined)  # the private chat is not one of the meeting's chats
+    await turn.broadcast(joined)

@@ -387,5 +387,7 @@ def _core_properties(doc: DocxDocument, report: Report, template: ReportTemplate
     if generated:
         with contextlib.suppress(ValueError):
             moment = datetime.fromisoformat(generated)
+    if moment.tzinfo is not None:  # python-docx writes the value as UTC ("...Z") as given
+        moment = moment.astimezone(UTC)
     props.created = moment
     props.modified = moment
