@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.logs import configure
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="draftbot", description=__doc__)
@@ -20,8 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="start every chat platform whose credentials are set")
     args = parser.parse_args(argv)
     # The demo and the console print a conversation; only `run`, a service, logs what it does.
-    level = logging.INFO if args.command == "run" else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "run":
+        configure(logging.INFO)
+    else:
+        configure(logging.WARNING, json_lines=False)
     if args.command == "demo":
         from bot.demo import run_demo
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
@@ -107,6 +108,25 @@ class DraftingService:
         return await self.handle(ctx, parsed)
 
     async def handle(self, ctx: Context, command: Command | ParseError) -> Outcome:
+        started = time.perf_counter()
+        outcome = await self._handle(ctx, command)
+        log.info(
+            "handled %s",
+            command.name if isinstance(command, Command) else "unparsed",
+            extra={
+                "platform": ctx.user.platform,
+                "chat": ctx.chat.chat_id,
+                "user": ctx.user.user_id,
+                "update": ctx.dedup_key,
+                "meeting": outcome.meeting_id,
+                "points": list(outcome.point_ids),
+                "result": "duplicate" if outcome.duplicate else (outcome.error or "ok"),
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return outcome
+
+    async def _handle(self, ctx: Context, command: Command | ParseError) -> Outcome:
         try:
             for attempt in range(ATTEMPTS):
                 try:

@@ -1,0 +1,43 @@
+"""Structured logs: one JSON object a line, carrying meeting, point and update ids when known."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+
+# Attributes every LogRecord has; anything else was passed in `extra` and belongs in the JSON.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "at": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure(level: int, *, json_lines: bool | None = None) -> None:
+    """JSON when DRAFTBOT_LOG_FORMAT=json (the default for `draftbot run`), plain text otherwise."""
+    if json_lines is None:
+        json_lines = os.environ.get("DRAFTBOT_LOG_FORMAT", "json") == "json"
+    handler = logging.StreamHandler()
+    if json_lines:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))

@@ -1,0 +1,136 @@
+"""Block Kit for point cards and the objection modal.
+
+Everything a person wrote (point text, sub-points, reasons, amendments) goes into `plain_text`
+objects, so it is shown as written and can carry no markup, mention or link. Buttons carry ids only:
+`value` is the point id, `action_id` the action; the core re-checks who may do what on every press.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.slack.text import chunks, clip
+from drafting.replies import PointCard
+
+ACTION_PREFIX = "draft_"  # action_id = "draft_approve" | "draft_object" | "draft_abstain"
+ACTIONS = ("approve", "object", "abstain")
+OBJECT_VIEW = "draft_object"  # callback_id of the objection modal
+REASON_BLOCK = "reason"
+REASON_ACTION = "reason"
+REASON_MAX = 1000  # the core's MAX_REASON
+
+MAX_BLOCKS = 50
+SECTION_LIMIT = 2900  # a section's text may hold 3,000 characters
+HEADER_LIMIT = 150
+FALLBACK_LIMIT = 3000
+
+Block = dict[str, Any]
+
+_STYLE = {"approve": "primary", "object": "danger"}
+
+MODAL_TEXT = {
+    "es": {
+        "title": "Objetar el punto {label}",
+        "label": "¿Por qué objeta su delegación?",
+        "hint": "El motivo se muestra en la tarjeta del punto y queda en su historial.",
+        "submit": "Objetar",
+        "close": "Cancelar",
+    },
+    "en": {
+        "title": "Object to point {label}",
+        "label": "Why does your delegation object?",
+        "hint": "The reason is shown on the point's card and kept in its history.",
+        "submit": "Object",
+        "close": "Cancel",
+    },
+}
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text or " ", "emoji": True}
+
+
+def _sections(text: str) -> list[Block]:
+    return [{"type": "section", "text": _plain(part)} for part in chunks(text, SECTION_LIMIT) if part.strip()]
+
+
+def card_blocks(card: PointCard) -> list[Block]:
+    """The card: header with state, the text, sub-points, open amendment, positions, tally, buttons."""
+    head: list[Block] = [{"type": "header", "text": _plain(clip(f"{card.title} — {card.state_label}", HEADER_LIMIT))}]
+    body: list[Block] = _sections(card.text)
+    if card.subpoints:
+        body += _sections("\n".join(card.subpoints))
+    if card.amendment:
+        body += _sections(card.amendment)
+    if card.positions:
+        lines = []
+        for p in card.positions:
+            reason = f": {p.reason}" if p.reason else ""
+            lines.append(f"{p.stance_label} {p.delegation}{reason}")
+        body += [{"type": "divider"}, *_sections("\n".join(lines))]
+    tail: list[Block] = []
+    if card.tally:
+        tail.append({"type": "context", "elements": [_plain(clip(card.tally, 2000))]})
+    if card.buttons:
+        tail.append(
+            {
+                "type": "actions",
+                "block_id": f"draft_card_{card.point_id}",
+                "elements": [_button(card, b.action, b.label) for b in card.buttons if b.action in ACTIONS],
+            }
+        )
+    room = MAX_BLOCKS - len(head) - len(tail)
+    if len(body) > room:
+        body = [*body[: room - 1], {"type": "section", "text": _plain("…")}]
+    return head + body + tail
+
+
+def _button(card: PointCard, action: str, label: str) -> Block:
+    button: Block = {
+        "type": "button",
+        "action_id": ACTION_PREFIX + action,
+        "text": _plain(clip(label, 75)),
+        "value": str(card.point_id),
+    }
+    if action in _STYLE:
+        button["style"] = _STYLE[action]
+    return button
+
+
+def card_fallback(card: PointCard) -> str:
+    """The `text` beside the blocks: what notifications and screen readers show."""
+    return clip(card.as_text(), FALLBACK_LIMIT)
+
+
+def objection_modal(card: PointCard, metadata: dict[str, str]) -> Block:
+    words = MODAL_TEXT.get(card.lang, MODAL_TEXT["es"])
+    return {
+        "type": "modal",
+        "callback_id": OBJECT_VIEW,
+        "private_metadata": json.dumps(metadata, separators=(",", ":")),
+        "title": _plain(clip(words["title"].format(label=card.label), 24)),
+        "submit": _plain(words["submit"]),
+        "close": _plain(words["close"]),
+        "blocks": [
+            {"type": "section", "text": _plain(clip(card.text, SECTION_LIMIT))},
+            {
+                "type": "input",
+                "block_id": REASON_BLOCK,
+                "label": _plain(words["label"]),
+                "hint": _plain(words["hint"]),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": REASON_ACTION,
+                    "multiline": True,
+                    "max_length": REASON_MAX,
+                },
+            },
+        ],
+    }
+
+
+def submitted_reason(view: dict[str, Any]) -> str:
+    values = view.get("state", {}).get("values", {})
+    value = values.get(REASON_BLOCK, {}).get(REASON_ACTION, {}).get("value")
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,161 @@
+"""How the core's messages look on Telegram, and how Telegram's text is read back as commands.
+
+Pure functions, no I/O: card text and inline buttons, callback data, splitting at Telegram's length
+limits, forum topic names, the command lists for `setMyCommands`, and the command in a message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+
+from drafting.commands import SPECS, Spec, command_words, fold
+from drafting.i18n import t
+from drafting.replies import PointCard
+
+MAX_TEXT = 4096  # characters in one message (after entity parsing; we send no entities)
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64  # bytes
+MAX_CALLBACK_ANSWER = 200
+MAX_TOPIC_NAME = 128
+
+# Callback data carries ids only: "p:<point id>:<action letter>". The press is re-checked in full by
+# the core, so nothing in it is trusted beyond naming a point and an action.
+_ACTION_LETTER = {"approve": "a", "object": "o", "abstain": "x"}
+_LETTER_ACTION = {v: k for k, v in _ACTION_LETTER.items()}
+_CALLBACK = re.compile(r"p:(\d{1,18}):([aox])")
+
+
+def callback_data(point_id: int, action: str) -> str:
+    data = f"p:{point_id}:{_ACTION_LETTER[action]}"
+    assert len(data.encode()) <= MAX_CALLBACK_DATA
+    return data
+
+
+def parse_callback(data: str | None) -> tuple[int, str] | None:
+    """(point id, action) from a button's data, or None for anything we did not make."""
+    match = _CALLBACK.fullmatch(data or "")
+    if match is None:
+        return None
+    return int(match.group(1)), _LETTER_ACTION[match.group(2)]
+
+
+# ---- cards ---------------------------------------------------------------------------------------
+
+
+def card_text(card: PointCard) -> str:
+    """The card as one message; a point longer than a message is cut, with the way to read it whole."""
+    text = card.as_text()
+    if len(text) <= MAX_TEXT:
+        return text
+    more = "\n…\n(" + ("/punto" if card.lang == "es" else "/item") + f" {card.label})"
+    room = MAX_TEXT - (len(text) - len(card.text)) - len(more)
+    shortened = card.text[: max(room, 0)] + more
+    text = replace(card, text=shortened).as_text()
+    return text[:MAX_TEXT]
+
+
+def card_keyboard(card: PointCard) -> InlineKeyboardMarkup | None:
+    if not card.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=callback_data(card.point_id, b.action)) for b in card.buttons]]
+    )
+
+
+def topic_name(card: PointCard) -> str:
+    """"Punto 3 · Agradecer a las delegaciones…" within the 128 characters a topic name may have."""
+    first = " ".join(card.text.split())
+    name = f"{card.title} · {first}"
+    if len(name) > MAX_TOPIC_NAME:
+        name = name[: MAX_TOPIC_NAME - 1].rstrip() + "…"
+    return name
+
+
+# ---- lengths -------------------------------------------------------------------------------------
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at a paragraph, else a line, else a space."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            cut = window.rfind(sep)
+            if cut >= limit // 2:
+                break
+        if cut < limit // 2:
+            cut = limit
+        piece = rest[:cut].rstrip()
+        if piece:
+            pieces.append(piece)
+        rest = rest[cut:].lstrip("\n ")
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def short_answer(text: str) -> str:
+    """A callback answer (at most 200 characters)."""
+    text = text.strip()
+    if len(text) <= MAX_CALLBACK_ANSWER:
+        return text
+    return text[: MAX_CALLBACK_ANSWER - 1].rstrip() + "…"
+
+
+# ---- the command menu ----------------------------------------------------------------------------
+
+
+def _description(spec: Spec, lang: str) -> str:
+    text = t(lang, f"help.{spec.name}") or spec.name
+    return text[:256]
+
+
+def command_menu(lang: str) -> list[BotCommand]:
+    """The commands for `setMyCommands`: English words by default, the Spanish aliases for "es"."""
+    return [BotCommand(spec.alias if lang == "es" else spec.name, _description(spec, lang)) for spec in SPECS]
+
+
+# ---- reading commands ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command as typed on Telegram, with the slash and any @botname removed."""
+
+    text: str  # "propose Agradecer …", as the core parses it
+    word: str  # "propose", folded
+    spec: Spec | None  # None for a word the core does not know (the core says so)
+
+
+_HEAD = re.compile(r"/([A-Za-z0-9_áéíóúñÁÉÍÓÚÑ-]{1,64})(?:@([A-Za-z0-9_]{3,64}))?(?=\s|$)")
+
+
+def read_command(text: str, bot_username: str) -> Command | None:
+    """The command in a message, or None when it is not one or is meant for another bot.
+
+    `/propose@draftbot texto` and `/proponer texto` both give "propose texto" / "proponer texto";
+    `/propose@otherbot …` gives None.
+    """
+    match = _HEAD.match(text)
+    if match is None:
+        return None
+    target = match.group(2)
+    if target is not None and target.casefold() != bot_username.casefold():
+        return None
+    word = match.group(1)
+    rest = text[match.end() :]
+    found = command_words().get(fold(word))
+    return Command(text=word + rest, word=fold(word), spec=found[0] if found else None)
+
+
+def is_read_only(command: Command) -> bool:
+    """Commands anyone may use and that change nothing (help, items, item): safe without knowing who."""
+    spec = command.spec
+    return spec is not None and spec.roles is None and not spec.writes
