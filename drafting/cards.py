@@ -38,8 +38,12 @@ async def tally_for(store: Store, point: Point) -> Tally:
     return Tally.count(stances, member_ids, participating(delegations, members))
 
 
-async def build_card(store: Store, point_id: int, lang: str) -> PointCard | None:
-    point = await store.point(point_id)
+async def build_card(
+    store: Store, point_id: int, lang: str, *, point: Point | None = None
+) -> PointCard | None:
+    """`point`, when the caller holds it already and it is current, saves a read."""
+    if point is None or point.id != point_id:
+        point = await store.point(point_id)
     if point is None:
         return None
     if point.parent_id is not None:
@@ -48,11 +52,7 @@ async def build_card(store: Store, point_id: int, lang: str) -> PointCard | None
     members = await store.members(point.meeting_id)
     present = participating(delegations, members)
     positions = {p.delegation_id: p for p in await store.positions(point.id)}
-    subs = [
-        p
-        for p in await store.points(point.meeting_id)
-        if p.parent_id == point.id and p.state is not PointState.WITHDRAWN
-    ]
+    subs = [p for p in await store.children(point.id) if p.state is not PointState.WITHDRAWN]
     rows: list[CardPosition] = []
     for d in sorted((d for d in delegations if d.kind is DelegationKind.MEMBER), key=lambda d: d.name):
         pos = positions.get(d.id)

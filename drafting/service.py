@@ -86,25 +86,23 @@ class DraftingService:
     async def handle_text(self, ctx: Context, text: str) -> Outcome:
         """A message addressed to the bot, its platform prefix already removed."""
         context = Ref(point_id=ctx.thread_point_id) if ctx.thread_point_id is not None else None
-        lang = await self.language_for(ctx.chat)
-        return await self.handle(ctx, parse(text, context=context, default_lang=lang))
+        # A refusal is worded in the meeting's language, looked up only when there is one to word.
+        return await self.handle(ctx, parse(text, context=context))
 
     async def press(self, ctx: Context, point_id: int, action: str, reason: str = "") -> Outcome:
         """A button on a point card: the same command as typing it, re-checked in full."""
         if action not in ("approve", "object", "abstain"):
             return await self.handle(ctx, ParseError("error.unknown_command", "es", None, {"word": action}))
-        lang = await self.language_for(ctx.chat)
+        # The meeting's language replaces "es" inside the transaction; no extra read is needed here.
         if action == "object" and not reason.strip():
-            return await self.handle(ctx, ParseError("error.need_reason", lang, Command("object", lang).spec))
-        return await self.handle(ctx, Command(action, lang, ref=Ref(point_id=point_id), text=reason.strip()))
+            return await self.handle(ctx, ParseError("error.need_reason", "es", Command("object", "es").spec))
+        return await self.handle(ctx, Command(action, "es", ref=Ref(point_id=point_id), text=reason.strip()))
 
     async def comment(self, ctx: Context, point_id: int, text: str) -> Outcome:
         """A plain reply in a point's thread."""
         parsed = parse(f"comment {text}", context=Ref(point_id=point_id))
         if isinstance(parsed, Command):
-            parsed = Command(
-                "comment", await self.language_for(ctx.chat), ref=Ref(point_id=point_id), text=parsed.text
-            )
+            parsed = Command("comment", "es", ref=Ref(point_id=point_id), text=parsed.text)
         return await self.handle(ctx, parsed)
 
     async def handle(self, ctx: Context, command: Command | ParseError) -> Outcome:

@@ -95,18 +95,22 @@ class Turn:
             )
         )
 
-    async def resolve(self, ref: Ref | None) -> Point:
-        """The point a user named; refuses with the known labels when there is none."""
+    async def resolve(self, ref: Ref | None, *, lock: bool = False) -> Point:
+        """The point a user named; refuses with the known labels when there is none.
+
+        `lock` takes the point's row lock (PostgreSQL) so changes to one point are serialised."""
         meeting = self.need_meeting()
         if ref is None:
             self.refuse("error.need_point")
         point: Point | None
         if ref.point_id is not None and not ref.number:
-            point = await self.store.point(ref.point_id)
+            point = await self.store.point(ref.point_id, lock=lock)
             if point is not None and point.meeting_id != meeting.id:
                 point = None
         else:
             point = await self.store.point_by_label(meeting.id, ref.number, ref.letter)
+            if point is not None and lock:
+                point = await self.store.point(point.id, lock=True)
         if point is None:
             labels = [p.label for p in await self.store.points(meeting.id) if not p.is_sub]
             if labels:

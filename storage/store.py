@@ -128,6 +128,12 @@ class SqlStore:
 
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
+        # Read often within one command (cards, tallies, broadcasts) and rarely changed: kept for
+        # the life of this transaction, dropped by any write to them.
+        self._delegations: dict[int, list[Delegation]] = {}
+        self._members: dict[int, list[Member]] = {}
+        self._chats: dict[int, list[ChatRef]] = {}
+        self._positions: dict[int, list[Position]] = {}
         self._insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
     # ---- idempotency ----
@@ -170,6 +176,7 @@ class SqlStore:
         await self.s.flush()
 
     async def bind_chat(self, meeting_id: int, chat: ChatRef, at: datetime) -> None:
+        self._chats.clear()
         self.s.add(
             MeetingChatRow(
                 meeting_id=meeting_id,
@@ -182,11 +189,13 @@ class SqlStore:
         await self.s.flush()
 
     async def unbind_chat(self, chat: ChatRef) -> None:
+        self._chats.clear()
         await self.s.execute(delete(MeetingChatRow).where(*_chat_filter(MeetingChatRow, chat)))
 
     async def move_chat(self, old: ChatRef, new: ChatRef) -> bool:
         """A chat got a new id (a Telegram group upgraded to a supergroup): everything follows it."""
         moved = False
+        self._chats.clear()
         for table in (MeetingChatRow, CardMessageRow, PointMessageRow):
             result = await self.s.execute(
                 update(table)
@@ -197,46 +206,59 @@ class SqlStore:
         return moved
 
     async def chats(self, meeting_id: int) -> list[ChatRef]:
-        rows = await self.s.scalars(
-            select(MeetingChatRow).where(MeetingChatRow.meeting_id == meeting_id).order_by(MeetingChatRow.id)
-        )
-        return [ChatRef(r.platform, r.chat_id, r.workspace) for r in rows]
+        if meeting_id not in self._chats:
+            rows = await self.s.execute(
+                select(MeetingChatRow.platform, MeetingChatRow.chat_id, MeetingChatRow.workspace)
+                .where(MeetingChatRow.meeting_id == meeting_id)
+                .order_by(MeetingChatRow.id)
+            )
+            self._chats[meeting_id] = [ChatRef(r.platform, r.chat_id, r.workspace) for r in rows]
+        return list(self._chats[meeting_id])
 
     # ---- delegations, members, invites ----
     async def delegations(self, meeting_id: int) -> list[Delegation]:
-        rows = await self.s.scalars(
-            select(DelegationRow).where(DelegationRow.meeting_id == meeting_id).order_by(DelegationRow.id)
-        )
-        return [Delegation(r.id, r.meeting_id, r.name, DelegationKind(r.kind)) for r in rows]
+        if meeting_id not in self._delegations:
+            rows = await self.s.execute(
+                select(DelegationRow.id, DelegationRow.name, DelegationRow.kind)
+                .where(DelegationRow.meeting_id == meeting_id)
+                .order_by(DelegationRow.id)
+            )
+            self._delegations[meeting_id] = [
+                Delegation(r.id, meeting_id, r.name, DelegationKind(r.kind)) for r in rows
+            ]
+        return list(self._delegations[meeting_id])
 
     async def add_delegation(self, meeting_id: int, name: str, kind: DelegationKind) -> Delegation:
+        self._delegations.pop(meeting_id, None)
         row = DelegationRow(meeting_id=meeting_id, name=name, kind=kind.value)
         self.s.add(row)
         await self.s.flush()
         return Delegation(row.id, meeting_id, name, kind)
 
     async def delete_delegation(self, delegation_id: int) -> None:
+        self._delegations.clear()
         await self.s.execute(delete(DelegationRow).where(DelegationRow.id == delegation_id))
 
     async def member(self, meeting_id: int, user: UserRef) -> Member | None:
-        stmt = select(MemberRow).where(
-            MemberRow.meeting_id == meeting_id,
-            MemberRow.platform == user.platform,
-            MemberRow.workspace == user.workspace,
-            MemberRow.user_id == user.user_id,
-        )
-        row = (await self.s.execute(stmt)).scalar_one_or_none()
-        return _member(row) if row else None
+        # One read of the meeting's members serves this lookup and the card built after it.
+        for m in await self.members(meeting_id):
+            u = m.user
+            if (u.platform, u.workspace, u.user_id) == (user.platform, user.workspace, user.user_id):
+                return m
+        return None
 
     async def members(self, meeting_id: int) -> list[Member]:
-        rows = await self.s.scalars(
-            select(MemberRow).where(MemberRow.meeting_id == meeting_id).order_by(MemberRow.id)
-        )
-        return [_member(r) for r in rows]
+        if meeting_id not in self._members:
+            rows = await self.s.scalars(
+                select(MemberRow).where(MemberRow.meeting_id == meeting_id).order_by(MemberRow.id)
+            )
+            self._members[meeting_id] = [_member(r) for r in rows]
+        return list(self._members[meeting_id])
 
     async def save_member(
         self, meeting_id: int, user: UserRef, role: Role, delegation_id: int | None, at: datetime
     ) -> Member:
+        self._members.pop(meeting_id, None)
         values = dict(
             meeting_id=meeting_id,
             platform=user.platform,
@@ -306,6 +328,12 @@ class SqlStore:
         )
         return [_point(r) for r in rows]
 
+    async def children(self, point_id: int) -> list[Point]:
+        rows = await self.s.scalars(
+            select(PointRow).where(PointRow.parent_id == point_id).order_by(PointRow.letter, PointRow.id)
+        )
+        return [_point(r) for r in rows]
+
     async def point(self, point_id: int, *, lock: bool = False) -> Point | None:
         stmt = select(PointRow).where(PointRow.id == point_id)
         if lock:
@@ -363,10 +391,12 @@ class SqlStore:
 
     # ---- positions ----
     async def positions(self, point_id: int) -> list[Position]:
-        rows = await self.s.scalars(
-            select(PositionRow).where(PositionRow.point_id == point_id).order_by(PositionRow.id)
-        )
-        return [_position(r) for r in rows]
+        if point_id not in self._positions:
+            rows = await self.s.scalars(
+                select(PositionRow).where(PositionRow.point_id == point_id).order_by(PositionRow.id)
+            )
+            self._positions[point_id] = [_position(r) for r in rows]
+        return list(self._positions[point_id])
 
     async def positions_for_meeting(self, meeting_id: int) -> list[Position]:
         rows = await self.s.scalars(
@@ -377,6 +407,7 @@ class SqlStore:
         return [_position(r) for r in rows]
 
     async def put_position(self, position: Position, point_version: int) -> None:
+        self._positions.pop(position.point_id, None)
         values = dict(
             point_id=position.point_id,
             delegation_id=position.delegation_id,
@@ -395,6 +426,7 @@ class SqlStore:
         await self.s.execute(self._insert(PositionHistoryRow).values(**values))
 
     async def clear_positions(self, point_id: int) -> None:
+        self._positions.pop(point_id, None)
         await self.s.execute(delete(PositionRow).where(PositionRow.point_id == point_id))
 
     async def position_history(self, point_id: int) -> list[Position]:

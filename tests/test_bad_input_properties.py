@@ -53,7 +53,9 @@ def test_the_parser_never_crashes_and_always_answers(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(["propose", "comentar 1", "objetar 1", "enmendar 1", "sub 1", "delegaciones"]), HOSTILE)
+@given(
+    st.sampled_from(["propose", "comentar 1", "objetar 1", "enmendar 1", "sub 1", "delegaciones"]), HOSTILE
+)
 def test_commands_with_hostile_text_are_either_read_or_refused_with_a_reason(word: str, text: str) -> None:
     result = parse(f"{word} {text}")
     if isinstance(result, Command):

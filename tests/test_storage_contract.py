@@ -162,7 +162,7 @@ async def test_an_invite_code_is_taken_by_one_of_many_racing(factory: SqlStoreFa
 
 async def test_a_member_is_saved_once_per_user_and_takes_the_latest_role(factory: SqlStoreFactory) -> None:
     async with factory.transaction() as store:
-        meeting_id, delegation_id, member_id, _ = await _seed(store)
+        meeting_id, _, member_id, _ = await _seed(store)
         again = await store.save_member(
             meeting_id, UserRef("telegram", "42", "", "Mariana"), Role.RAPPORTEUR, None, NOW
         )

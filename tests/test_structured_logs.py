@@ -28,7 +28,9 @@ async def test_each_command_is_logged_with_meeting_point_and_update_ids(
     assert line["level"] == "info"
 
 
-async def test_a_refusal_is_logged_with_its_reason(service: DraftingService, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_refusal_is_logged_with_its_reason(
+    service: DraftingService, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO, logger="drafting"):
         await Room(service).say("nobody", "approve 3")
     record = next(r for r in caplog.records if r.getMessage() == "handled approve")

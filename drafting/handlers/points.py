@@ -29,9 +29,9 @@ def _new_point(turn: Turn, number: int, letter: str, parent_id: int | None, text
     )
 
 
-async def show_card(turn: Turn, point_id: int, *, announce: str = "") -> None:
+async def show_card(turn: Turn, point_id: int, *, announce: str = "", point: Point | None = None) -> None:
     """Sends the point's current card to every chat of the meeting (adapters edit it in place)."""
-    card = await build_card(turn.store, point_id, turn.lang)
+    card = await build_card(turn.store, point_id, turn.lang, point=point)
     if card is None:
         return
     if announce:

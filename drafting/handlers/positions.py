@@ -27,14 +27,11 @@ async def abstain(turn: Turn) -> None:
 
 async def _take(turn: Turn, stance: Stance) -> None:
     member = turn.need_member()
-    point = await turn.resolve(turn.cmd.ref)
-    if point.is_sub:
-        turn.refuse("error.need_whole_point", label=point.label)
     # Locking the point orders this position after any amendment being accepted at the same time,
     # so a position is never counted for a text it was not taken on.
-    locked = await turn.store.point(point.id, lock=True)
-    assert locked is not None
-    point = locked
+    point = await turn.resolve(turn.cmd.ref, lock=True)
+    if point.is_sub:
+        turn.refuse("error.need_whole_point", label=point.label)
     if closed(point):
         turn.refuse("error.point_closed", label=point.label, state=turn.say(f"state.{point.state.value}"))
     delegations = await turn.store.delegations(point.meeting_id)
@@ -57,7 +54,7 @@ async def _take(turn: Turn, stance: Stance) -> None:
     adopted = await evaluate(turn, point)
     if adopted:
         announce = (announce + "\n" if announce else "") + turn.say("point.adopted", label=point.label)
-    await show_card(turn, point.id, announce=announce)
+    await show_card(turn, point.id, announce=announce, point=point)
     if not announce:
         turn.send(_ack(turn, stance, point.label, delegation.name), point_id=point.id, ephemeral=True)
 
