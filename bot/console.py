@@ -34,6 +34,9 @@ class ConsoleAdapter:
         self.write(f"\n[{who}] {text}")
         if self.before_each is not None:
             self.before_each()
+        # No background sweeper at a terminal: due silence procedures end before the next command.
+        for delivery in (await self.service.sweep()).deliveries:
+            self.deliver(delivery, "draftbot")
         outcome = await self.service.handle_text(self.context(who), text)
         for delivery in outcome.deliveries:
             self.deliver(delivery, who)
