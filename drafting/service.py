@@ -226,9 +226,8 @@ class DraftingService:
     # ---- helpers for adapters -----------------------------------------------------------------
 
     async def language_for(self, chat: ChatRef) -> str:
-        async with self.stores.transaction() as store:
-            meeting = await store.meeting_for_chat(chat)
-            return meeting.language if meeting is not None else "es"
+        """The language of the chat's meeting ("es" without one, or while the database is down)."""
+        return await self._safe_language(chat)
 
     async def _safe_language(self, chat: ChatRef, default: str = "es") -> str:
         try:
