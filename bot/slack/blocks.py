@@ -57,7 +57,9 @@ def _sections(text: str) -> list[Block]:
 
 def card_blocks(card: PointCard) -> list[Block]:
     """The card: header with state, the text, sub-points, open amendment, positions, tally, buttons."""
-    head: list[Block] = [{"type": "header", "text": _plain(clip(f"{card.title} — {card.state_label}", HEADER_LIMIT))}]
+    head: list[Block] = [
+        {"type": "header", "text": _plain(clip(f"{card.title} — {card.state_label}", HEADER_LIMIT))}
+    ]
     body: list[Block] = _sections(card.text)
     if card.subpoints:
         body += _sections("\n".join(card.subpoints))

@@ -39,7 +39,9 @@ def without_mention(text: str, bot_user_id: str | None) -> str:
 
 
 def mentions(text: str, bot_user_id: str | None) -> bool:
-    return bool(bot_user_id) and re.search(rf"<@{re.escape(bot_user_id or '')}(?:\|[^<>]*)?>", text) is not None
+    return (
+        bool(bot_user_id) and re.search(rf"<@{re.escape(bot_user_id or '')}(?:\|[^<>]*)?>", text) is not None
+    )
 
 
 def escape(text: str) -> str:

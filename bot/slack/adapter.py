@@ -1,0 +1,515 @@
+"""The Slack adapter: slack-bolt's `AsyncApp`, in HTTP mode (`/slack/events`) or Socket Mode.
+
+Every listener acknowledges first and does its work in a background task after the ack, so Slack
+gets its answer within milliseconds whatever the database is doing. Before a listener runs, Bolt has
+verified the request's signature (v0 HMAC-SHA256, five-minute window) and dropped the bot's own
+events; the HTTP handler also refuses a malformed timestamp with 401 before Bolt sees it.
+
+What people do, and what the core is asked:
+- `/draft <command>` (English or Spanish)          → `handle_text`
+- `@draftbot <command>`, in a channel or a thread  → `handle_text`; in a card's thread the point is implied
+- a plain reply in a card's thread                 → `comment`
+- Approve / Abstain buttons                        → `press`
+- Object button → modal asking the reason → submit → `press(..., "object", reason)`
+
+Identity: a channel is (team of this installation, channel id); a person is (their own team, user
+id), so someone from another workspace in a shared channel is never taken for a member here.
+
+Configuration (environment): SLACK_BOT_TOKEN (xoxb-…, required); SLACK_SIGNING_SECRET for HTTP mode
+(an aiohttp server on SLACK_HOST:SLACK_PORT, default 0.0.0.0:3000, path /slack/events, plus GET
+/healthz); SLACK_APP_TOKEN (xapp-…) for Socket Mode instead; SLACK_API_URL for another Web API base
+URL (the fake in tests/slack_fake). The app is installed from bot/slack/manifest.json (scopes, the
+/draft command, the events, interactivity); replace its example URLs with the public one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Coroutine, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.dispatch import Dispatcher
+from bot.slack.blocks import ACTION_PREFIX, ACTIONS, OBJECT_VIEW, objection_modal, submitted_reason
+from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
+from bot.slack.text import command_text, mentions, plain, without_mention
+from drafting.model import ChatRef, UserRef
+from drafting.replies import Outcome
+from drafting.service import DraftingService
+from drafting.turn import Context
+
+log = logging.getLogger("draftbot.slack")
+
+PREFIX = "/draft "  # how commands read in usage and help texts
+DEFAULT_API_URL = "https://slack.com/api/"
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# message subtypes that are a person writing; edits, joins, deletions and bots are not
+_PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
+_SEEN_EVENTS = 20_000
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    bot_token: str
+    signing_secret: str = ""
+    app_token: str = ""  # set: Socket Mode; empty: HTTP mode
+    api_url: str = DEFAULT_API_URL
+    host: str = "0.0.0.0"
+    port: int = 3000
+    path: str = "/slack/events"
+    command: str = "/draft"
+    workers: int = 16  # requests handled at once after their ack
+    card_edit_interval: float = 1.0  # seconds between two edits of one card (bursts are coalesced)
+    rate_limit_retries: int = 3
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SlackConfig:
+        token = env.get("SLACK_BOT_TOKEN", "")
+        if not token:
+            raise ValueError("SLACK_BOT_TOKEN is not set")
+        app_token = env.get("SLACK_APP_TOKEN", "")
+        secret = env.get("SLACK_SIGNING_SECRET", "")
+        if not app_token and not secret:
+            raise ValueError("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
+        api_url = env.get("SLACK_API_URL") or DEFAULT_API_URL
+        return cls(
+            bot_token=token,
+            signing_secret=secret,
+            app_token=app_token,
+            api_url=api_url if api_url.endswith("/") else api_url + "/",
+            host=env.get("SLACK_HOST", "0.0.0.0"),
+            port=int(env.get("SLACK_PORT", "3000")),
+        )
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.app_token)
+
+
+def make_client(config: SlackConfig) -> AsyncWebClient:
+    """The Web API client: 429 answers are retried after their Retry-After."""
+    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=config.rate_limit_retries))
+    return client
+
+
+@dataclass(frozen=True)
+class _Install:
+    """What Bolt's authorization learnt (auth.test): our team and our bot user."""
+
+    team: str
+    bot_user_id: str | None
+
+    @classmethod
+    def of(cls, context: AsyncBoltContext, body: Mapping[str, Any]) -> _Install:
+        result = context.authorize_result
+        team = (result.team_id if result is not None else None) or context.team_id or _body_team(body)
+        bot = (result.bot_user_id if result is not None else None) or context.bot_user_id
+        return cls(team or "", bot)
+
+
+def _body_team(body: Mapping[str, Any]) -> str:
+    team = body.get("team")
+    if isinstance(team, dict):
+        return str(team.get("id") or "")
+    return str(body.get("team_id") or "")
+
+
+class SlackAdapter:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        service: DraftingService,
+        dispatcher: Dispatcher,
+        config: SlackConfig,
+        *,
+        client: AsyncWebClient | None = None,
+    ) -> None:
+        self.service = service
+        self.dispatcher = dispatcher
+        self.config = config
+        self.client = client or make_client(config)
+        self.channel = SlackChannel(service, self.client, edit_interval=config.card_edit_interval)
+        dispatcher.register(self.channel)
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=config.signing_secret,
+            process_before_response=True,  # listeners only ack and start a task, so this answers at once
+            request_verification_enabled=not config.socket_mode,
+            name="draftbot",
+        )
+        self.port: int | None = None  # the bound port once started in HTTP mode
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._limit = asyncio.Semaphore(config.workers)
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._names: dict[tuple[str, str], str] = {}
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._register()
+
+    # ---- lifecycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        identity = await self.client.auth_test()  # a wrong token fails here, not on the first request
+        log.info("slack: signed in as %s in team %s", identity.get("user_id"), identity.get("team_id"))
+        if self.config.socket_mode:
+            self._socket = AsyncSocketModeHandler(self.app, self.config.app_token, web_client=self.client)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            log.info("slack: Socket Mode connected")
+            return
+        self._runner = web.AppRunner(self.web_app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.config.host, self.config.port)
+        await site.start()
+        self.port = _bound_port(self._runner, self.config.port)
+        log.info("slack: listening on %s:%s%s", self.config.host, self.port, self.config.path)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            with contextlib.suppress(Exception):
+                await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        try:
+            await asyncio.wait_for(self.drain(), timeout=10)
+        except TimeoutError:
+            for task in list(self._tasks):
+                task.cancel()
+
+    async def drain(self) -> None:
+        """Waits until every acknowledged request has been handled and its answers delivered."""
+        while self._tasks or self.channel.busy():
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            await self.channel.drain()
+
+    # ---- HTTP mode ------------------------------------------------------------------------------
+
+    def web_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post(self.config.path, self._http)
+        app.router.add_get("/healthz", _healthz)
+        return app
+
+    async def _http(self, request: web.Request) -> web.Response:
+        timestamp = request.headers.get("X-Slack-Request-Timestamp")
+        if timestamp is not None and not _TIMESTAMP.fullmatch(timestamp):
+            return _unauthorised()  # Bolt's verifier would fail on int("…") with a 500
+        raw = await request.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _unauthorised()
+        bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=dict(request.headers))
+        response = await self.app.async_dispatch(bolt_request)
+        content_type = response.headers.pop("content-type", ["text/plain"])[0]
+        return web.Response(
+            status=response.status,
+            body=response.body.encode("utf-8"),
+            headers={"Content-Type": content_type},
+        )
+
+    # ---- listeners: ack, then a task ------------------------------------------------------------
+
+    def _register(self) -> None:
+        self.app.command(self.config.command)(self._on_command)
+        self.app.event("app_mention")(self._on_mention)
+        self.app.event("message")(self._on_message)
+        self.app.action(re.compile(rf"^{ACTION_PREFIX}({'|'.join(ACTIONS)})$"))(self._on_action)
+        self.app.view(OBJECT_VIEW)(self._on_view)
+
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()
+        self._spawn(self._command(body, _Install.of(context, body)))
+
+    async def _on_mention(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()
+        self._spawn(self._mention(body, _Install.of(context, body)))
+
+    async def _on_message(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()
+        self._spawn(self._message(body, _Install.of(context, body)))
+
+    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()
+        self._spawn(self._action(body, _Install.of(context, body)))
+
+    async def _on_view(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()  # closes the modal; the answer comes as a message
+        self._spawn(self._view(body, _Install.of(context, body)))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(self._guarded(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _guarded(self, work: Coroutine[Any, Any, None]) -> None:
+        async with self._limit:
+            try:
+                await work
+            except Exception:
+                log.exception("slack: handling a request failed")
+
+    # ---- the work -------------------------------------------------------------------------------
+
+    async def _command(self, body: dict[str, Any], install: _Install) -> None:
+        channel = str(body.get("channel_id") or "")
+        user_id = str(body.get("user_id") or "")
+        if not channel or not user_id:
+            return
+        chat = ChatRef(PLATFORM, channel, install.team)
+        user = UserRef(
+            PLATFORM, user_id, str(body.get("team_id") or install.team), str(body.get("user_name") or "")
+        )
+        text = command_text(plain(str(body.get("text") or ""))) or "help"
+        trigger = body.get("trigger_id")
+        ctx = Context(
+            chat=chat,
+            user=user,
+            prefix=PREFIX,
+            dedup_key=f"command:{trigger}" if trigger else None,
+            private=_is_direct(channel),
+        )
+        outcome = await self.service.handle_text(ctx, text)
+        await self._finish(outcome, SlackOrigin(chat, user, response_url=_response_url(body)))
+
+    async def _mention(self, body: dict[str, Any], install: _Install) -> None:
+        event = body.get("event") or {}
+        if not self._first_time(body.get("event_id")) or not _by_person(event):
+            return
+        if event.get("user") == install.bot_user_id:
+            return
+        chat, user = await self._event_refs(body, event, install)
+        thread = event.get("thread_ts")
+        point = None
+        if thread and thread != event.get("ts"):
+            point = await self.service.point_for_thread(chat, str(thread))
+        text = (
+            command_text(plain(without_mention(str(event.get("text") or ""), install.bot_user_id))) or "help"
+        )
+        ctx = Context(
+            chat=chat,
+            user=user,
+            prefix=PREFIX,
+            dedup_key=_event_key(body),
+            thread_point_id=point,
+            private=_is_direct(chat.chat_id),
+        )
+        outcome = await self.service.handle_text(ctx, text)
+        await self._finish(outcome, SlackOrigin(chat, user, thread_ts=str(thread) if thread else None))
+
+    async def _message(self, body: dict[str, Any], install: _Install) -> None:
+        """A reply in a card's thread is a comment on its point; other messages are conversation."""
+        event = body.get("event") or {}
+        thread = event.get("thread_ts")
+        if not thread or thread == event.get("ts") or not _by_person(event):
+            return
+        text = str(event.get("text") or "")
+        if event.get("user") == install.bot_user_id or mentions(text, install.bot_user_id):
+            return  # a mention arrives as app_mention too, and is handled there
+        if not self._first_time(body.get("event_id")):
+            return
+        chat = ChatRef(PLATFORM, str(event.get("channel") or ""), install.team)
+        point = await self.service.point_for_thread(chat, str(thread))
+        comment = command_text(plain(text))
+        if point is None or not comment:
+            return
+        chat, user = await self._event_refs(body, event, install)
+        ctx = Context(chat=chat, user=user, prefix=PREFIX, dedup_key=_event_key(body), thread_point_id=point)
+        outcome = await self.service.comment(ctx, point, comment)
+        origin = SlackOrigin(chat, user, thread_ts=str(thread))
+        if (
+            outcome.ok
+            and not outcome.duplicate
+            and await self.channel.react(chat, str(event.get("ts") or ""))
+        ):
+            # The reply itself shows the comment in the thread; a ✅ on it says it was recorded,
+            # instead of a "comment recorded" message after every reply. Other chats get their copy.
+            outcome = replace(outcome, deliveries=tuple(d for d in outcome.deliveries if d.chat is not None))
+        await self._finish(outcome, origin)
+
+    async def _action(self, body: dict[str, Any], install: _Install) -> None:
+        actions = body.get("actions") or []
+        if not actions:
+            return
+        action = actions[0]
+        name = str(action.get("action_id") or "").removeprefix(ACTION_PREFIX)
+        point_id = _int(action.get("value"))
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        if name not in ACTIONS or point_id is None or not channel:
+            return
+        chat = ChatRef(PLATFORM, str(channel), install.team)
+        user = _interactive_user(body, install)
+        if name == "object":
+            await self._open_objection(body, chat, user, point_id)
+            return
+        stamp = action.get("action_ts") or body.get("trigger_id")
+        ctx = Context(
+            chat=chat,
+            user=user,
+            prefix=PREFIX,
+            dedup_key=f"action:{user.workspace}:{user.user_id}:{stamp}" if stamp else None,
+        )
+        outcome = await self.service.press(ctx, point_id, name)
+        await self._finish(outcome, SlackOrigin(chat, user, response_url=_response_url(body)))
+
+    async def _open_objection(
+        self, body: dict[str, Any], chat: ChatRef, user: UserRef, point_id: int
+    ) -> None:
+        trigger = body.get("trigger_id")
+        card = await self.service.card(point_id)
+        if not trigger or card is None:
+            return
+        view = objection_modal(card, {"point": str(point_id), "channel": chat.chat_id})
+        try:
+            await self.client.views_open(trigger_id=str(trigger), view=view)
+        except SlackApiError as error:
+            log.warning("slack: the objection form did not open: %s", error.response.get("error"))
+            hint = _FORM_FAILED.get(card.lang, _FORM_FAILED["es"]).format(label=card.label)
+            await self.channel.tell(chat, user, hint)
+
+    async def _view(self, body: dict[str, Any], install: _Install) -> None:
+        view = body.get("view") or {}
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            return
+        point_id = _int(meta.get("point")) if isinstance(meta, dict) else None
+        channel = meta.get("channel") if isinstance(meta, dict) else None
+        if point_id is None or not channel:
+            return
+        chat = ChatRef(PLATFORM, str(channel), install.team)
+        user = _interactive_user(body, install)
+        view_id = view.get("id")
+        ctx = Context(chat=chat, user=user, prefix=PREFIX, dedup_key=f"view:{view_id}" if view_id else None)
+        outcome = await self.service.press(ctx, point_id, "object", submitted_reason(view))
+        await self._finish(outcome, SlackOrigin(chat, user))
+
+    async def _finish(self, outcome: Outcome, origin: SlackOrigin) -> None:
+        if outcome.duplicate:
+            return  # a retry of something already done and answered
+        await self.dispatcher.dispatch(
+            outcome, platform=PLATFORM, origin=replace(origin, refused=not outcome.ok)
+        )
+
+    # ---- helpers --------------------------------------------------------------------------------
+
+    def _first_time(self, event_id: object) -> bool:
+        """Retries of one event within this process are dropped here; the core's dedup key catches
+        the rest (another worker, a restart) for every request that changed something."""
+        if not event_id:
+            return True
+        key = str(event_id)
+        if key in self._seen:
+            return False
+        self._seen[key] = None
+        if len(self._seen) > _SEEN_EVENTS:
+            self._seen.popitem(last=False)
+        return True
+
+    async def _event_refs(
+        self, body: dict[str, Any], event: dict[str, Any], install: _Install
+    ) -> tuple[ChatRef, UserRef]:
+        chat = ChatRef(PLATFORM, str(event.get("channel") or ""), install.team)
+        user_id = str(event.get("user") or "")
+        team = str(event.get("user_team") or event.get("team") or body.get("team_id") or install.team)
+        return chat, UserRef(PLATFORM, user_id, team, await self._display_name(team, user_id))
+
+    async def _display_name(self, team: str, user_id: str) -> str:
+        key = (team, user_id)
+        if key not in self._names:
+            name = ""
+            try:
+                response = await self.client.users_info(user=user_id)
+                person = response.get("user") or {}
+                profile = person.get("profile") or {}
+                name = str(
+                    profile.get("display_name")
+                    or profile.get("real_name")
+                    or person.get("real_name")
+                    or person.get("name")
+                    or ""
+                )
+            except SlackApiError as error:
+                log.info("slack: users.info %s failed: %s", user_id, error.response.get("error"))
+            self._names[key] = name
+        return self._names[key]
+
+
+_FORM_FAILED = {
+    "es": "No pude abrir el formulario de objeción. Escriba /draft objetar {label} <motivo>.",
+    "en": "I could not open the objection form. Type /draft object {label} <reason>.",
+}
+
+
+def _event_key(body: Mapping[str, Any]) -> str | None:
+    event_id = body.get("event_id")
+    return f"event:{event_id}" if event_id else None
+
+
+def _response_url(body: Mapping[str, Any]) -> str | None:
+    url = body.get("response_url")
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
+def _by_person(event: Mapping[str, Any]) -> bool:
+    """Messages of bots (ours or any other) and system messages are never counted."""
+    if event.get("bot_id") or event.get("bot_profile") or not event.get("user"):
+        return False
+    return event.get("subtype") in _PERSON_SUBTYPES
+
+
+def _interactive_user(body: Mapping[str, Any], install: _Install) -> UserRef:
+    person = body.get("user") or {}
+    team = str(person.get("team_id") or _body_team(body) or install.team)
+    name = str(person.get("name") or person.get("username") or "")
+    return UserRef(PLATFORM, str(person.get("id") or ""), team, name)
+
+
+def _is_direct(channel: str) -> bool:
+    return channel.startswith("D")
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def _unauthorised() -> web.Response:
+    return web.json_response({"error": "invalid request"}, status=401)
+
+
+async def _healthz(_request: web.Request) -> web.Response:
+    return web.Response(text="ok")
+
+
+def _bound_port(runner: web.AppRunner, configured: int) -> int:
+    for address in runner.addresses:
+        if isinstance(address, tuple) and len(address) >= 2:
+            return int(address[1])
+    return configured
+
+
+def build_slack(service: DraftingService, dispatcher: Dispatcher, env: Mapping[str, str]) -> SlackAdapter:
+    """What `draftbot run` calls when SLACK_BOT_TOKEN (and a secret or an app token) are set."""
+    return SlackAdapter(service, dispatcher, SlackConfig.from_env(env))

@@ -1,0 +1,272 @@
+"""Showing the core's deliveries in Slack channels: texts, point cards, documents, private codes.
+
+A point's card is posted once per channel and then edited in place with `chat.update`; its thread
+is the point's thread. Edits of one card are coalesced by a small worker per (channel, point): a
+request only marks the card stale; the worker renders it fresh from the database and edits it, at
+most once per `edit_interval` seconds, and goes on until nothing new was asked. A single press is
+shown at once; a burst of presses on one card costs about one edit a second, not one per press, and
+always ends with the card as it is in the database. The first post of a card is waited for, so the
+messages that follow it in the same answer can go into its thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.slack.blocks import card_blocks, card_fallback
+from bot.slack.text import chunks, escape
+from drafting.model import ChatRef, UserRef
+from drafting.ports import CardMessage
+from drafting.replies import Delivery, Document, PointCard, Text
+from drafting.service import DraftingService
+
+log = logging.getLogger("draftbot.slack")
+
+PLATFORM = "slack"
+_GONE = {"message_not_found", "cant_update_message", "edit_window_closed"}
+_NOT_THERE = {"not_in_channel", "channel_not_found", "is_archived"}  # the bot cannot post there
+
+
+@dataclass(frozen=True)
+class SlackOrigin:
+    """Where a Slack request came from, and how its answers should be shown."""
+
+    chat: ChatRef
+    user: UserRef
+    thread_ts: str | None = None  # the thread the request was written in
+    response_url: str | None = None  # a slash command's or button's own way to answer the requester
+    refused: bool = False  # the core refused: every answer goes to the requester only
+
+
+@dataclass
+class _CardSlot:
+    stale: bool = False  # an edit was asked for since the worker last read the point
+    worker: asyncio.Task[None] | None = None
+    last_edit: float = float("-inf")  # loop time of the last edit
+
+
+class SlackChannel:
+    """The `Channel` for platform "slack" in the dispatcher."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self, service: DraftingService, client: AsyncWebClient, *, edit_interval: float = 1.0
+    ) -> None:
+        self.service = service
+        self.client = client
+        self.edit_interval = edit_interval
+        self._slots: dict[tuple[ChatRef, int], _CardSlot] = {}
+        self._cards: dict[tuple[ChatRef, int], str] = {}  # (channel, point) -> ts of its card
+
+    async def deliver(self, delivery: Delivery, origin: object | None) -> None:
+        here = origin if isinstance(origin, SlackOrigin) else None
+        chat = delivery.chat or (here.chat if here is not None else None)
+        if chat is None or chat.platform != PLATFORM:
+            log.warning("a Slack delivery without a channel was dropped")
+            return
+        message = delivery.message
+        if delivery.private_to is not None:
+            await self._private(delivery, chat, here)
+            return
+        if isinstance(message, PointCard):
+            await self.show_card(chat, message.point_id)
+            return
+        only_requester = here is not None and delivery.chat is None and (here.refused or delivery.ephemeral)
+        if isinstance(message, Text) and here is not None and only_requester:
+            if not await self._ephemeral(chat, here.user, message.text, here.thread_ts):
+                await self._respond(here, message.text, ephemeral=True)
+            return
+        thread = await self._thread_for(delivery, chat, here)
+        if isinstance(message, Document):
+            await self._upload(chat, thread, message)
+            return
+        try:
+            await self.post_text(chat, message.text, thread)
+        except SlackApiError as error:
+            # A command typed where the bot is not a member: the command's response_url still works.
+            if here is None or chat != here.chat or error.response.get("error") not in _NOT_THERE:
+                raise
+            if not await self._respond(here, message.text, ephemeral=False):
+                raise
+
+    # ---- texts ----------------------------------------------------------------------------------
+
+    async def post_text(self, chat: ChatRef, text: str, thread_ts: str | None = None) -> None:
+        for part in chunks(text):
+            await self.client.chat_postMessage(
+                channel=chat.chat_id,
+                text=escape(part),
+                thread_ts=thread_ts,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+
+    async def _respond(self, origin: SlackOrigin, text: str, *, ephemeral: bool) -> bool:
+        """Answers through the request's response_url (valid 30 minutes, a few times)."""
+        if not origin.response_url:
+            return False
+        webhook = AsyncWebhookClient(origin.response_url)
+        try:
+            for part in chunks(text):
+                response = await webhook.send(
+                    text=escape(part),
+                    response_type="ephemeral" if ephemeral else "in_channel",
+                    replace_original=False,
+                )
+                if response.status_code != 200:
+                    log.warning("response_url answered %s", response.status_code)
+                    return False
+        except (OSError, aiohttp.ClientError) as error:
+            log.warning("response_url failed: %s", error)
+            return False
+        return True
+
+    async def react(self, chat: ChatRef, ts: str, name: str = "white_check_mark") -> bool:
+        """Marks a person's message (a comment recorded); False if Slack would not."""
+        if not ts:
+            return False
+        try:
+            await self.client.reactions_add(channel=chat.chat_id, timestamp=ts, name=name)
+        except SlackApiError as error:
+            if error.response.get("error") == "already_reacted":
+                return True
+            log.info("reaction on %s failed: %s", ts, error.response.get("error"))
+            return False
+        return True
+
+    async def tell(self, chat: ChatRef, user: UserRef, text: str, thread_ts: str | None = None) -> bool:
+        """A message only `user` sees, where they are."""
+        return await self._ephemeral(chat, user, text, thread_ts)
+
+    async def _ephemeral(self, chat: ChatRef, user: UserRef, text: str, thread_ts: str | None) -> bool:
+        try:
+            for part in chunks(text):
+                await self.client.chat_postEphemeral(
+                    channel=chat.chat_id, user=user.user_id, text=escape(part), thread_ts=thread_ts
+                )
+        except SlackApiError as error:
+            log.warning("ephemeral message to %s failed: %s", user.user_id, error.response.get("error"))
+            return False
+        return True
+
+    async def _private(self, delivery: Delivery, chat: ChatRef, origin: SlackOrigin | None) -> None:
+        """Invitation codes: an ephemeral message only the requester sees; then the public notice."""
+        assert delivery.private_to is not None
+        message = delivery.message
+        text = (
+            message.text
+            if isinstance(message, Text)
+            else message.as_text()
+            if isinstance(message, PointCard)
+            else message.caption
+        )
+        thread = origin.thread_ts if origin is not None and origin.chat == chat else None
+        shown = await self._ephemeral(chat, delivery.private_to, text, thread)
+        if not shown and origin is not None and origin.user == delivery.private_to:
+            shown = await self._respond(origin, text, ephemeral=True)
+        if shown:
+            if delivery.notice is not None:
+                await self.post_text(chat, delivery.notice.text, thread)
+        elif delivery.fallback is not None:
+            await self.post_text(chat, delivery.fallback.text, thread)
+
+    # ---- threads --------------------------------------------------------------------------------
+
+    async def card_ts(self, chat: ChatRef, point_id: int) -> str | None:
+        """The ts of the point's card in this channel (its thread), if it was posted."""
+        known = self._cards.get((chat, point_id))
+        if known is not None:
+            return known
+        for card in await self.service.card_messages(point_id):
+            if card.chat == chat:
+                ts = card.thread_id or card.message_id
+                self._cards[(chat, point_id)] = ts
+                return ts
+        return None
+
+    async def _thread_for(self, delivery: Delivery, chat: ChatRef, origin: SlackOrigin | None) -> str | None:
+        if delivery.point_id is not None:
+            ts = await self.card_ts(chat, delivery.point_id)
+            if ts is not None:
+                return ts
+        if origin is not None and delivery.chat is None:
+            return origin.thread_ts  # an answer goes where the question was; news for the meeting do not
+        return None
+
+    # ---- cards ----------------------------------------------------------------------------------
+
+    async def show_card(self, chat: ChatRef, point_id: int) -> None:
+        """Asks for the card to show the point as it is now; waits only if it was never posted here."""
+        key = (chat, point_id)
+        slot = self._slots.setdefault(key, _CardSlot())
+        slot.stale = True
+        if slot.worker is None or slot.worker.done():
+            slot.worker = asyncio.get_running_loop().create_task(self._card_worker(key, slot))
+        if await self.card_ts(chat, point_id) is None:
+            await asyncio.shield(slot.worker)
+
+    async def _card_worker(self, key: tuple[ChatRef, int], slot: _CardSlot) -> None:
+        chat, point_id = key
+        loop = asyncio.get_running_loop()
+        while slot.stale:
+            wait = slot.last_edit + self.edit_interval - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)  # presses arriving meanwhile are covered by the next read
+            slot.stale = False
+            try:
+                card = await self.service.card(point_id)
+                if card is not None:
+                    await self._put_card(chat, card)
+            except Exception:
+                log.exception("card of point %s in %s could not be shown", point_id, chat.chat_id)
+                return
+            finally:
+                slot.last_edit = loop.time()
+
+    def busy(self) -> bool:
+        return any(s.worker is not None and not s.worker.done() for s in self._slots.values())
+
+    async def drain(self) -> None:
+        """Until every card edit asked for has been made."""
+        while self.busy():
+            workers = [s.worker for s in self._slots.values() if s.worker is not None and not s.worker.done()]
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    async def _put_card(self, chat: ChatRef, card: PointCard) -> None:
+        blocks = card_blocks(card)
+        text = escape(card_fallback(card))
+        ts = await self.card_ts(chat, card.point_id)
+        if ts is not None:
+            try:
+                await self.client.chat_update(channel=chat.chat_id, ts=ts, text=text, blocks=blocks)
+                return
+            except SlackApiError as error:
+                if error.response.get("error") not in _GONE:
+                    raise
+                log.info("card of point %s in %s is gone; posting it again", card.point_id, chat.chat_id)
+        response = await self.client.chat_postMessage(
+            channel=chat.chat_id, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+        )
+        ts = str(response["ts"])
+        await self.service.save_card_message(CardMessage(card.point_id, chat, ts, thread_id=ts))
+        self._cards[(chat, card.point_id)] = ts
+
+    # ---- documents ------------------------------------------------------------------------------
+
+    async def _upload(self, chat: ChatRef, thread_ts: str | None, document: Document) -> None:
+        await self.client.files_upload_v2(
+            channel=chat.chat_id,
+            thread_ts=thread_ts,
+            file=document.content,
+            filename=document.filename,
+            title=document.filename,
+            initial_comment=escape(document.caption),
+        )
