@@ -259,6 +259,12 @@ class DraftingService:
         async with self.stores.transaction() as store:
             return await store.point_for_message(chat, message_id)
 
+    async def claim_card_message(self, card: CardMessage) -> CardMessage:
+        """Records a newly posted card unless another worker recorded one for that chat first;
+        returns the card that stands (if it is not `card`, the caller deletes its own copy)."""
+        async with self.stores.transaction() as store:
+            return await store.save_card_message_if_absent(card)
+
     async def move_chat(self, old: ChatRef, new: ChatRef) -> bool:
         """The platform gave a chat a new id; its meeting, cards and threads follow. Idempotent."""
         async with self.stores.transaction() as store:

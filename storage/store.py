@@ -517,6 +517,24 @@ class SqlStore:
         await self.s.execute(stmt)
         await self.link_message(card.chat, card.message_id, card.point_id)
 
+    async def save_card_message_if_absent(self, card: CardMessage) -> CardMessage:
+        stmt = (
+            self._insert(CardMessageRow)
+            .values(
+                point_id=card.point_id,
+                platform=card.chat.platform,
+                workspace=card.chat.workspace,
+                chat_id=card.chat.chat_id,
+                message_id=card.message_id,
+                thread_id=card.thread_id,
+            )
+            .on_conflict_do_nothing()
+        )
+        await self.s.execute(stmt)
+        stored = next(c for c in await self.card_messages(card.point_id) if c.chat == card.chat)
+        await self.link_message(card.chat, card.message_id, card.point_id)
+        return stored
+
     async def link_message(self, chat: ChatRef, message_id: str, point_id: int) -> None:
         stmt = (
             self._insert(PointMessageRow)

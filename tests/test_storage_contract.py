@@ -256,3 +256,12 @@ async def test_a_card_message_is_one_per_chat_and_found_by_thread(factory: SqlSt
         assert await store.point_for_thread(CHAT, "5") == point_id
         assert await store.point_for_message(CHAT, "12") == point_id
         assert await store.point_for_message(ChatRef("telegram", "other"), "12") is None
+
+
+async def test_the_first_card_recorded_for_a_chat_wins(factory: SqlStoreFactory) -> None:
+    async with factory.transaction() as store:
+        _, _, _, point_id = await _seed(store)
+        first = await store.save_card_message_if_absent(CardMessage(point_id, CHAT, "10", "10"))
+        second = await store.save_card_message_if_absent(CardMessage(point_id, CHAT, "11", "11"))
+        assert first.message_id == second.message_id == "10"
+        assert await store.point_for_message(CHAT, "11") == point_id
