@@ -48,55 +48,76 @@ def parse_callback(data: str | None) -> tuple[int, str] | None:
 def card_text(card: PointCard) -> str:
     """The card as one message; a point longer than a message is cut, with the way to read it whole."""
     text = card.as_text()
-    if len(text) <= MAX_TEXT:
+    if units(text) <= MAX_TEXT:
         return text
     more = "\n…\n(" + ("/punto" if card.lang == "es" else "/item") + f" {card.label})"
-    room = MAX_TEXT - (len(text) - len(card.text)) - len(more)
-    shortened = card.text[: max(room, 0)] + more
+    room = MAX_TEXT - (units(text) - units(card.text)) - units(more)
+    shortened = card.text[: _fitting(card.text, max(room, 0))] + more
     text = replace(card, text=shortened).as_text()
-    return text[:MAX_TEXT]
+    return text[: _fitting(text, MAX_TEXT)]
 
 
 def card_keyboard(card: PointCard) -> InlineKeyboardMarkup | None:
     if not card.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=callback_data(card.point_id, b.action)) for b in card.buttons]]
+        [
+            [
+                InlineKeyboardButton(b.label, callback_data=callback_data(card.point_id, b.action))
+                for b in card.buttons
+            ]
+        ]
     )
 
 
 def topic_name(card: PointCard) -> str:
-    """"Punto 3 · Agradecer a las delegaciones…" within the 128 characters a topic name may have."""
+    """ "Punto 3 · Agradecer a las delegaciones…" within the 128 characters a topic name may have."""
     first = " ".join(card.text.split())
     name = f"{card.title} · {first}"
-    if len(name) > MAX_TOPIC_NAME:
-        name = name[: MAX_TOPIC_NAME - 1].rstrip() + "…"
+    if units(name) > MAX_TOPIC_NAME:
+        name = name[: _fitting(name, MAX_TOPIC_NAME - 1)].rstrip() + "…"
     return name
 
 
 # ---- lengths -------------------------------------------------------------------------------------
 
 
+def units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many leading characters of `text` fit in `limit` units."""
+    if units(text) <= limit:
+        return len(text)
+    count = 0
+    for index, char in enumerate(text):
+        count += 2 if ord(char) > 0xFFFF else 1
+        if count > limit:
+            return index
+    return len(text)
+
+
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most `limit` characters, cut at a paragraph, else a line, else a space."""
-    if len(text) <= limit:
-        return [text]
+    """Pieces of at most `limit` units, cut at a paragraph, else a line, else a space."""
     pieces: list[str] = []
     rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
+    while units(rest) > limit:
+        fit = _fitting(rest, limit)
+        window = rest[:fit]
         cut = -1
         for sep in ("\n\n", "\n", " "):
             cut = window.rfind(sep)
-            if cut >= limit // 2:
+            if cut >= fit // 2:
                 break
-        if cut < limit // 2:
-            cut = limit
+        if cut < fit // 2:
+            cut = fit
         piece = rest[:cut].rstrip()
         if piece:
             pieces.append(piece)
         rest = rest[cut:].lstrip("\n ")
-    if rest:
+    if rest.strip() or not pieces:
         pieces.append(rest)
     return pieces
 
@@ -104,9 +125,9 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 def short_answer(text: str) -> str:
     """A callback answer (at most 200 characters)."""
     text = text.strip()
-    if len(text) <= MAX_CALLBACK_ANSWER:
+    if units(text) <= MAX_CALLBACK_ANSWER:
         return text
-    return text[: MAX_CALLBACK_ANSWER - 1].rstrip() + "…"
+    return text[: _fitting(text, MAX_CALLBACK_ANSWER - 1)].rstrip() + "…"
 
 
 # ---- the command menu ----------------------------------------------------------------------------
@@ -129,7 +150,7 @@ def command_menu(lang: str) -> list[BotCommand]:
 class Command:
     """A command as typed on Telegram, with the slash and any @botname removed."""
 
-    text: str  # "propose Agradecer …", as the core parses it
+    text: str  # "/propose Agradecer …" without "@botname", as the core parses it
     word: str  # "propose", folded
     spec: Spec | None  # None for a word the core does not know (the core says so)
 
@@ -140,7 +161,8 @@ _HEAD = re.compile(r"/([A-Za-z0-9_áéíóúñÁÉÍÓÚÑ-]{1,64})(?:@([A-Za-z0
 def read_command(text: str, bot_username: str) -> Command | None:
     """The command in a message, or None when it is not one or is meant for another bot.
 
-    `/propose@draftbot texto` and `/proponer texto` both give "propose texto" / "proponer texto";
+    `/propose@draftbot texto` gives "/propose texto" (the core ignores the slash and says it back in
+    errors as typed);
     `/propose@otherbot …` gives None.
     """
     match = _HEAD.match(text)
@@ -152,7 +174,7 @@ def read_command(text: str, bot_username: str) -> Command | None:
     word = match.group(1)
     rest = text[match.end() :]
     found = command_words().get(fold(word))
-    return Command(text=word + rest, word=fold(word), spec=found[0] if found else None)
+    return Command(text="/" + word + rest, word=fold(word), spec=found[0] if found else None)
 
 
 def is_read_only(command: Command) -> bool:

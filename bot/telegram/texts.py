@@ -12,7 +12,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "object_how_unknown": "Para objetar, escriba en el grupo: /objetar <n> <motivo>",
         "stale_button": "Este botón ya no es válido. Escriba /puntos para ver los puntos.",
         "edit_ignored": (
-            "Las ediciones de mensajes no se aplican: nada cambió. Envíe el comando de nuevo en un mensaje nuevo."
+            "Las ediciones de mensajes no se aplican: nada cambió. "
+            "Envíe el comando de nuevo en un mensaje nuevo."
         ),
         "anonymous": (
             "Usted escribe como el grupo (administrador anónimo), así que no sé qué delegación habla: "
@@ -29,7 +30,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "object_how": "To object to point {label}, type in the group:\n/object {label} <reason>",
         "object_how_unknown": "To object, type in the group: /object <n> <reason>",
         "stale_button": "This button is no longer valid. Type /items to see the points.",
-        "edit_ignored": "Edited messages are not applied: nothing changed. Send the command again as a new message.",
+        "edit_ignored": (
+            "Edited messages are not applied: nothing changed. Send the command again as a new message."
+        ),
         "anonymous": (
             "You are writing as the group (anonymous admin), so I cannot tell which delegation is speaking: "
             "I record no positions, proposals or comments sent that way. Turn off “Remain anonymous” in your "

@@ -1,0 +1,472 @@
+"""The Telegram adapter: draftbot as a bot in Telegram groups, on python-telegram-bot 22.
+
+Configuration (environment):
+
+- `TELEGRAM_BOT_TOKEN` (required): the token from @BotFather.
+- `TELEGRAM_BASE_URL`, `TELEGRAM_BASE_FILE_URL`: a custom Bot API server, handed to
+  `ApplicationBuilder.base_url` / `base_file_url` (the token is appended, or replaces `{token}`), e.g.
+  `http://127.0.0.1:8081/bot` and `http://127.0.0.1:8081/file/bot` for the fake server in
+  `tests/telegram_fake`.
+- `DATABASE_URL`: read by `draftbot run`, not here.
+- Long polling is the default. For a webhook set `TELEGRAM_WEBHOOK_URL` (the public https address
+  Telegram posts to) and `TELEGRAM_WEBHOOK_SECRET` (required then; 1-256 of A-Z a-z 0-9 _ -).
+  Optional: `TELEGRAM_WEBHOOK_LISTEN` (default 0.0.0.0), `TELEGRAM_WEBHOOK_PORT` (default 8443),
+  `TELEGRAM_WEBHOOK_PATH` (default: the path of the URL). A request without the right
+  `X-Telegram-Bot-Api-Secret-Token` header gets 403 and is not read.
+- `TELEGRAM_POLL_TIMEOUT`: long-poll seconds (default 25).
+- `TELEGRAM_RATE_LIMITS`: `telegram` (default: about 1 message a second per chat, 20 a minute per
+  group, 30 a second overall) or `off` (for a local fake server; 429s are still honoured).
+
+What the bot reads, with group privacy mode on: commands (`/propose …`, `/proponer …`,
+`/propose@botname …`), replies to its own messages (a reply anywhere in a point card's reply chain is
+a comment on that point), messages in a point's forum topic, button presses on cards, and the
+service message of a group becoming a supergroup. It keeps no state in python-telegram-bot: every
+decision is the core's, in the database; the outbox remembers only which cards to redraw.
+
+To play a meeting against a local fake Telegram instead of the real one, see
+`python -m tests.telegram_fake --help` (the fake server, and the `draftbot run` line to point at it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Bot, CallbackQuery, Chat, Message, Update
+from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.dispatch import Dispatcher
+from bot.telegram import texts
+from bot.telegram.config import TelegramConfig
+from bot.telegram.outbox import PLATFORM, Limits, Outbox, Outgoing, retry_seconds
+from bot.telegram.render import (
+    MAX_CALLBACK_ANSWER,
+    command_menu,
+    is_read_only,
+    parse_callback,
+    read_command,
+    short_answer,
+    units,
+)
+from bot.telegram.render import Command as RenderedCommand
+from drafting.model import ChatRef, UserRef
+from drafting.replies import Delivery, Document, Outcome, PointCard, Text
+from drafting.service import DraftingService
+from drafting.turn import Context
+
+log = logging.getLogger("draftbot.telegram")
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
+@dataclass
+class TelegramOrigin:
+    """The request being answered: where to reply, and for a button press, what to say in its answer."""
+
+    chat: ChatRef
+    message_id: int | None  # the user's message, to reply to
+    thread_id: int | None  # its forum topic
+    answers: list[str] | None = None  # a button press: replies to the presser go in the callback answer
+
+
+def chat_ref(chat_id: int | str) -> ChatRef:
+    return ChatRef(PLATFORM, str(chat_id))
+
+
+def user_ref(user: Any) -> UserRef:
+    return UserRef(PLATFORM, str(user.id), "", user.full_name or user.username or str(user.id))
+
+
+class TelegramAdapter:
+    """`start()`/`stop()` for `draftbot run`; `deliver()` as the dispatcher's Telegram channel."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        service: DraftingService,
+        dispatcher: Dispatcher,
+        config: TelegramConfig,
+        *,
+        application: Application[Any, Any, Any, Any, Any, Any] | None = None,
+    ) -> None:
+        self.service = service
+        self.dispatcher = dispatcher
+        self.config = config
+        self.application = application or self._build_application(config)
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.outbox = Outbox(self.bot, service, config.limits, on_migrated=self._moved_by_error)
+        self.username = ""
+        self.handled = 0  # updates taken in; tests wait on it
+        self.started = False
+        dispatcher.register(self)
+
+    @staticmethod
+    def _build_application(config: TelegramConfig) -> Application[Any, Any, Any, Any, Any, Any]:
+        builder = (
+            ApplicationBuilder()
+            .token(config.token)
+            .base_url(config.base_url)
+            .base_file_url(config.base_file_url)
+            .concurrent_updates(False)  # one update at a time keeps a chat's commands in order
+            .job_queue(None)
+        )
+        return builder.build()
+
+    @property
+    def bot(self) -> Bot:
+        bot: Bot = self.application.bot
+        return bot
+
+    # ---- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()
+        self.username = app.bot.username or ""
+        await self.register_commands()
+        await app.start()
+        updater = app.updater
+        assert updater is not None
+        if self.config.webhook:
+            await updater.start_webhook(
+                listen=self.config.webhook_listen,
+                port=self.config.webhook_port,
+                url_path=self.config.webhook_path,
+                webhook_url=self.config.webhook_url,
+                secret_token=self.config.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+            )
+            log.info(
+                "telegram: @%s receives updates by webhook at %s", self.username, self.config.webhook_url
+            )
+        else:
+            await updater.start_polling(
+                timeout=self.config.poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+            )
+            log.info("telegram: @%s receives updates by long polling", self.username)
+        self.started = True
+
+    async def stop(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await self.outbox.close()
+        await app.shutdown()
+        self.started = False
+
+    async def register_commands(self) -> None:
+        """The command menu in English (default) and Spanish, from the core's command list."""
+        try:
+            await self.bot.set_my_commands(command_menu("en"))
+            await self.bot.set_my_commands(command_menu("es"), language_code="es")
+        except TelegramError as error:
+            log.warning("telegram: could not register the command menu: %s", error)
+
+    def set_limits(self, limits: Limits) -> None:
+        self.outbox.set_limits(limits)
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Waits until every queued message and card edit has been sent."""
+        await self.outbox.drain(timeout)
+
+    # ---- updates in ------------------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            if update.callback_query is not None:
+                await self._on_press(update.callback_query)
+            elif update.edited_message is not None:
+                await self._on_edit(update.edited_message)
+            elif update.message is not None:
+                await self._on_message(update.message)
+        except Exception:
+            log.exception("telegram: update %s failed", update.update_id)
+        finally:
+            self.handled += 1
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram: %s", context.error, exc_info=context.error)
+
+    def _note_chat(self, chat: Chat) -> None:
+        if chat.type == Chat.SUPERGROUP:
+            self.outbox.lane(chat.id).is_forum = bool(chat.is_forum)
+        elif chat.type in (Chat.GROUP, Chat.PRIVATE, Chat.CHANNEL):
+            self.outbox.lane(chat.id).is_forum = False
+
+    async def _on_message(self, message: Message) -> None:
+        chat = message.chat
+        if message.migrate_to_chat_id:
+            await self.move_chat(chat.id, message.migrate_to_chat_id)
+            return
+        if message.migrate_from_chat_id:
+            await self.move_chat(message.migrate_from_chat_id, chat.id)
+            return
+        text = message.text
+        if text is None or message.from_user is None or message.is_automatic_forward:
+            return
+        private = chat.type == Chat.PRIVATE
+        command = read_command(text, self.username)
+        if command is not None and not private and not _for_us(command, text):
+            return  # another bot's command, sent to every bot in the group
+        thread_point = await self._thread_point(message)
+        if command is None and not private and thread_point is None:
+            return  # not addressed to the bot
+        self._note_chat(chat)
+        ref = chat_ref(chat.id)
+        origin = TelegramOrigin(ref, message.message_id, _topic_of(message))
+        if message.sender_chat is not None and not (command is not None and is_read_only(command)):
+            await self._refuse_sender_chat(message, origin)
+            return
+        ctx = Context(
+            chat=ref,
+            user=user_ref(message.from_user),
+            prefix="/",
+            dedup_key=f"msg:{chat.id}:{message.message_id}",
+            thread_point_id=thread_point,
+            private=private,
+        )
+        if command is None:
+            if private:
+                outcome = await self.service.handle_text(ctx, text)
+            else:
+                assert thread_point is not None
+                outcome = await self.service.comment(ctx, thread_point, text)
+        elif command.word == "start":
+            # A deep link t.me/<bot>?start=<code> opens the private chat with "/start <code>".
+            parts = command.text.split(maxsplit=1)
+            english = (message.from_user.language_code or "").startswith("en")
+            greeting = "help" if english else "ayuda"
+            outcome = await self.service.handle_text(ctx, f"join {parts[1]}" if len(parts) > 1 else greeting)
+        else:
+            outcome = await self.service.handle_text(ctx, command.text)
+        if outcome.duplicate:
+            log.info("telegram: message %s in chat %s was already handled", message.message_id, chat.id)
+            return
+        await self._link_request(ref, message.message_id, thread_point, outcome)
+        await self.dispatcher.dispatch(outcome, platform=PLATFORM, origin=origin)
+
+    async def _thread_point(self, message: Message) -> int | None:
+        """The point whose thread a message is in: its forum topic, else the message it replies to."""
+        ref = chat_ref(message.chat.id)
+        topic = _topic_of(message)
+        if topic is not None:
+            point = await self.service.point_for_thread(ref, str(topic))
+            if point is not None:
+                return point
+        reply = message.reply_to_message
+        if reply is not None and not (topic is not None and reply.message_id == topic):
+            return await self.service.point_for_message(ref, str(reply.message_id))
+        return None
+
+    async def _link_request(
+        self, chat: ChatRef, message_id: int, thread_point: int | None, outcome: Outcome
+    ) -> None:
+        """The user's message joins the point's reply chain, so replies to it are on that point too."""
+        point = thread_point
+        if point is None and outcome.ok and len(set(outcome.point_ids)) == 1:
+            point = outcome.point_ids[0]
+        if point is not None:
+            await self.service.link_message(chat, str(message_id), point)
+
+    async def _refuse_sender_chat(self, message: Message, origin: TelegramOrigin) -> None:
+        sender = message.sender_chat
+        assert sender is not None
+        lang = await self.service.language_for(origin.chat)
+        if sender.id == message.chat.id:
+            text = texts.say(lang, "anonymous")
+        else:
+            text = texts.say(lang, "channel", name=sender.title or sender.username or str(sender.id))
+        self.outbox.lane(message.chat.id).put(
+            Outgoing("text", text=text, reply_to=message.message_id, thread_id=origin.thread_id)
+        )
+
+    async def _on_edit(self, message: Message) -> None:
+        """An edited command is not run again, nor its change applied; the author is told so."""
+        text = message.text
+        if text is None or message.from_user is None:
+            return
+        command = read_command(text, self.username)
+        if command is None or not _for_us(command, text):
+            return
+        lang = await self.service.language_for(chat_ref(message.chat.id))
+        self.outbox.lane(message.chat.id).put(
+            Outgoing(
+                "text",
+                text=texts.say(lang, "edit_ignored"),
+                reply_to=message.message_id,
+                thread_id=_topic_of(message),
+            )
+        )
+
+    async def _on_press(self, query: CallbackQuery) -> None:
+        parsed = parse_callback(query.data)
+        message = query.message
+        if parsed is None or message is None:
+            await self._answer(query, texts.say("es", "stale_button"), alert=True)
+            return
+        point_id, action = parsed
+        ref = chat_ref(message.chat.id)
+        self._note_chat(message.chat)
+        lang = await self.service.language_for(ref)
+        if action == "object":
+            # An objection needs its reason, typed: the press only says how (no state is kept).
+            card = await self.service.card(point_id)
+            if card is None or not card.buttons:
+                await self._answer(query, texts.say(lang, "stale_button"), alert=True)
+            else:
+                await self._answer(query, texts.say(lang, "object_how", label=card.label), alert=True)
+            return
+        ctx = Context(
+            chat=ref,
+            user=user_ref(query.from_user),
+            prefix="/",
+            dedup_key=f"cb:{query.id}",
+            thread_point_id=point_id,
+        )
+        outcome = await self.service.press(ctx, point_id, action)
+        if outcome.duplicate:
+            await self._answer(query, "")
+            return
+        origin = TelegramOrigin(
+            ref, None, _topic_of(message) if isinstance(message, Message) else None, answers=[]
+        )
+        await self.dispatcher.dispatch(outcome, platform=PLATFORM, origin=origin)
+        answer = "\n".join(origin.answers or [])
+        if units(answer) > MAX_CALLBACK_ANSWER:
+            self.outbox.lane(message.chat.id).put(Outgoing("text", text=answer, point_id=point_id))
+        await self._answer(query, short_answer(answer), alert=not outcome.ok)
+
+    async def _answer(self, query: CallbackQuery, text: str, *, alert: bool = False) -> None:
+        for _ in range(3):
+            try:
+                await self.bot.answer_callback_query(
+                    query.id, text=text or None, show_alert=alert and bool(text)
+                )
+                return
+            except RetryAfter as error:
+                await asyncio.sleep(retry_seconds(error))
+            except BadRequest as error:  # too old, or answered already (a repeated update)
+                log.info("telegram: callback %s not answered: %s", query.id, error)
+                return
+
+    # ---- chats that change id --------------------------------------------------------------------
+
+    async def move_chat(self, old_id: int, new_id: int) -> bool:
+        """A group became a supergroup: its meeting, cards and threads follow it to the new id."""
+        old, new = chat_ref(old_id), chat_ref(new_id)
+        moved = await _move_chat_in_core(self.service, old, new)
+        self.outbox.chat_moved(old_id, new_id)
+        log.info(
+            "telegram: chat %s is now %s (%s)", old_id, new_id, "meeting kept" if moved else "nothing to move"
+        )
+        return moved
+
+    async def _moved_by_error(self, old_id: int, new_id: int) -> None:
+        await _move_chat_in_core(self.service, chat_ref(old_id), chat_ref(new_id))
+
+    # ---- deliveries out --------------------------------------------------------------------------
+
+    async def deliver(self, delivery: Delivery, origin: Any | None) -> None:
+        here = origin if isinstance(origin, TelegramOrigin) else None
+        if delivery.private_to is not None:
+            await self._deliver_privately(delivery, here)
+            return
+        target = delivery.chat or (here.chat if here is not None else None)
+        if target is None or target.platform != PLATFORM:
+            return
+        chat_id = int(target.chat_id)
+        lane = self.outbox.lane(chat_id)
+        message = delivery.message
+        same = here is not None and here.chat == target
+        if isinstance(message, PointCard):
+            await lane.card(message.point_id)
+            return
+        if (
+            same
+            and here is not None
+            and here.answers is not None
+            and delivery.chat is None
+            and isinstance(message, Text)
+        ):
+            here.answers.append(message.text)
+            return
+        reply_to = here.message_id if same and here is not None else None
+        thread = here.thread_id if same and here is not None else None
+        outgoing = Outgoing(
+            "text",
+            point_id=delivery.point_id,
+            reply_to=reply_to,
+            thread_id=thread,
+            answer=delivery.chat is None,
+        )
+        if isinstance(message, Document):
+            outgoing.kind, outgoing.document = "document", message
+        else:
+            outgoing.text = message.text
+        lane.put(outgoing)
+
+    async def _deliver_privately(self, delivery: Delivery, origin: TelegramOrigin | None) -> None:
+        """An invitation code: to the user's private chat; the group hears only where it went."""
+        user = delivery.private_to
+        assert user is not None
+        if user.platform != PLATFORM:
+            return
+        back = delivery.chat or (origin.chat if origin is not None else None)
+        back_lane = (
+            self.outbox.lane(int(back.chat_id)) if back is not None and back.platform == PLATFORM else None
+        )
+        reply_to = origin.message_id if origin is not None and origin.chat == back else None
+        thread = origin.thread_id if origin is not None and origin.chat == back else None
+
+        def follow_up(note: Text | None) -> Callable[[], Awaitable[None]]:
+            async def post() -> None:
+                if note is not None and back_lane is not None:
+                    back_lane.put(Outgoing("text", text=note.text, reply_to=reply_to, thread_id=thread))
+
+            return post
+
+        message = delivery.message
+        private = self.outbox.lane(int(user.user_id))
+        if isinstance(message, Document):
+            outgoing = Outgoing("document", document=message)
+        else:
+            outgoing = Outgoing(
+                "text", text=message.as_text() if isinstance(message, PointCard) else message.text
+            )
+        outgoing.on_sent = follow_up(delivery.notice)
+        outgoing.on_forbidden = follow_up(delivery.fallback)
+        private.put(outgoing)
+
+
+def _for_us(command: RenderedCommand, text: str) -> bool:
+    """A command word we know, or any command sent to us by name (/word@ourbot)."""
+    return command.spec is not None or command.word == "start" or "@" in text.split(maxsplit=1)[0]
+
+
+def _topic_of(message: Message) -> int | None:
+    if message.is_topic_message and message.message_thread_id:
+        return message.message_thread_id
+    return None
+
+
+async def _move_chat_in_core(service: DraftingService, old: ChatRef, new: ChatRef) -> bool:
+    """Rebinds a chat's meeting, cards and message links to the chat's new id."""
+    return await service.move_chat(old, new)
+
+
+def build_telegram(
+    service: DraftingService, dispatcher: Dispatcher, env: Mapping[str, str]
+) -> TelegramAdapter:
+    """What `draftbot run` calls when TELEGRAM_BOT_TOKEN is set."""
+    return TelegramAdapter(service, dispatcher, TelegramConfig.from_env(env))

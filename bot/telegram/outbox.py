@@ -1,0 +1,577 @@
+"""What the bot sends to Telegram, one lane per chat, within Telegram's flood limits.
+
+Telegram allows about one message a second in a chat and about twenty a minute in a group; beyond
+that it answers 429 with a `retry_after`. Every message and card edit for a chat therefore goes
+through that chat's lane, a small worker that:
+
+- waits for the chat's budget (`Limits`) before each call, and on a 429 holds the whole chat for
+  `retry_after` seconds, then makes the same call again;
+- keeps card edits as a set of points whose card is out of date, not as a queue: when the budget
+  comes, the card is read fresh from the database and edited once, however many positions arrived
+  meanwhile (the database stays the source of truth; the lane only remembers *which* cards to redo);
+- when texts pile up for the same place (a burst of typed positions), sends them as one message;
+- posts a point's card the first time (creating a forum topic for it in a forum supergroup), records
+  where it is with `save_card_message`, and links every message posted for a point with
+  `link_message`, so a reply to any of them is a comment on that point;
+- splits texts at 4096 characters and captions at 1024.
+
+Nothing here is needed across a restart: a lost lane loses at most an edit that the next position
+on that point redoes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import warnings
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.telegram.render import MAX_CAPTION, MAX_TEXT, card_keyboard, card_text, split_text, topic_name, units
+from drafting.model import ChatRef
+from drafting.ports import CardMessage
+from drafting.replies import Document, PointCard
+from drafting.service import DraftingService
+
+log = logging.getLogger("draftbot.telegram.outbox")
+
+# python-telegram-bot warns, while building every RetryAfter, that `retry_after` will become a
+# timedelta; `retry_seconds` below takes either, so the warning says nothing to act on.
+warnings.filterwarnings("ignore", message=r".*`retry_after` will be of type", category=PTBDeprecationWarning)
+
+PLATFORM = "telegram"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Client-side pacing. The defaults are Telegram's published limits."""
+
+    chat_interval: float = 1.0  # seconds between two messages in one chat
+    group_per_minute: int = 20  # messages in any 60 seconds in one group (0: no such limit)
+    global_per_second: float = 30.0  # messages a second over all chats (0: no such limit)
+    retries: int = 6  # attempts of one call after 429s and network errors
+
+    @classmethod
+    def off(cls) -> Limits:
+        """No client-side pacing (tests, a local fake server); 429s are still honoured."""
+        return cls(chat_interval=0.0, group_per_minute=0, global_per_second=0.0)
+
+
+class Pacer:
+    """A minimum interval plus an optional budget per rolling minute."""
+
+    def __init__(self, interval: float, per_minute: int = 0) -> None:
+        self.interval = interval
+        self.per_minute = per_minute
+        self.last = -1e9
+        self.recent: deque[float] = deque()
+        self.hold_until = 0.0
+
+    def wait_time(self, now: float) -> float:
+        wait = max(0.0, self.hold_until - now, self.last + self.interval - now)
+        if self.per_minute:
+            while self.recent and self.recent[0] <= now - 60.0:
+                self.recent.popleft()
+            if len(self.recent) >= self.per_minute:
+                wait = max(wait, self.recent[0] + 60.0 - now)
+        return wait
+
+    def spend(self, now: float) -> None:
+        self.last = now
+        if self.per_minute:
+            self.recent.append(now)
+
+    def hold(self, until: float) -> None:
+        self.hold_until = max(self.hold_until, until)
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value: int | timedelta = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+@dataclass
+class Outgoing:
+    """One message waiting in a lane."""
+
+    kind: str  # "text" | "document" | "card"
+    text: str = ""
+    document: Document | None = None
+    point_id: int | None = None  # posted in that point's thread, and linked to it
+    reply_to: int | None = None  # the requester's message, when answering it
+    thread_id: int | None = None  # the requester's forum topic
+    answer: bool = False  # a direct answer: it stays where the requester wrote, replying to them
+    on_sent: Callable[[], Awaitable[None]] | None = None
+    on_forbidden: Callable[[], Awaitable[None]] | None = None
+
+    @property
+    def mergeable(self) -> bool:
+        return self.kind == "text" and self.on_sent is None and self.on_forbidden is None
+
+
+@dataclass
+class _Place:
+    thread_id: int | None
+    reply_to: int | None
+
+
+class Outbox:
+    """The lanes of every chat, sharing one bot and one overall budget."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        service: DraftingService,
+        limits: Limits,
+        *,
+        on_migrated: Callable[[int, int], Awaitable[None]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.bot = bot
+        self.service = service
+        self.limits = limits
+        self.on_migrated = on_migrated
+        self.clock = clock
+        self.lanes: dict[int, Lane] = {}
+        self.moved: dict[int, int] = {}  # old chat id -> new, after a group became a supergroup
+        self.global_pacer = Pacer(1.0 / limits.global_per_second if limits.global_per_second else 0.0)
+
+    def set_limits(self, limits: Limits) -> None:
+        self.limits = limits
+        self.global_pacer.interval = 1.0 / limits.global_per_second if limits.global_per_second else 0.0
+        for lane in self.lanes.values():
+            lane.pacer.interval = limits.chat_interval
+            lane.pacer.per_minute = limits.group_per_minute if lane.chat_id < 0 else 0
+
+    def lane(self, chat_id: int) -> Lane:
+        while chat_id in self.moved:
+            chat_id = self.moved[chat_id]
+        lane = self.lanes.get(chat_id)
+        if lane is None:
+            lane = self.lanes[chat_id] = Lane(self, chat_id)
+        return lane
+
+    def chat_moved(self, old: int, new: int) -> None:
+        """Later messages for `old` go to `new`; a lane already running for `old` follows."""
+        if old == new:
+            return
+        self.moved[old] = new
+        lane = self.lanes.pop(old, None)
+        if lane is None:
+            return
+        existing = self.lanes.get(new)
+        if existing is None:
+            lane.chat_id = new
+            self.lanes[new] = lane
+            return
+        # Both ids had a lane: the old one finishes what it is doing (already on the new id) and
+        # hands the rest over.
+        lane.chat_id = new
+        existing.queue.extend(lane.queue)
+        existing.dirty.update(lane.dirty)
+        lane.queue.clear()
+        lane.dirty.clear()
+        existing._kick()
+
+    def idle(self) -> bool:
+        return all(lane.idle for lane in self.lanes.values())
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Returns once every lane has sent everything it holds."""
+        deadline = None if timeout is None else self.clock() + timeout
+        while not self.idle():
+            if deadline is not None and self.clock() > deadline:
+                return
+            await asyncio.sleep(0.005)
+
+    async def close(self, timeout: float = 5.0) -> None:
+        await self.drain(timeout)
+        if not self.idle():
+            left = sum(len(lane.queue) + len(lane.dirty) for lane in self.lanes.values())
+            log.warning("telegram: stopping with %s messages or card edits not sent", left)
+        for lane in list(self.lanes.values()):
+            lane.stop()
+        for lane in list(self.lanes.values()):
+            if lane.task is not None:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await lane.task
+
+
+class Lane:
+    """One chat's sender: one call at a time, in order, at the chat's pace."""
+
+    def __init__(self, outbox: Outbox, chat_id: int) -> None:
+        self.outbox = outbox
+        self.chat_id = chat_id
+        limits = outbox.limits
+        self.pacer = Pacer(limits.chat_interval, limits.group_per_minute if chat_id < 0 else 0)
+        self.queue: deque[Outgoing] = deque()
+        self.dirty: dict[int, None] = {}  # points whose card here must be re-read and edited
+        self.posted: set[int] = set()  # points whose card is known to be in this chat
+        self.topics: dict[int, int] = {}  # point -> forum topic created before its card was posted
+        self.topic_names: dict[int, str] = {}  # topic -> the name we last gave it
+        self.is_forum: bool | None = None if chat_id < 0 else False
+        self.no_topics = False  # a forum where creating a topic failed: reply chains instead, until restart
+        self.wake = asyncio.Event()
+        self.busy = False
+        self.edit_next = False
+        self.task: asyncio.Task[None] | None = None
+
+    # ---- what the adapter calls ----------------------------------------------------------------
+
+    @property
+    def chat(self) -> ChatRef:
+        return ChatRef(PLATFORM, str(self.chat_id))
+
+    @property
+    def idle(self) -> bool:
+        return not self.queue and not self.dirty and not self.busy
+
+    def put(self, outgoing: Outgoing) -> None:
+        self.queue.append(outgoing)
+        self._kick()
+
+    async def card(self, point_id: int) -> None:
+        """The point's card changed: post it here if it is not here yet, else edit it (coalesced)."""
+        if point_id not in self.posted and await self._card_message(point_id) is not None:
+            self.posted.add(point_id)
+        if point_id in self.posted:
+            self.dirty[point_id] = None
+        else:
+            self.queue.append(Outgoing("card", point_id=point_id))
+        self._kick()
+
+    def stop(self) -> None:
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+    def _kick(self) -> None:
+        self.wake.set()
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(
+                self._work(), name=f"telegram-lane-{self.chat_id}"
+            )
+
+    # ---- the worker ----------------------------------------------------------------------------
+
+    async def _work(self) -> None:
+        while True:
+            if not self.queue and not self.dirty:
+                self.wake.clear()
+                await self.wake.wait()
+                continue
+            await self._ready()
+            self.busy = True
+            try:
+                await self._step()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("telegram: a message for chat %s was dropped", self.chat_id)
+            finally:
+                self.busy = False
+
+    async def _ready(self) -> None:
+        """Waits until this chat and the bot as a whole may send again."""
+        while True:
+            now = self.outbox.clock()
+            wait = max(self.pacer.wait_time(now), self.outbox.global_pacer.wait_time(now))
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
+
+    async def _step(self) -> None:
+        take_edit = bool(self.dirty) and (not self.queue or self.edit_next)
+        if take_edit:
+            point_id = next(iter(self.dirty))
+            del self.dirty[point_id]
+            self.edit_next = False
+            await self._show_card(point_id)
+            return
+        outgoing = self.queue.popleft()
+        self.edit_next = True
+        if outgoing.kind == "card":
+            assert outgoing.point_id is not None
+            await self._show_card(outgoing.point_id)
+        elif outgoing.kind == "document":
+            await self._send_document(outgoing)
+        else:
+            await self._send_texts(outgoing)
+
+    # ---- calls with pacing and retries -----------------------------------------------------------
+
+    async def _call(self, what: str, make: Callable[[int], Awaitable[T]], *, repeatable: bool = True) -> T:
+        """One Bot API call for this chat: paced; a 429 waits `retry_after` and goes again."""
+        attempts = max(1, self.outbox.limits.retries)
+        for attempt in range(1, attempts + 1):
+            await self._ready()
+            now = self.outbox.clock()
+            self.pacer.spend(now)
+            self.outbox.global_pacer.spend(now)
+            try:
+                return await make(self.chat_id)
+            except RetryAfter as error:
+                seconds = retry_seconds(error)
+                log.warning(
+                    "telegram: 429 on %s in chat %s; retrying after %.0fs", what, self.chat_id, seconds
+                )
+                self.pacer.hold(self.outbox.clock() + seconds)
+                if attempt == attempts:
+                    raise
+            except ChatMigrated as error:
+                old, new = self.chat_id, int(error.new_chat_id)
+                log.info("telegram: chat %s became %s", old, new)
+                self.outbox.chat_moved(old, new)
+                self.chat_id = new
+                if self.outbox.on_migrated is not None:
+                    await self.outbox.on_migrated(old, new)
+                if attempt == attempts:
+                    raise
+            except TimedOut:
+                # The message may have gone out: only calls that cannot double anything are repeated.
+                if not repeatable or attempt == attempts:
+                    raise
+                await asyncio.sleep(min(2.0**attempt, 10.0))
+            except NetworkError as error:
+                if isinstance(error, BadRequest | Forbidden) or attempt == attempts:
+                    raise
+                await asyncio.sleep(min(0.5 * 2.0**attempt, 10.0))
+        raise AssertionError("unreachable")
+
+    # ---- texts ---------------------------------------------------------------------------------
+
+    async def _send_texts(self, first: Outgoing) -> None:
+        place = await self._place(first)
+        batch = [first]
+        length = units(first.text)
+        if first.mergeable:
+            while self.queue and self.queue[0].mergeable:
+                candidate = self.queue[0]
+                if length + 2 + units(candidate.text) > MAX_TEXT:
+                    break
+                other = await self._place(candidate)
+                if other.thread_id != place.thread_id:
+                    break
+                batch.append(self.queue.popleft())
+                length += 2 + units(candidate.text)
+                if other.reply_to != place.reply_to:
+                    place.reply_to = None
+        points = {o.point_id for o in batch}
+        point_id = points.pop() if len(points) == 1 else None
+        text = "\n\n".join(o.text for o in batch) if len(batch) > 1 else first.text
+        try:
+            for piece in split_text(text):
+                message = await self._send_message(piece, place)
+                if point_id is not None:
+                    await self.outbox.service.link_message(self.chat, str(message.message_id), point_id)
+        except (Forbidden, BadRequest) as error:
+            if first.on_forbidden is not None and _cannot_write(error):
+                await first.on_forbidden()
+                return
+            raise
+        if first.on_sent is not None:
+            await first.on_sent()
+
+    async def _send_message(self, text: str, place: _Place, markup: Any = None) -> Message:
+        reply = (
+            ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)
+            if place.reply_to is not None
+            else None
+        )
+
+        def send(thread: int | None) -> Callable[[int], Awaitable[Message]]:
+            return lambda chat_id: self.outbox.bot.send_message(
+                chat_id,
+                text,
+                message_thread_id=thread,
+                reply_parameters=reply,
+                reply_markup=markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+
+        try:
+            return await self._call("sendMessage", send(place.thread_id), repeatable=False)
+        except BadRequest as error:
+            if place.thread_id is None or "thread not found" not in error.message.lower():
+                raise
+            # The topic was deleted: say it in the chat's general flow rather than not at all.
+            return await self._call("sendMessage", send(None), repeatable=False)
+
+    async def _place(self, outgoing: Outgoing) -> _Place:
+        """Where a message goes: the requester's thread, or the point's topic or reply chain."""
+        if outgoing.point_id is None or (outgoing.answer and outgoing.reply_to is not None):
+            return _Place(outgoing.thread_id, outgoing.reply_to)
+        placed = await self._card_message(outgoing.point_id)
+        if placed is not None and placed.thread_id:
+            topic = int(placed.thread_id)
+            return _Place(topic, outgoing.reply_to if outgoing.thread_id == topic else None)
+        if placed is not None:
+            return _Place(outgoing.thread_id, outgoing.reply_to or int(placed.message_id))
+        if await self._forum():
+            created = await self._topic(outgoing.point_id, None)
+            if created is not None:
+                return _Place(created, outgoing.reply_to if outgoing.thread_id == created else None)
+        return _Place(outgoing.thread_id, outgoing.reply_to)
+
+    # ---- documents -----------------------------------------------------------------------------
+
+    async def _send_document(self, outgoing: Outgoing) -> None:
+        document = outgoing.document
+        assert document is not None
+        place = await self._place(outgoing)
+        caption, rest = document.caption, ""
+        if units(caption) > MAX_CAPTION:
+            caption, rest = "", caption
+        reply = (
+            ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)
+            if place.reply_to is not None
+            else None
+        )
+        try:
+            await self._call(
+                "sendDocument",
+                lambda chat_id: self.outbox.bot.send_document(
+                    chat_id,
+                    InputFile(document.content, filename=document.filename, attach=True),
+                    caption=caption or None,
+                    message_thread_id=place.thread_id,
+                    reply_parameters=reply,
+                    write_timeout=60,
+                    read_timeout=60,
+                ),
+                repeatable=False,
+            )
+        except (Forbidden, BadRequest) as error:
+            if outgoing.on_forbidden is not None and _cannot_write(error):
+                await outgoing.on_forbidden()
+                return
+            raise
+        for piece in split_text(rest) if rest else []:
+            await self._send_message(piece, place)
+        if outgoing.on_sent is not None:
+            await outgoing.on_sent()
+
+    # ---- cards ---------------------------------------------------------------------------------
+
+    async def _card_message(self, point_id: int) -> CardMessage | None:
+        for placed in await self.outbox.service.card_messages(point_id):
+            if placed.chat == self.chat:
+                return placed
+        return None
+
+    async def _forum(self) -> bool:
+        if self.no_topics:
+            return False
+        if self.is_forum is None:
+            try:
+                info = await self._call("getChat", lambda chat_id: self.outbox.bot.get_chat(chat_id))
+                self.is_forum = bool(info.is_forum)
+            except Exception:
+                log.warning("telegram: could not tell whether chat %s is a forum", self.chat_id)
+                return False
+        return self.is_forum
+
+    async def _topic(self, point_id: int, card: PointCard | None) -> int | None:
+        """The forum topic of a point whose card is not posted yet, created on first need."""
+        if point_id in self.topics:
+            return self.topics[point_id]
+        if card is None:
+            card = await self.outbox.service.card(point_id)
+            if card is None:
+                return None
+        name = topic_name(card)
+        try:
+            topic = await self._call(
+                "createForumTopic",
+                lambda chat_id: self.outbox.bot.create_forum_topic(chat_id, name),
+                repeatable=False,
+            )
+        except BadRequest as error:
+            # Not a forum after all, or the bot may not manage topics: points live in reply chains here.
+            log.warning("telegram: no topic for point %s in chat %s: %s", point_id, self.chat_id, error)
+            self.no_topics = True
+            return None
+        self.topics[point_id] = topic.message_thread_id
+        self.topic_names[topic.message_thread_id] = name
+        return topic.message_thread_id
+
+    async def _show_card(self, point_id: int) -> None:
+        """Posts the point's card here, or edits the one posted, from a fresh read of the point."""
+        card = await self.outbox.service.card(point_id)
+        if card is None:
+            return
+        placed = await self._card_message(point_id)
+        if placed is None:
+            await self._post_card(card)
+            return
+        self.posted.add(point_id)
+        message_id = int(placed.message_id)
+        text, keyboard = card_text(card), card_keyboard(card)
+        # No memory of what the card shows is trusted here: another worker may have edited it. An
+        # edit that changes nothing costs one call, which Telegram answers "not modified".
+        try:
+            await self._call(
+                "editMessageText",
+                lambda chat_id: self.outbox.bot.edit_message_text(
+                    text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=keyboard,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                ),
+            )
+        except BadRequest as error:
+            reason = error.message.lower()
+            if "not modified" in reason:
+                pass
+            elif "not found" in reason or "can't be edited" in reason:
+                await self._post_card(card)  # deleted by someone: post it again
+                return
+            else:
+                raise
+        if placed.thread_id:
+            await self._rename_topic(int(placed.thread_id), topic_name(card))
+
+    async def _post_card(self, card: PointCard) -> None:
+        topic: int | None = None
+        if await self._forum():
+            topic = await self._topic(card.point_id, card)
+        text, keyboard = card_text(card), card_keyboard(card)
+        message = await self._send_message(text, _Place(topic, None), keyboard)
+        await self.outbox.service.save_card_message(
+            CardMessage(card.point_id, self.chat, str(message.message_id), str(topic) if topic else "")
+        )
+        self.topics.pop(card.point_id, None)
+        self.posted.add(card.point_id)
+
+    async def _rename_topic(self, topic: int, name: str) -> None:
+        known = self.topic_names.get(topic)
+        self.topic_names[topic] = name
+        if known is None or known == name:
+            return
+        try:
+            await self._call(
+                "editForumTopic", lambda chat_id: self.outbox.bot.edit_forum_topic(chat_id, topic, name=name)
+            )
+        except BadRequest as error:
+            log.info("telegram: topic %s not renamed: %s", topic, error)
+
+
+def _cannot_write(error: Exception) -> bool:
+    """The user never opened a private chat with the bot, or blocked it."""
+    if isinstance(error, Forbidden):
+        return True
+    text = str(error).lower()
+    return "chat not found" in text or "user not found" in text or "initiate conversation" in text
