@@ -96,4 +96,5 @@ async def build_card(
         amendment=amendment,
         buttons=buttons,
         lang=lang,
+        version=point.card_version,
     )

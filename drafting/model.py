@@ -129,6 +129,7 @@ class Point:
     created_at: datetime | None = None
     adopted_at: datetime | None = None
     version: int = 1  # bumped whenever the text changes; positions belong to one text
+    card_version: int = 0  # bumped whenever what its card shows changes
 
     @property
     def label(self) -> str:

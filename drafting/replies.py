@@ -43,6 +43,7 @@ class PointCard:
     amendment: str  # the open amendment line, or ""
     buttons: tuple[CardButton, ...]
     lang: str
+    version: int = 0  # the point's card_version when this card was built
 
     def as_text(self) -> str:
         lines = [f"{self.title} — {self.state_label}", "", self.text]

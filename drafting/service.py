@@ -265,6 +265,17 @@ class DraftingService:
         async with self.stores.transaction() as store:
             return await store.save_card_message_if_absent(card)
 
+    async def mark_card_shown(self, point_id: int, chat: ChatRef, version: int) -> None:
+        """The card message in `chat` now shows `version` (from `PointCard.version`)."""
+        async with self.stores.transaction() as store:
+            await store.mark_card_shown(point_id, chat, version)
+
+    async def stale_cards(self, platform: str, limit: int = 200) -> list[CardMessage]:
+        """Card messages on `platform` that show less than their point's latest state: an edit was
+        lost (a crash, a restart); redraw them with `card()`."""
+        async with self.stores.transaction() as store:
+            return await store.stale_cards(platform, limit)
+
     async def move_chat(self, old: ChatRef, new: ChatRef) -> bool:
         """The platform gave a chat a new id; its meeting, cards and threads follow. Idempotent."""
         async with self.stores.transaction() as store:

@@ -112,11 +112,17 @@ def _point(row: PointRow) -> Point:
         created_at=row.created_at,
         adopted_at=row.adopted_at,
         version=row.version,
+        card_version=row.card_version,
     )
 
 
 def _position(row: PositionRow | PositionHistoryRow) -> Position:
     return Position(row.point_id, row.delegation_id, row.member_id, Stance(row.stance), row.reason, row.at)
+
+
+def _card(r: CardMessageRow) -> CardMessage:
+    chat = ChatRef(r.platform, r.chat_id, r.workspace)
+    return CardMessage(r.point_id, chat, r.message_id, r.thread_id, r.shown_version)
 
 
 def _chat_filter(table: Any, chat: ChatRef) -> list[Any]:
@@ -495,10 +501,7 @@ class SqlStore:
     # ---- cards and threads ----
     async def card_messages(self, point_id: int) -> list[CardMessage]:
         rows = await self.s.scalars(select(CardMessageRow).where(CardMessageRow.point_id == point_id))
-        return [
-            CardMessage(r.point_id, ChatRef(r.platform, r.chat_id, r.workspace), r.message_id, r.thread_id)
-            for r in rows
-        ]
+        return [_card(r) for r in rows]
 
     async def save_card_message(self, card: CardMessage) -> None:
         values = dict(
@@ -508,11 +511,16 @@ class SqlStore:
             chat_id=card.chat.chat_id,
             message_id=card.message_id,
             thread_id=card.thread_id,
+            shown_version=card.shown_version,
         )
         stmt = self._insert(CardMessageRow).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=["point_id", "platform", "workspace", "chat_id"],
-            set_={"message_id": card.message_id, "thread_id": card.thread_id},
+            set_={
+                "message_id": card.message_id,
+                "thread_id": card.thread_id,
+                "shown_version": card.shown_version,
+            },
         )
         await self.s.execute(stmt)
         await self.link_message(card.chat, card.message_id, card.point_id)
@@ -527,6 +535,7 @@ class SqlStore:
                 chat_id=card.chat.chat_id,
                 message_id=card.message_id,
                 thread_id=card.thread_id,
+                shown_version=card.shown_version,
             )
             .on_conflict_do_nothing()
         )
@@ -534,6 +543,32 @@ class SqlStore:
         stored = next(c for c in await self.card_messages(card.point_id) if c.chat == card.chat)
         await self.link_message(card.chat, card.message_id, card.point_id)
         return stored
+
+    async def bump_card(self, point_id: int) -> None:
+        await self.s.execute(
+            update(PointRow).where(PointRow.id == point_id).values(card_version=PointRow.card_version + 1)
+        )
+
+    async def mark_card_shown(self, point_id: int, chat: ChatRef, version: int) -> None:
+        await self.s.execute(
+            update(CardMessageRow)
+            .where(
+                CardMessageRow.point_id == point_id,
+                *_chat_filter(CardMessageRow, chat),
+                CardMessageRow.shown_version < version,
+            )
+            .values(shown_version=version)
+        )
+
+    async def stale_cards(self, platform: str, limit: int = 200) -> list[CardMessage]:
+        rows = await self.s.execute(
+            select(CardMessageRow)
+            .join(PointRow, PointRow.id == CardMessageRow.point_id)
+            .where(CardMessageRow.platform == platform, CardMessageRow.shown_version < PointRow.card_version)
+            .order_by(CardMessageRow.id)
+            .limit(limit)
+        )
+        return [_card(r) for r in rows.scalars()]
 
     async def link_message(self, chat: ChatRef, message_id: str, point_id: int) -> None:
         stmt = (

@@ -135,6 +135,9 @@ class PointRow(Base):
     created_at: Mapped[datetime]
     adopted_at: Mapped[datetime | None] = mapped_column(nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped in the same transaction as every change a card shows; a card message whose
+    # shown_version is lower is stale (an edit was lost, say to a crash) and gets redrawn.
+    card_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 Index("ix_points_label", PointRow.meeting_id, PointRow.number, PointRow.letter)
@@ -223,6 +226,7 @@ class CardMessageRow(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
     thread_id: Mapped[str] = mapped_column(String(64), default="")
+    shown_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DocumentRow(Base):

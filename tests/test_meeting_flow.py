@@ -320,3 +320,13 @@ async def test_a_card_shows_positions_by_delegation(service: DraftingService) ->
     assert isinstance(outcome.deliveries[0].message, Text)
     assert card.state == PointState.OPEN.value
     assert isinstance(card, PointCard)
+
+
+async def test_every_change_a_card_shows_raises_its_version(service: DraftingService) -> None:
+    room, people = await _meeting(service, DELEGATIONS[:2])
+    proposed = card_in(await room.say(people["Canadá"], "propose Tomar nota."))
+    approved = card_in(await room.say(people["Canadá"], "approve 1"))
+    commented = await room.say(people["Costa Rica"], "comment 1 Bien.")
+    amended = card_in(await room.say(people["Costa Rica"], "amend 1 Tomar nota con aprecio."))
+    assert proposed.version < approved.version < amended.version
+    assert not any(isinstance(d.message, PointCard) for d in commented.deliveries)

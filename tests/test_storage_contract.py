@@ -265,3 +265,20 @@ async def test_the_first_card_recorded_for_a_chat_wins(factory: SqlStoreFactory)
         second = await store.save_card_message_if_absent(CardMessage(point_id, CHAT, "11", "11"))
         assert first.message_id == second.message_id == "10"
         assert await store.point_for_message(CHAT, "11") == point_id
+
+
+async def test_a_card_that_shows_less_than_its_point_is_stale_until_marked(factory: SqlStoreFactory) -> None:
+    async with factory.transaction() as store:
+        _, _, _, point_id = await _seed(store)
+        await store.save_card_message(CardMessage(point_id, CHAT, "10", "", shown_version=0))
+        await store.bump_card(point_id)
+        await store.bump_card(point_id)
+    async with factory.transaction() as store:
+        stale = await store.stale_cards("telegram")
+        assert [(c.message_id, c.shown_version) for c in stale] == [("10", 0)]
+        assert await store.stale_cards("slack") == []
+        await store.mark_card_shown(point_id, CHAT, 2)
+        await store.mark_card_shown(point_id, CHAT, 1)  # an older edit arriving late changes nothing
+    async with factory.transaction() as store:
+        assert await store.stale_cards("telegram") == []
+        assert (await store.card_messages(point_id))[0].shown_version == 2

@@ -31,7 +31,16 @@ def _new_point(turn: Turn, number: int, letter: str, parent_id: int | None, text
 
 async def show_card(turn: Turn, point_id: int, *, announce: str = "", point: Point | None = None) -> None:
     """Sends the point's current card to every chat of the meeting (adapters edit it in place)."""
-    card = await build_card(turn.store, point_id, turn.lang, point=point)
+    top = point if point is not None and point.id == point_id and point.parent_id is None else None
+    if top is None:
+        top = await turn.store.point(point_id)
+        while top is not None and top.parent_id is not None:
+            top = await turn.store.point(top.parent_id)
+    if top is None:
+        return
+    await turn.store.bump_card(top.id)
+    top.card_version += 1
+    card = await build_card(turn.store, top.id, turn.lang, point=top)
     if card is None:
         return
     if announce:
