@@ -143,33 +143,30 @@ class PointRow(Base):
 Index("ix_points_label", PointRow.meeting_id, PointRow.number, PointRow.letter)
 
 
-class PositionRow(Base):
+class _PositionColumns:
+    """What a position says; the standing table and the history share it."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("points.id", ondelete="CASCADE"), index=True)
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    stance: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+    point_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PositionRow(_PositionColumns, Base):
     """The standing position: one per delegation per point, kept by the unique constraint."""
 
     __tablename__ = "positions"
     __table_args__ = (UniqueConstraint("point_id", "delegation_id", name="uq_position_delegation"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    point_id: Mapped[int] = mapped_column(ForeignKey("points.id", ondelete="CASCADE"), index=True)
-    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
-    stance: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime]
-    point_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
-class PositionHistoryRow(Base):
+class PositionHistoryRow(_PositionColumns, Base):
     """Every position ever taken, the superseded ones included."""
 
     __tablename__ = "position_history"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    point_id: Mapped[int] = mapped_column(ForeignKey("points.id", ondelete="CASCADE"), index=True)
-    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
-    stance: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime]
-    point_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class CommentRow(Base):

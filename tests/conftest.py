@@ -45,7 +45,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 async def _admin(url: str, sql: str) -> None:
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     parsed = make_url(url)
     conn = await asyncpg.connect(

@@ -5,23 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.demo import DELEGATIONS as DELEGATIONS
 from drafting.model import ChatRef, UserRef
 from drafting.replies import Outcome, PointCard
 from drafting.service import DraftingService
 from drafting.turn import Context
-
-DELEGATIONS = [
-    "Canadá",
-    "Costa Rica",
-    "El Salvador",
-    "Estados Unidos de América",
-    "Guatemala",
-    "Honduras",
-    "México",
-    "Nicaragua",
-    "Panamá",
-    "República Dominicana",
-]
 
 MEETING = (
     "nuevareunion\n"
@@ -57,16 +45,15 @@ class Room:
     chat: ChatRef = field(default_factory=lambda: ChatRef("test", "room-1"))
     prefix: str = "/"
 
-    def ctx(self, who: str, **extra: object) -> Context:
-        return Context(
-            chat=self.chat,
-            user=UserRef(self.chat.platform, who, self.chat.workspace, who),
-            prefix=self.prefix,
-            **extra,
-        )  # type: ignore[arg-type]
+    def ctx(self, who: str, *, dedup_key: str | None = None, thread_point_id: int | None = None) -> Context:
+        user = UserRef(self.chat.platform, who, self.chat.workspace, who)
+        return Context(self.chat, user, self.prefix, dedup_key=dedup_key, thread_point_id=thread_point_id)
 
-    async def say(self, who: str, text: str, **extra: object) -> Outcome:
-        return await self.service.handle_text(self.ctx(who, **extra), text)
+    async def say(
+        self, who: str, text: str, *, dedup_key: str | None = None, thread_point_id: int | None = None
+    ) -> Outcome:
+        context = self.ctx(who, dedup_key=dedup_key, thread_point_id=thread_point_id)
+        return await self.service.handle_text(context, text)
 
     async def press(self, who: str, point_id: int, action: str, reason: str = "") -> Outcome:
         return await self.service.press(self.ctx(who), point_id, action, reason)
