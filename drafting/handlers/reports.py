@@ -7,12 +7,11 @@ import unicodedata
 
 from drafting.cards import STANCE_MARK, build_card, state_label
 from drafting.meeting_fields import FIELDS
-from drafting.model import MeetingState, Point, PointState
+from drafting.model import MeetingState, Point, PointState, ReportFormat
 from drafting.ports import StoredDocument
 from drafting.replies import Document, Text
 from drafting.report.builder import build_report
-from drafting.report.docx_render import render_docx
-from drafting.report.markdown import render_markdown
+from drafting.report.render import render_document, render_preview
 from drafting.report.template import load_template
 from drafting.turn import Turn
 from drafting.usage import help_text
@@ -128,8 +127,16 @@ def _slug(text: str) -> str:
 
 
 def _missing_fields(turn: Turn) -> list[str]:
+    """The meeting data the document prints and does not have yet.
+
+    Every format prints the place and the date; only the informe names the network (its opening
+    paragraph and lead-in), so a programa or a mesas report does not need one.
+    """
     meeting = turn.need_meeting()
-    missing = [k for k, v in (("network", meeting.network), ("place", meeting.place)) if not v]
+    needed = [("place", meeting.place)]
+    if meeting.format == ReportFormat.INFORME:
+        needed.insert(0, ("network", meeting.network))
+    missing = [k for k, v in needed if not v]
     if meeting.dates is None:
         missing.append("date")
     words = {f.key: (f.alias if turn.lang == "es" else f.key) for f in FIELDS}
@@ -141,12 +148,13 @@ async def _render(turn: Turn, *, final: bool) -> tuple[bytes, str, int]:
     missing = _missing_fields(turn)
     if missing:
         turn.refuse("error.meeting_incomplete", keys=", ".join(missing), prefix=turn.ctx.prefix)
-    template = load_template(meeting.format.value)
+    fmt = meeting.format
+    template = load_template(fmt.value)
     delegations = await turn.store.delegations(meeting.id)
     points = await turn.store.points(meeting.id)
     report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
     adopted = sum(1 for p in points if not p.is_sub and p.state is PointState.ADOPTED)
-    return render_docx(report, template), render_markdown(report), adopted
+    return render_document(report, template, fmt), render_preview(report, fmt, template=template), adopted
 
 
 async def compile_(turn: Turn) -> None:

@@ -10,18 +10,30 @@ What goes in:
 * A draft holds every point that is not withdrawn; those not adopted yet are `pending` and carry a state
   note ("en discusión", "procedimiento de silencio hasta …"), the sub-points of a pending point too.
   A sub-point's note follows its own state when it is open or under silence, else its point's.
+
+The template's format decides what else the report carries (`drafting.report.model`):
+
+* informe: the generated opening paragraph and lead-in (from the meeting's data and the template);
+* programa: no opening nor lead-in; the one place-and-date line of the title block (the template's
+  `place_date`, "Tegucigalpa, Honduras, 19 de noviembre de 2008"), the column headers and the points
+  as table themes (`drafting.report.programa` explains how points are typed for a programa);
+* mesas: no opening nor lead-in (the objective, when set, introduces the sections); the points as
+  working-table sections (`drafting.report.mesas` explains how they are typed).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from drafting.model import Delegation, DelegationKind, Meeting, Point, PointState
+from drafting.model import DateSpan, Delegation, DelegationKind, Meeting, Point, PointState, ReportFormat
+from drafting.report.mesas import working_tables
 from drafting.report.model import Report, ReportPoint, ReportSubPoint
+from drafting.report.programa import programme_themes
 from drafting.report.template import ReportTemplate, Wording, format_text
 from drafting.spanish import (
     Lang,
@@ -80,21 +92,64 @@ def build_report(
         text = text.strip()
         return text.upper() if template.title.uppercase else text
 
-    return Report(
+    fmt = template.format
+    informe = fmt == ReportFormat.INFORME
+    report_points = _report_points(points, final=final, words=words, lang=lang, tz=tz, tz_name=tz_name)
+    report = Report(
         language=lang,
         bodies=tuple(caps(b) for b in meeting.bodies if b.strip()),
         title=caps(meeting.title),
         place=_one_line(meeting.place),
         date_line=date_line(meeting.dates, lang) if meeting.dates else "",
-        opening=opening_paragraph(meeting, names, words),
+        opening=opening_paragraph(meeting, names, words) if informe else "",
         objective=meeting.objective.strip() or None,
-        lead_in=lead_in(meeting, words),
-        points=_report_points(points, final=final, words=words, lang=lang, tz=tz, tz_name=tz_name),
+        lead_in=lead_in(meeting, words) if informe else "",
+        points=report_points,
         draft=not final,
         version=meeting.draft_version,
         draft_mark=draft_mark,
         extra={"generated_at": moment.isoformat(timespec="seconds")},
+        format=fmt,
     )
+    if fmt == ReportFormat.PROGRAMA:
+        return dataclasses.replace(
+            report,
+            place_date_line=place_date_line(meeting, words),
+            columns=words.columns,
+            themes=programme_themes(report_points),
+        )
+    if fmt == ReportFormat.MESAS:
+        return dataclasses.replace(report, tables=working_tables(report_points, words.list_labels))
+    return report
+
+
+def place_date_line(meeting: Meeting, words: Wording) -> str:
+    """The programa's one line under the title: "Tegucigalpa, Honduras, 19 de noviembre de 2008"."""
+    lang = normalize_lang(meeting.language)
+    values = {
+        "place": _one_line(meeting.place),
+        "date": long_date_span(meeting.dates, lang) if meeting.dates else "",
+        "date_line": date_line(meeting.dates, lang) if meeting.dates else "",
+    }
+    return _tidy(format_text(words.place_date, values)).strip(" ,;-–")
+
+
+def long_date_span(span: DateSpan, lang: str) -> str:
+    """A date or a range in long form: "19 de noviembre de 2008", "16-17 de marzo de 2017".
+
+    Across months "30 de abril-2 de mayo de 2017", across years "30 de diciembre de 2016-2 de enero de
+    2017"; English "19 November 2008", "16-17 March 2017", "30 April-2 May 2017".
+    """
+    code = normalize_lang(lang)
+    start, end = span.start, span.end
+    if start == end:
+        return long_date(start, code)
+    if start.year != end.year:
+        return f"{long_date(start, code)}-{long_date(end, code)}"
+    if start.month != end.month:
+        first = long_date(start, code).removesuffix(f" {start.year}").removesuffix(" de")
+        return f"{first}-{long_date(end, code)}"
+    return f"{start.day}-{long_date(end, code)}"
 
 
 def participant_names(delegations: Sequence[Delegation], lang: str) -> list[str]:

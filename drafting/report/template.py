@@ -1,13 +1,27 @@
 """The report template: layout and wording the secretariat can edit without code.
 
-The template is a TOML file (`templates/informe.toml`, shipped in the `templates` package). Setting the
-environment variable DRAFTBOT_TEMPLATES to a directory makes draftbot read `<name>.toml` from that
-directory instead; a directory that does not hold the file falls back to the shipped one, a variable
-that names no directory at all is an error.
+There is one template per document format, a TOML file named after it and shipped in the `templates`
+package: `informe.toml` (the meeting report), `programa.toml` (the work programme table) and
+`mesas.toml` (the working-tables report). Setting the environment variable DRAFTBOT_TEMPLATES to a
+directory makes draftbot read `<name>.toml` from that directory instead; a directory that does not hold
+the file falls back to the shipped one, a variable that names no directory at all is an error.
 
-Loading validates everything: a missing key, an unknown key, a value of the wrong type or a placeholder
-the key does not offer raises `TemplateError`, whose message names the file and the key
-(`/srv/tpl/informe.toml: [es] opening: unknown placeholder {pais}; allowed: before_clause, ...`).
+Every format shares the keys of the page, the type, the title block, running text and drafts ([page],
+[font], [title], [body], [draft]; in [es] and [en]: word_language, draft_mark and [xx.state_notes]).
+On top of them each format has keys of its own, and only those:
+
+* informe: [lists] (numbered points, lettered sub-points, bullets) and, per language, the generated
+  sentences (opening, the clauses, lead_in, ...) and the article table [xx.articles];
+* programa: [table] (column widths, header row, borders) and, per language, `place_date` (the one line
+  "Tegucigalpa, Honduras, 19 de noviembre de 2008") and [xx.table] (the four column headers);
+* mesas: [sections] (table headings, list labels, list indents) and, per language, `list_labels` (the
+  words that open a labelled list: "Buenas prácticas", "Obstáculos", "Recomendaciones", ...).
+
+A file says which format it describes with a top-level `format = "programa"`; without it the format
+is the one the file is loaded for (its name), else "informe", so informe.toml needs no such line.
+Loading validates everything: a missing key, an unknown key (including a key of another format), a value
+of the wrong type or a placeholder the key does not offer raises `TemplateError`, whose message names the
+file and the key (`/srv/tpl/informe.toml: [es] opening: unknown placeholder {pais}; allowed: ...`).
 """
 
 from __future__ import annotations
@@ -17,16 +31,19 @@ import re
 import string
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
+from drafting.model import ReportFormat
 from drafting.spanish import Lang, fold, normalize_lang
 
 ENV_VAR = "DRAFTBOT_TEMPLATES"
 LANGUAGES: tuple[Lang, ...] = ("es", "en")
+FORMATS: tuple[str, ...] = tuple(f.value for f in ReportFormat)
+PROGRAMME_COLUMNS = ("themes", "objectives", "activities", "calendar")  # the keys of [xx.table], in order
 
 # the placeholders each wording key may use
 _NETWORK_FIELDS = frozenset({"network", "the_network", "subject"})
@@ -44,6 +61,7 @@ OPENING_FIELDS = _NETWORK_FIELDS | {
 LEAD_IN_FIELDS = _NETWORK_FIELDS | {"before"}
 DRAFT_MARK_FIELDS = frozenset({"version", "date", "time"})
 DEADLINE_FIELDS = frozenset({"deadline", "date", "time", "timezone"})
+PLACE_DATE_FIELDS = frozenset({"place", "date", "date_line"})
 
 
 class TemplateError(ValueError):
@@ -101,6 +119,36 @@ class ListLayout:
 
 
 @dataclass(frozen=True)
+class TableLayout:
+    """The work programme table (programa): four columns TEMAS | OBJETIVOS | ACTIVIDADES | CALENDARIO."""
+
+    column_widths_cm: tuple[float, float, float, float]
+    font_size_pt: float
+    cell_space_after_pt: float
+    header_bold: bool
+    header_centered: bool
+    header_fill: str  # "RRGGBB" or ""
+    repeat_header: bool
+    theme_bold: bool
+    borders: bool
+
+
+@dataclass(frozen=True)
+class SectionLayout:
+    """The working-tables report (mesas): one section per table, labelled lists inside."""
+
+    heading_bold: bool
+    heading_size_pt: float
+    heading_space_before_pt: float
+    label_bold: bool
+    numbered_labelled_lists: bool
+    list_indent_cm: float
+    list_hanging_cm: float
+    bullet_symbol: str
+    bullet_font: str
+
+
+@dataclass(frozen=True)
 class DraftStyle:
     bold: bool
     color: str  # "RRGGBB" or ""
@@ -116,20 +164,34 @@ class StateNotes:
 
 @dataclass(frozen=True)
 class Wording:
-    """The sentences of a report in one language; format strings with the placeholders named above."""
+    """The sentences of a report in one language; format strings with the placeholders named above.
+
+    Every format has `word_language`, `draft_mark` and `state_notes`; the other fields belong to one
+    format and are empty in the templates of the others.
+    """
 
     word_language: str
-    opening: str
-    place_clause: str
-    before_clause: str
-    participants_clause: str
-    participants_clause_one: str
-    lead_in: str
-    lead_in_without_before: str
     draft_mark: str
-    default_article: str
-    articles: Mapping[str, str]  # first word of the network, folded (spanish.fold) -> article
     state_notes: StateNotes
+    # informe
+    opening: str = ""
+    place_clause: str = ""
+    before_clause: str = ""
+    participants_clause: str = ""
+    participants_clause_one: str = ""
+    lead_in: str = ""
+    lead_in_without_before: str = ""
+    default_article: str = ""
+    # first word of the network, folded (spanish.fold) -> article
+    articles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # programa
+    place_date: str = ""  # "{place}, {date}"
+    columns: tuple[str, ...] = ()  # TEMAS, OBJETIVOS, ACTIVIDADES, CALENDARIO
+    # mesas
+    list_labels: tuple[str, ...] = ()  # "Buenas prácticas", "Obstáculos", "Recomendaciones", ...
+
+
+_Part = TypeVar("_Part")
 
 
 @dataclass(frozen=True)
@@ -139,23 +201,49 @@ class ReportTemplate:
     font: Fonts
     title: TitleStyle
     body: BodyStyle
-    lists: ListLayout
     draft: DraftStyle
     wording: Mapping[str, Wording]
+    format: str = ReportFormat.INFORME.value  # one of FORMATS
+    lists: ListLayout | None = None  # informe only
+    table: TableLayout | None = None  # programa only
+    sections: SectionLayout | None = None  # mesas only
 
     def words(self, lang: str) -> Wording:
         """The wording for a report language ("es", "en"; "" means Spanish)."""
         return self.wording[normalize_lang(lang)]
+
+    def _part(self, value: _Part | None, what: str, fmt: str) -> _Part:
+        if value is None:
+            raise TemplateError(
+                f"{self.source}: the {self.format} template has no [{what}]; the {fmt} format needs it"
+            )
+        return value
+
+    def list_layout(self) -> ListLayout:
+        """[lists] of an informe template; `TemplateError` for a template of another format."""
+        return self._part(self.lists, "lists", ReportFormat.INFORME.value)
+
+    def table_layout(self) -> TableLayout:
+        """[table] of a programa template; `TemplateError` for a template of another format."""
+        return self._part(self.table, "table", ReportFormat.PROGRAMA.value)
+
+    def section_layout(self) -> SectionLayout:
+        """[sections] of a mesas template; `TemplateError` for a template of another format."""
+        return self._part(self.sections, "sections", ReportFormat.MESAS.value)
 
 
 # --- loading ---------------------------------------------------------------------------------
 
 
 def load_template(name: str = "informe") -> ReportTemplate:
-    """Load `<name>.toml` from $DRAFTBOT_TEMPLATES if it is there, else from the `templates` package."""
+    """Load `<name>.toml` from $DRAFTBOT_TEMPLATES if it is there, else from the `templates` package.
+
+    When `name` is a format ("informe", "programa", "mesas") the file must describe that format.
+    """
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise TemplateError(f"invalid template name {name!r}")
     filename = f"{name}.toml"
+    expected = name if name in FORMATS else None
     override = os.environ.get(ENV_VAR, "").strip()
     if override:
         directory = Path(override)
@@ -163,44 +251,67 @@ def load_template(name: str = "informe") -> ReportTemplate:
             raise TemplateError(f"{ENV_VAR}={override}: not a directory")
         candidate = directory / filename
         if candidate.is_file():
-            return load_template_file(candidate)
+            return load_template_file(candidate, expected_format=expected)
     packaged = resources.files("templates").joinpath(filename)
     try:
         text = packaged.read_text(encoding="utf-8")
     except (FileNotFoundError, UnicodeDecodeError) as exc:
         raise TemplateError(f"templates/{filename}: cannot read: {exc}") from exc
-    return parse_template(text, source=str(packaged))
+    return parse_template(text, source=str(packaged), expected_format=expected)
 
 
-def load_template_file(path: str | os.PathLike[str]) -> ReportTemplate:
-    """Load and validate one template file."""
+def load_template_file(path: str | os.PathLike[str], *, expected_format: str | None = None) -> ReportTemplate:
+    """Load and validate one template file (see `parse_template` for `expected_format`)."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateError(f"{p}: cannot read: {exc}") from exc
-    return parse_template(text, source=str(p))
+    return parse_template(text, source=str(p), expected_format=expected_format)
 
 
-def parse_template(text: str, *, source: str = "<template>") -> ReportTemplate:
-    """Parse and validate template TOML text; `source` names it in error messages."""
+def parse_template(
+    text: str, *, source: str = "<template>", expected_format: str | None = None
+) -> ReportTemplate:
+    """Parse and validate template TOML text; `source` names it in error messages.
+
+    The format is the file's top-level `format` key, else `expected_format`, else "informe". With
+    `expected_format` given, a file whose `format` says otherwise is an error.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"{source}: not valid TOML: {exc}") from exc
     root = _Table(data, source, "")
+    fmt = _format(root, expected_format)
     template = ReportTemplate(
         source=source,
-        page=_page(root.table("page")),
+        format=fmt,
+        page=(page := _page(root.table("page"))),
         font=_fonts(root.table("font")),
         title=_title(root.table("title")),
         body=_body(root.table("body")),
-        lists=_lists(root.table("lists")),
         draft=_draft(root.table("draft")),
-        wording=MappingProxyType({lang: _wording(root.table(lang)) for lang in LANGUAGES}),
+        lists=_lists(root.table("lists")) if fmt == ReportFormat.INFORME else None,
+        table=_table_layout(root.table("table"), page) if fmt == ReportFormat.PROGRAMA else None,
+        sections=_sections(root.table("sections")) if fmt == ReportFormat.MESAS else None,
+        wording=MappingProxyType({lang: _wording(root.table(lang), fmt) for lang in LANGUAGES}),
     )
-    root.done()
+    root.done(hint=f"not a key of the {fmt} format")
     return template
+
+
+def _format(root: _Table, expected: str | None) -> str:
+    if expected is not None and expected not in FORMATS:
+        raise TemplateError(f"{root.source}: unknown format {expected!r}; formats: {', '.join(FORMATS)}")
+    if "format" not in root.data:
+        return expected or ReportFormat.INFORME.value
+    fmt = root.text("format", nonempty=True).strip()
+    if fmt not in FORMATS:
+        raise root.fail("format", f"must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if expected is not None and fmt != expected:
+        raise root.fail("format", f"this file is a {fmt} template but is loaded for the {expected} format")
+    return fmt
 
 
 def format_text(template_text: str, values: Mapping[str, str]) -> str:
@@ -291,6 +402,28 @@ class _Table:
             if spec or conversion:
                 raise self.fail(key, f"placeholder {{{name}}} takes no format spec or conversion")
 
+    def numbers(self, key: str, count: int, *, positive: bool = False) -> tuple[float, ...]:
+        value = self._required(key)
+        if not isinstance(value, list) or len(value) != count:
+            raise self.fail(key, f"must be a list of {count} numbers, not {value!r}")
+        out: list[float] = []
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, int | float):
+                raise self.fail(key, f"must be a list of {count} numbers; {item!r} is not a number")
+            if item < 0 or (positive and item == 0):
+                raise self.fail(key, f"each number must be {'above' if positive else 'at least'} 0")
+            out.append(float(item))
+        return tuple(out)
+
+    def texts(self, key: str, *, nonempty: bool = False) -> tuple[str, ...]:
+        """A list of plain strings (no placeholders); `nonempty`: at least one, none blank."""
+        value = self._required(key)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(key, f"must be a list of strings, not {value!r}")
+        if nonempty and (not value or any(not item.strip() for item in value)):
+            raise self.fail(key, "must list at least one word, and no empty ones")
+        return tuple(item.strip() for item in value)
+
     def mapping(self, key: str) -> dict[str, str]:
         sub = self.table(key)
         out: dict[str, str] = {}
@@ -299,10 +432,11 @@ class _Table:
         sub.done()
         return out
 
-    def done(self) -> None:
+    def done(self, hint: str = "") -> None:
         extra = sorted(set(self.data) - self.used)
         if extra:
-            raise TemplateError(f"{self.source}: unknown key {self.where(extra[0])}")
+            why = f" ({hint})" if hint else ""
+            raise TemplateError(f"{self.source}: unknown key {self.where(extra[0])}{why}")
 
 
 _MISSING = object()
@@ -378,6 +512,50 @@ def _lists(t: _Table) -> ListLayout:
     return layout
 
 
+def _table_layout(t: _Table, page: PageLayout) -> TableLayout:
+    widths = t.numbers("column_widths_cm", 4, positive=True)
+    layout = TableLayout(
+        column_widths_cm=(widths[0], widths[1], widths[2], widths[3]),
+        font_size_pt=t.number("font_size_pt", positive=True),
+        cell_space_after_pt=t.number("cell_space_after_pt"),
+        header_bold=t.boolean("header_bold"),
+        header_centered=t.boolean("header_centered"),
+        header_fill=t.text("header_fill"),
+        repeat_header=t.boolean("repeat_header"),
+        theme_bold=t.boolean("theme_bold"),
+        borders=t.boolean("borders"),
+    )
+    room = page.width_cm - page.margin_left_cm - page.margin_right_cm
+    if sum(widths) > room + 0.01:
+        raise t.fail(
+            "column_widths_cm",
+            f"the columns add up to {sum(widths):.2f} cm but the page leaves {room:.2f} cm "
+            "between the margins",
+        )
+    if not _HEX_COLOR.fullmatch(layout.header_fill):
+        raise t.fail(
+            "header_fill", f'must be six hex digits such as "D9D9D9", or "", not {layout.header_fill!r}'
+        )
+    t.done()
+    return layout
+
+
+def _sections(t: _Table) -> SectionLayout:
+    layout = SectionLayout(
+        heading_bold=t.boolean("heading_bold"),
+        heading_size_pt=t.number("heading_size_pt", positive=True),
+        heading_space_before_pt=t.number("heading_space_before_pt"),
+        label_bold=t.boolean("label_bold"),
+        numbered_labelled_lists=t.boolean("numbered_labelled_lists"),
+        list_indent_cm=t.number("list_indent_cm"),
+        list_hanging_cm=t.number("list_hanging_cm"),
+        bullet_symbol=t.text("bullet_symbol", nonempty=True),
+        bullet_font=t.text("bullet_font"),
+    )
+    t.done()
+    return layout
+
+
 def _draft(t: _Table) -> DraftStyle:
     style = DraftStyle(bold=t.boolean("bold"), color=t.text("color"), note_italic=t.boolean("note_italic"))
     if not _HEX_COLOR.fullmatch(style.color):
@@ -386,7 +564,7 @@ def _draft(t: _Table) -> DraftStyle:
     return style
 
 
-def _wording(t: _Table) -> Wording:
+def _wording(t: _Table, fmt: str) -> Wording:
     notes_table = t.table("state_notes")
     notes = StateNotes(
         open=notes_table.text("open"),
@@ -394,20 +572,33 @@ def _wording(t: _Table) -> Wording:
         silence_no_deadline=notes_table.text("silence_no_deadline"),
     )
     notes_table.done()
-    participants = frozenset({"participants"})
-    wording = Wording(
+    common = Wording(
         word_language=t.text("word_language", nonempty=True),
-        opening=t.text("opening", OPENING_FIELDS, nonempty=True),
-        place_clause=t.text("place_clause", frozenset({"place"})),
-        before_clause=t.text("before_clause", frozenset({"before"})),
-        participants_clause=t.text("participants_clause", participants),
-        participants_clause_one=t.text("participants_clause_one", participants),
-        lead_in=t.text("lead_in", LEAD_IN_FIELDS, nonempty=True),
-        lead_in_without_before=t.text("lead_in_without_before", _NETWORK_FIELDS, nonempty=True),
         draft_mark=t.text("draft_mark", DRAFT_MARK_FIELDS, nonempty=True),
-        default_article=t.text("default_article"),
-        articles=MappingProxyType(t.mapping("articles")),
         state_notes=notes,
     )
-    t.done()
+    if fmt == ReportFormat.PROGRAMA:
+        headers = t.table("table")
+        columns = tuple(headers.text(key, nonempty=True) for key in PROGRAMME_COLUMNS)
+        headers.done(hint=f"the columns are {', '.join(PROGRAMME_COLUMNS)}")
+        wording = replace(
+            common, place_date=t.text("place_date", PLACE_DATE_FIELDS, nonempty=True), columns=columns
+        )
+    elif fmt == ReportFormat.MESAS:
+        wording = replace(common, list_labels=t.texts("list_labels", nonempty=True))
+    else:
+        participants = frozenset({"participants"})
+        wording = replace(
+            common,
+            opening=t.text("opening", OPENING_FIELDS, nonempty=True),
+            place_clause=t.text("place_clause", frozenset({"place"})),
+            before_clause=t.text("before_clause", frozenset({"before"})),
+            participants_clause=t.text("participants_clause", participants),
+            participants_clause_one=t.text("participants_clause_one", participants),
+            lead_in=t.text("lead_in", LEAD_IN_FIELDS, nonempty=True),
+            lead_in_without_before=t.text("lead_in_without_before", _NETWORK_FIELDS, nonempty=True),
+            default_article=t.text("default_article"),
+            articles=MappingProxyType(t.mapping("articles")),
+        )
+    t.done(hint=f"not a key of the {fmt} format")
     return wording

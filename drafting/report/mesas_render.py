@@ -1,0 +1,158 @@
+"""Render a mesas `Report` as a Word document: the working-tables report of reference 004.
+
+Layout (sizes and indents come from the `[sections]` of templates/mesas.toml):
+
+* drafts: the draft mark in the page header and as the first line;
+* the title block, centred and bold: parent bodies, title, place, date line; then the meeting's
+  objective, when there is one, as an introductory paragraph;
+* one section per working table: its heading in bold with space before it, kept with what follows;
+  the table's text as paragraphs and its "·" bullets as a real Word bullet list;
+* labelled lists: the label ("Buenas prácticas:") in bold, then the items as a real Word list, numbered
+  1., 2., … (each labelled list restarts at 1: a `w:num` of its own with a start override) or bulleted,
+  as the template says; sub-points that are not labelled lists are more paragraphs and bullets;
+* drafts show text not yet agreed in [square brackets] followed by its state in italics: a pending
+  table from its heading to the end of its own text, each pending sub-point on its own (for a labelled
+  list, from its first item to its last).
+
+How points become sections and lists is `drafting.report.mesas`; this module holds layout only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from docx.document import Document as DocxDocument
+
+from drafting.report.docx_parts import (
+    add_abstract_num,
+    add_num,
+    attr,
+    half_points,
+    insert_body,
+    list_level,
+    new_document,
+    note_rpr,
+    para,
+    ppr,
+    runs,
+    save,
+    title_block,
+    twentieths,
+    twips,
+)
+from drafting.report.model import Block, Bullets, LabelledList, Report, WorkingTable
+from drafting.report.template import ReportTemplate
+
+_NUMBERED_NSID = "4452414D"  # "DRAM"
+_BULLETS_NSID = "44524142"  # "DRAB", as the informe's bullets
+
+
+@dataclass
+class _Line:
+    kind: str  # "heading", "para", "bullet", "label", "item"
+    text: str
+    note: str = ""
+    num: int = 0  # the w:numId of an item's list
+
+
+def _bracket(lines: Sequence[_Line], note: str | None) -> None:
+    if not lines:
+        return
+    lines[0].text = "[" + lines[0].text
+    lines[-1].text += "]"
+    lines[-1].note = note or ""
+
+
+def _block_lines(blocks: Sequence[Block]) -> list[_Line]:
+    out: list[_Line] = []
+    for block in blocks:
+        if isinstance(block, Bullets):
+            out.extend(_Line("bullet", item) for item in block.items)
+        else:
+            out.append(_Line("para", block.text))
+    return out
+
+
+def render_mesas_docx(report: Report, template: ReportTemplate) -> bytes:
+    """The working-tables report as the bytes of a .docx file."""
+    doc = new_document(report, template)
+    writer = _SectionWriter(doc, template, show_pending=report.draft)
+    body = title_block(report, template, [*report.bodies, report.title, report.place, report.date_line])
+    if report.objective:
+        body.append(para(ppr(jc=writer.body_jc), runs(report.objective)))
+    for table in report.tables:
+        body.extend(writer.section(table))
+    insert_body(doc, body)
+    return save(doc, report, template)
+
+
+class _SectionWriter:
+    def __init__(self, doc: DocxDocument, template: ReportTemplate, *, show_pending: bool) -> None:
+        self.doc = doc
+        self.layout = layout = template.section_layout()
+        self.show_pending = show_pending
+        self.body_jc = "both" if template.body.justified else None
+        self.note_rpr = note_rpr(template)
+        size = half_points(layout.heading_size_pt)
+        bold = "<w:b/><w:bCs/>"
+        self.heading_rpr = (
+            bold if layout.heading_bold else ""
+        ) + f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+        self.label_rpr = bold if layout.label_bold else ""
+        left, hanging = twips(layout.list_indent_cm), twips(layout.list_hanging_cm)
+        font = attr(layout.bullet_font or template.font.name)
+        bullet_rpr = f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:hint="default"/></w:rPr>'
+        bullets_abs = add_abstract_num(
+            doc, _BULLETS_NSID, list_level(0, "bullet", layout.bullet_symbol, left, hanging, rpr=bullet_rpr)
+        )
+        self.bullets_num = add_num(doc, bullets_abs)
+        self.numbered_abs = add_abstract_num(
+            doc, _NUMBERED_NSID, list_level(0, "decimal", "%1.", left, hanging)
+        )
+
+    def section(self, table: WorkingTable) -> list[str]:
+        show = self.show_pending
+        own = ([_Line("heading", table.heading)] if table.heading else []) + _block_lines(table.blocks)
+        if not own:
+            own = [_Line("heading", "")]
+        if show and table.pending:
+            _bracket(own, table.state_note)
+        lines = own
+        for part in table.parts:
+            if isinstance(part, LabelledList):
+                lines.append(_Line("label", part.title))
+                if self.layout.numbered_labelled_lists:
+                    kind, num = "item", add_num(self.doc, self.numbered_abs, restart=True)
+                else:
+                    kind, num = "bullet", self.bullets_num
+                for entry in part.entries:
+                    items = [_Line(kind, item, num=num) for item in entry.items]
+                    if show and entry.pending:
+                        _bracket(items, entry.state_note)
+                    lines.extend(items)
+            else:
+                passage = _block_lines(part.blocks)
+                if show and part.pending:
+                    _bracket(passage, part.state_note)
+                lines.extend(passage)
+        return [self.paragraph(line, first=i == 0) for i, line in enumerate(lines)]
+
+    def paragraph(self, line: _Line, *, first: bool) -> str:
+        rpr = ""
+        if line.kind == "heading":
+            before = twentieths(self.layout.heading_space_before_pt) if first else None
+            props = ppr(keep_next=True, before=before)
+            rpr = self.heading_rpr
+        elif line.kind == "label":
+            props, rpr = ppr(keep_next=True), self.label_rpr
+        elif line.kind == "bullet":
+            props = ppr(num=(line.num or self.bullets_num, 0), jc=self.body_jc)
+        elif line.kind == "item":
+            props = ppr(num=(line.num, 0), jc=self.body_jc)
+        else:
+            props = ppr(jc=self.body_jc)
+        text = runs(line.text, rpr)
+        if line.note:
+            text += runs(" ") + runs(f"({line.note})", self.note_rpr)
+        return para(props, text)
