@@ -66,6 +66,7 @@ def utcnow() -> datetime:
 
 
 ATTEMPTS = 4  # a transaction that lost a race is run again, from a fresh read
+_NUMBERING = frozenset({"propose", "sub", "move"})  # commands that give points their numbers or letters
 SYSTEM = UserRef(platform="system", user_id="draftbot", display_name="draftbot")
 
 
@@ -157,6 +158,11 @@ class DraftingService:
                     and command.name == "newmeeting"
                 ):
                     meeting = None
+                if meeting is not None and isinstance(command, Command) and command.name in _NUMBERING:
+                    # Points are numbered (and lettered) from the meeting's current list: two workers
+                    # proposing at once would both take the next number. The meeting's row lock makes
+                    # them take turns (PostgreSQL; SQLite has one writer anyway).
+                    await store.meeting(meeting.id, lock=True)
                 lang = meeting.language if meeting is not None else getattr(command, "lang", "es")
                 if isinstance(command, ParseError):
                     raise Refusal(command.key, **command.params, _usage=command.spec, _lang=command.lang)
@@ -245,11 +251,22 @@ class DraftingService:
                 return None
             meeting = await store.meeting(point.meeting_id)
             lang = meeting.language if meeting is not None else "es"
-            return await build_card(store, point_id, lang)
+            return await build_card(store, point_id, lang, point=point)
 
     async def card_messages(self, point_id: int) -> list[CardMessage]:
         async with self.stores.transaction() as store:
             return await store.card_messages(point_id)
+
+    async def card_and_messages(self, point_id: int) -> tuple[PointCard | None, list[CardMessage]]:
+        """`card()` and `card_messages()` in one transaction: what an adapter reads to edit a card."""
+        async with self.stores.transaction() as store:
+            messages = await store.card_messages(point_id)
+            point = await store.point(point_id)
+            if point is None:
+                return None, messages
+            meeting = await store.meeting(point.meeting_id)
+            lang = meeting.language if meeting is not None else "es"
+            return await build_card(store, point_id, lang, point=point), messages
 
     async def save_card_message(self, card: CardMessage) -> None:
         async with self.stores.transaction() as store:
@@ -265,10 +282,14 @@ class DraftingService:
         async with self.stores.transaction() as store:
             return await store.save_card_message_if_absent(card)
 
-    async def mark_card_shown(self, point_id: int, chat: ChatRef, version: int) -> None:
-        """The card message in `chat` now shows `version` (from `PointCard.version`)."""
+    async def mark_card_shown(self, point_id: int, chat: ChatRef, version: int) -> int:
+        """The card message in `chat` now shows `version` (from `PointCard.version`). Returns the
+        point's latest card version: when it is higher, a newer state exists that this edit may have
+        overwritten (another worker drew it first), and the caller draws the card again."""
         async with self.stores.transaction() as store:
             await store.mark_card_shown(point_id, chat, version)
+            point = await store.point(point_id)
+            return point.card_version if point is not None else version
 
     async def stale_cards(self, platform: str, limit: int = 200) -> list[CardMessage]:
         """Card messages on `platform` that show less than their point's latest state: an edit was

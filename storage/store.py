@@ -628,6 +628,8 @@ class SqlStore:
 
 
 _TRANSIENT_SQLSTATES = {"40001", "40P01", "23505"}  # serialization, deadlock, unique race
+# The server will not take a connection now: too many clients (every worker's pool), or starting up.
+_TRANSIENT_SQLSTATES |= {"53300", "57P03"}
 
 
 class SqlStoreFactory:

@@ -16,10 +16,24 @@ Identity: a channel is (team of this installation, channel id); a person is (the
 id), so someone from another workspace in a shared channel is never taken for a member here.
 
 Configuration (environment): SLACK_BOT_TOKEN (xoxb-…, required); SLACK_SIGNING_SECRET for HTTP mode
-(an aiohttp server on SLACK_HOST:SLACK_PORT, default 0.0.0.0:3000, path /slack/events, plus GET
-/healthz); SLACK_APP_TOKEN (xapp-…) for Socket Mode instead; SLACK_API_URL for another Web API base
-URL (the fake in tests/slack_fake). The app is installed from bot/slack/manifest.json (scopes, the
-/draft command, the events, interactivity); replace its example URLs with the public one.
+(path /slack/events); SLACK_APP_TOKEN (xapp-…) for Socket Mode instead; SLACK_API_URL for another Web
+API base URL (the fake in tests/slack_fake). The app is installed from bot/slack/manifest.json (scopes,
+the /draft command, the events, interactivity); replace its example URLs with the public one.
+SLACK_CONCURRENCY (default 16): requests handled at once after their ack, per process (each may hold a
+database connection while it runs).
+
+Where HTTP mode listens: under `draftbot run`, /slack/events is a route on the process's one HTTP
+server (`bot.http`: DRAFTBOT_HTTP_HOST:DRAFTBOT_HTTP_PORT, default 0.0.0.0:8080, with GET /healthz and
+Telegram's webhook), so several identical workers can sit behind one address. The old SLACK_HOST /
+SLACK_PORT (default 0.0.0.0:3000) still work: set, the same server listens there too. An adapter
+started on its own (tests) serves /slack/events and /healthz on SLACK_HOST:SLACK_PORT.
+
+Several workers: a retried event (X-Slack-Retry-Num) may reach another worker; the core records each
+request's id (event_id, trigger_id, action_ts, view id) in the transaction of its effect, so the repeat
+changes nothing. Cards record the version they show; `redraw_stale()` (on start and every ~30 s from
+`draftbot run`) edits those an edit was lost for. Slack needs its ack within 3 s, so this adapter
+acknowledges first and works after; a process killed in between loses that request (Slack does not
+resend an acknowledged one) but never doubles it.
 """
 
 from __future__ import annotations
@@ -45,6 +59,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.dispatch import Dispatcher
+from bot.http import HttpServer, database_probe
 from bot.slack.blocks import ACTION_PREFIX, ACTIONS, OBJECT_VIEW, objection_modal, submitted_reason
 from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
 from bot.slack.text import command_text, mentions, plain, without_mention
@@ -94,6 +109,7 @@ class SlackConfig:
             api_url=api_url if api_url.endswith("/") else api_url + "/",
             host=env.get("SLACK_HOST", "0.0.0.0"),
             port=int(env.get("SLACK_PORT", "3000")),
+            workers=max(1, int(env.get("SLACK_CONCURRENCY", "") or "16")),
         )
 
     @property
@@ -140,7 +156,10 @@ class SlackAdapter:
         config: SlackConfig,
         *,
         client: AsyncWebClient | None = None,
+        http: HttpServer | None = None,
     ) -> None:
+        """`http`: the process's shared server (`draftbot run`), given /slack/events in HTTP mode;
+        without one, HTTP mode starts a server of its own on `config.host:config.port`."""
         self.service = service
         self.dispatcher = dispatcher
         self.config = config
@@ -159,9 +178,12 @@ class SlackAdapter:
         self._limit = asyncio.Semaphore(config.workers)
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._names: dict[tuple[str, str], str] = {}
-        self._runner: web.AppRunner | None = None
+        self.http = http
+        self._own_http: HttpServer | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._register()
+        if http is not None and not config.socket_mode:
+            http.add_post(config.path, self._http)
 
     # ---- lifecycle ------------------------------------------------------------------------------
 
@@ -172,22 +194,28 @@ class SlackAdapter:
             self._socket = AsyncSocketModeHandler(self.app, self.config.app_token, web_client=self.client)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack: Socket Mode connected")
-            return
-        self._runner = web.AppRunner(self.web_app(), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.config.host, self.config.port)
-        await site.start()
-        self.port = _bound_port(self._runner, self.config.port)
-        log.info("slack: listening on %s:%s%s", self.config.host, self.port, self.config.path)
+        elif self.http is None:
+            own = HttpServer(
+                [(self.config.host, self.config.port)], database=database_probe(self.service.stores)
+            )
+            own.add_post(self.config.path, self._http)
+            await own.start()
+            own.platforms.append(PLATFORM)
+            self._own_http = own
+            self.port = own.port
+            log.info("slack: listening on %s:%s%s", self.config.host, self.port, self.config.path)
+        else:
+            self.port = self.http.port
+        await self.redraw_stale()
 
     async def stop(self) -> None:
         if self._socket is not None:
             with contextlib.suppress(Exception):
                 await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._own_http is not None:
+            await self._own_http.stop()
+            self._own_http = None
         try:
             await asyncio.wait_for(self.drain(), timeout=10)
         except TimeoutError:
@@ -200,13 +228,21 @@ class SlackAdapter:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
             await self.channel.drain()
 
-    # ---- HTTP mode ------------------------------------------------------------------------------
+    async def redraw_stale(self) -> int:
+        """Edits every card whose message shows less than its point's latest version (an edit lost to
+        a crash or a restart); returns how many were found."""
+        try:
+            stale = await self.service.stale_cards(PLATFORM)
+        except Exception:
+            log.exception("slack: could not look for stale cards; trying again later")
+            return 0
+        for placed in stale:
+            await self.channel.show_card(placed.chat, placed.point_id)
+        if stale:
+            log.info("slack: redrawing %s card(s) that showed an older state", len(stale))
+        return len(stale)
 
-    def web_app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_post(self.config.path, self._http)
-        app.router.add_get("/healthz", _healthz)
-        return app
+    # ---- HTTP mode ------------------------------------------------------------------------------
 
     async def _http(self, request: web.Request) -> web.Response:
         timestamp = request.headers.get("X-Slack-Request-Timestamp")
@@ -499,17 +535,12 @@ def _unauthorised() -> web.Response:
     return web.json_response({"error": "invalid request"}, status=401)
 
 
-async def _healthz(_request: web.Request) -> web.Response:
-    return web.Response(text="ok")
-
-
-def _bound_port(runner: web.AppRunner, configured: int) -> int:
-    for address in runner.addresses:
-        if isinstance(address, tuple) and len(address) >= 2:
-            return int(address[1])
-    return configured
-
-
-def build_slack(service: DraftingService, dispatcher: Dispatcher, env: Mapping[str, str]) -> SlackAdapter:
-    """What `draftbot run` calls when SLACK_BOT_TOKEN (and a secret or an app token) are set."""
-    return SlackAdapter(service, dispatcher, SlackConfig.from_env(env))
+def build_slack(
+    service: DraftingService,
+    dispatcher: Dispatcher,
+    env: Mapping[str, str],
+    http: HttpServer | None = None,
+) -> SlackAdapter:
+    """What `draftbot run` calls when SLACK_BOT_TOKEN (and a secret or an app token) are set; `http`
+    serves /slack/events in HTTP mode."""
+    return SlackAdapter(service, dispatcher, SlackConfig.from_env(env), http=http)

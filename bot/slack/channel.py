@@ -7,6 +7,11 @@ most once per `edit_interval` seconds, and goes on until nothing new was asked. 
 shown at once; a burst of presses on one card costs about one edit a second, not one per press, and
 always ends with the card as it is in the database. The first post of a card is waited for, so the
 messages that follow it in the same answer can go into its thread.
+
+Each card message records the card version it shows: the version posted, then `mark_card_shown` after
+every successful `chat.update`; the adapter's `redraw_stale` finds those a crash left behind. A first
+card is claimed (`claim_card_message`): if another worker posted that point's card in the channel
+first, this copy is deleted and theirs updated.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.slack.blocks import card_blocks, card_fallback
+from bot.slack.blocks import Block, card_blocks, card_fallback
 from bot.slack.text import chunks, escape
 from drafting.model import ChatRef, UserRef
 from drafting.ports import CardMessage
@@ -223,8 +228,8 @@ class SlackChannel:
             slot.stale = False
             try:
                 card = await self.service.card(point_id)
-                if card is not None:
-                    await self._put_card(chat, card)
+                if card is not None and await self._put_card(chat, card):
+                    slot.stale = True  # a newer state was committed meanwhile: draw it too
             except Exception:
                 log.exception("card of point %s in %s could not be shown", point_id, chat.chat_id)
                 return
@@ -240,14 +245,15 @@ class SlackChannel:
             workers = [s.worker for s in self._slots.values() if s.worker is not None and not s.worker.done()]
             await asyncio.gather(*workers, return_exceptions=True)
 
-    async def _put_card(self, chat: ChatRef, card: PointCard) -> None:
+    async def _put_card(self, chat: ChatRef, card: PointCard) -> bool:
+        """Updates (or posts) the card; True when a newer version was committed meanwhile (this update
+        may have landed on top of another worker's newer one), so the card must be drawn again."""
         blocks = card_blocks(card)
         text = escape(card_fallback(card))
         ts = await self.card_ts(chat, card.point_id)
         if ts is not None:
             try:
-                await self.client.chat_update(channel=chat.chat_id, ts=ts, text=text, blocks=blocks)
-                return
+                return await self._update_card(chat, ts, card, text, blocks)
             except SlackApiError as error:
                 if error.response.get("error") not in _GONE:
                     raise
@@ -255,9 +261,34 @@ class SlackChannel:
         response = await self.client.chat_postMessage(
             channel=chat.chat_id, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
         )
-        ts = str(response["ts"])
-        await self.service.save_card_message(CardMessage(card.point_id, chat, ts, thread_id=ts))
-        self._cards[(chat, card.point_id)] = ts
+        mine = CardMessage(
+            card.point_id,
+            chat,
+            str(response["ts"]),
+            thread_id=str(response["ts"]),
+            shown_version=card.version,
+        )
+        if ts is not None:  # the recorded message was deleted: this one takes its place
+            await self.service.save_card_message(mine)
+            self._cards[(chat, card.point_id)] = mine.message_id
+            return False
+        stands = await self.service.claim_card_message(mine)
+        self._cards[(chat, card.point_id)] = stands.thread_id or stands.message_id
+        if stands.message_id == mine.message_id:
+            return False
+        # Another worker posted this point's card here first: ours goes, theirs shows the latest.
+        log.info("card of point %s in %s was posted twice; deleting the copy", card.point_id, chat.chat_id)
+        try:
+            await self.client.chat_delete(channel=chat.chat_id, ts=mine.message_id)
+        except SlackApiError as error:
+            log.warning("a duplicate card in %s stays: %s", chat.chat_id, error.response.get("error"))
+        return await self._update_card(chat, stands.message_id, card, text, blocks)
+
+    async def _update_card(
+        self, chat: ChatRef, ts: str, card: PointCard, text: str, blocks: list[Block]
+    ) -> bool:
+        await self.client.chat_update(channel=chat.chat_id, ts=ts, text=text, blocks=blocks)
+        return await self.service.mark_card_shown(card.point_id, chat, card.version) > card.version
 
     # ---- documents ------------------------------------------------------------------------------
 

@@ -10,9 +10,19 @@ Configuration (environment):
 - `DATABASE_URL`: read by `draftbot run`, not here.
 - Long polling is the default. For a webhook set `TELEGRAM_WEBHOOK_URL` (the public https address
   Telegram posts to) and `TELEGRAM_WEBHOOK_SECRET` (required then; 1-256 of A-Z a-z 0-9 _ -).
-  Optional: `TELEGRAM_WEBHOOK_LISTEN` (default 0.0.0.0), `TELEGRAM_WEBHOOK_PORT` (default 8443),
-  `TELEGRAM_WEBHOOK_PATH` (default: the path of the URL). A request without the right
-  `X-Telegram-Bot-Api-Secret-Token` header gets 403 and is not read.
+  Optional: `TELEGRAM_WEBHOOK_PATH` (default: the path of the URL). Under `draftbot run` the webhook
+  is a route on the process's one HTTP server (`bot.http`: `DRAFTBOT_HTTP_HOST:DRAFTBOT_HTTP_PORT`,
+  default 0.0.0.0:8080, next to `/healthz` and Slack's `/slack/events`). The old
+  `TELEGRAM_WEBHOOK_LISTEN` / `TELEGRAM_WEBHOOK_PORT` (default 0.0.0.0:8443) still work: set, the same
+  server listens there too; an adapter started on its own (tests) listens only there.
+
+  The webhook is this adapter's own aiohttp route, not python-telegram-bot's webhook server (which
+  answers 200 before the update is processed). A request without the right
+  `X-Telegram-Bot-Api-Secret-Token` header gets 403 and is not read; otherwise the update is processed
+  (`Application.process_update`: the core commits its effect, with the update id, in one transaction)
+  and only then answered 200. A failure answers 500 and a worker not yet started 503, so Telegram
+  delivers the update again, maybe to another worker, where the recorded update id makes the repeat a
+  no-op. A worker killed mid-update never answered, so nothing acknowledged is ever lost.
 - `TELEGRAM_POLL_TIMEOUT`: long-poll seconds (default 25).
 - `TELEGRAM_RATE_LIMITS`: `telegram` (default: about 1 message a second per chat, 20 a minute per
   group, 30 a second overall) or `off` (for a local fake server; 429s are still honoured).
@@ -23,6 +33,13 @@ a comment on that point), messages in a point's forum topic, button presses on c
 service message of a group becoming a supergroup. It keeps no state in python-telegram-bot: every
 decision is the core's, in the database; the outbox remembers only which cards to redraw.
 
+Cards survive crashes: every card message records the card version it shows (`shown_version`, set
+when it is posted and after every successful edit). On start, and every ~30 s from `draftbot run`,
+`redraw_stale()` edits every card that shows less than its point's latest version, so a process killed
+between a commit and its card edit leaves no wrong card once a worker runs again. A first card is
+claimed (`claim_card_message`): if another worker posted the point's card in that chat first, this
+worker deletes its own copy and edits theirs.
+
 To play a meeting against a local fake Telegram instead of the real one, see
 `python -m tests.telegram_fake --help` (the fake server, and the `draftbot run` line to point at it).
 """
@@ -30,16 +47,21 @@ To play a meeting against a local fake Telegram instead of the real one, see
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hmac
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aiohttp import web
 from telegram import Bot, CallbackQuery, Chat, Message, Update
 from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.dispatch import Dispatcher
+from bot.http import HttpServer, database_probe
 from bot.telegram import texts
 from bot.telegram.config import TelegramConfig
 from bot.telegram.outbox import PLATFORM, Limits, Outbox, Outgoing, retry_seconds
@@ -93,7 +115,10 @@ class TelegramAdapter:
         config: TelegramConfig,
         *,
         application: Application[Any, Any, Any, Any, Any, Any] | None = None,
+        http: HttpServer | None = None,
     ) -> None:
+        """`http`: the process's shared server (`draftbot run`); the webhook route is added to it. Without
+        one, webhook mode starts a server of its own on `webhook_listen:webhook_port`."""
         self.service = service
         self.dispatcher = dispatcher
         self.config = config
@@ -104,6 +129,12 @@ class TelegramAdapter:
         self.username = ""
         self.handled = 0  # updates taken in; tests wait on it
         self.started = False
+        self.accepting = False  # the webhook route processes updates (else 503: Telegram retries)
+        self.http = http
+        self._own_http: HttpServer | None = None
+        self._failed: set[int] = set()  # id() of updates whose handling raised, for the webhook's 500
+        if config.webhook and http is not None:
+            http.add_post(config.webhook_path, self.webhook)
         dispatcher.register(self)
 
     @staticmethod
@@ -131,14 +162,20 @@ class TelegramAdapter:
         self.username = app.bot.username or ""
         await self.register_commands()
         await app.start()
-        updater = app.updater
-        assert updater is not None
         if self.config.webhook:
-            await updater.start_webhook(
-                listen=self.config.webhook_listen,
-                port=self.config.webhook_port,
-                url_path=self.config.webhook_path,
-                webhook_url=self.config.webhook_url,
+            if self.http is None:
+                own = HttpServer(
+                    [(self.config.webhook_listen, self.config.webhook_port)],
+                    database=database_probe(self.service.stores),
+                )
+                own.add_post(self.config.webhook_path, self.webhook)
+                await own.start()
+                own.platforms.append(PLATFORM)
+                self._own_http = own
+            self.accepting = True
+            # Every worker registers the same public address; updates not yet confirmed stay queued.
+            await self.bot.set_webhook(
+                self.config.webhook_url,
                 secret_token=self.config.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=False,
@@ -147,6 +184,8 @@ class TelegramAdapter:
                 "telegram: @%s receives updates by webhook at %s", self.username, self.config.webhook_url
             )
         else:
+            updater = app.updater
+            assert updater is not None
             await updater.start_polling(
                 timeout=self.config.poll_timeout,
                 allowed_updates=ALLOWED_UPDATES,
@@ -154,9 +193,14 @@ class TelegramAdapter:
             )
             log.info("telegram: @%s receives updates by long polling", self.username)
         self.started = True
+        await self.redraw_stale()
 
     async def stop(self) -> None:
         app = self.application
+        self.accepting = False
+        if self._own_http is not None:
+            await self._own_http.stop()  # lets requests being processed finish first
+            self._own_http = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -164,6 +208,30 @@ class TelegramAdapter:
         await self.outbox.close()
         await app.shutdown()
         self.started = False
+
+    @property
+    def port(self) -> int | None:
+        """The port the webhook is served on, once started (None in polling mode)."""
+        if not self.config.webhook:
+            return None
+        server = self._own_http or self.http
+        return server.port if server is not None else None
+
+    async def redraw_stale(self) -> int:
+        """Edits every card whose message shows less than its point's latest version (an edit lost to
+        a crash or a restart); returns how many were found. Safe on several workers at once: the
+        second edit of the same content is answered "not modified"."""
+        try:
+            stale = await self.service.stale_cards(PLATFORM)
+        except Exception:
+            log.exception("telegram: could not look for stale cards; trying again later")
+            return 0
+        for placed in stale:
+            with contextlib.suppress(ValueError):
+                self.outbox.lane(int(placed.chat.chat_id)).refresh(placed.point_id)
+        if stale:
+            log.info("telegram: redrawing %s card(s) that showed an older state", len(stale))
+        return len(stale)
 
     async def register_commands(self) -> None:
         """The command menu in English (default) and Spanish, from the core's command list."""
@@ -182,6 +250,38 @@ class TelegramAdapter:
 
     # ---- updates in ------------------------------------------------------------------------------
 
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Telegram's POST: checked, processed, committed, and only then answered 200."""
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
+        expected = self.config.webhook_secret
+        if not expected or secret is None or not hmac.compare_digest(secret.encode(), expected.encode()):
+            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+        if not self.accepting:
+            return web.json_response(
+                {"ok": False, "error": "starting"}, status=503, headers={"Retry-After": "1"}
+            )
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
+        except Exception:
+            update = None
+        if update is None:
+            return web.json_response({"ok": False, "error": "not an update"}, status=400)
+        if not await self.process(update):
+            return web.json_response({"ok": False, "error": "not processed"}, status=500)
+        return web.json_response({"ok": True})
+
+    async def process(self, update: Update) -> bool:
+        """Runs one update through the Application; False if its handling failed (so it is retried)."""
+        try:
+            await self.application.process_update(update)
+        except Exception:
+            log.exception("telegram: update %s could not be processed", update.update_id)
+            return False
+        failed = id(update) in self._failed
+        self._failed.discard(id(update))
+        return not failed
+
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             if update.callback_query is not None:
@@ -191,6 +291,8 @@ class TelegramAdapter:
             elif update.message is not None:
                 await self._on_message(update.message)
         except Exception:
+            if self.config.webhook:
+                self._failed.add(id(update))
             log.exception("telegram: update %s failed", update.update_id)
         finally:
             self.handled += 1
@@ -318,9 +420,9 @@ class TelegramAdapter:
         point_id, action = parsed
         ref = chat_ref(message.chat.id)
         self._note_chat(message.chat)
-        lang = await self.service.language_for(ref)
         if action == "object":
             # An objection needs its reason, typed: the press only says how (no state is kept).
+            lang = await self.service.language_for(ref)
             card = await self.service.card(point_id)
             if card is None or not card.buttons:
                 await self._answer(query, texts.say(lang, "stale_button"), alert=True)
@@ -466,7 +568,10 @@ async def _move_chat_in_core(service: DraftingService, old: ChatRef, new: ChatRe
 
 
 def build_telegram(
-    service: DraftingService, dispatcher: Dispatcher, env: Mapping[str, str]
+    service: DraftingService,
+    dispatcher: Dispatcher,
+    env: Mapping[str, str],
+    http: HttpServer | None = None,
 ) -> TelegramAdapter:
-    """What `draftbot run` calls when TELEGRAM_BOT_TOKEN is set."""
-    return TelegramAdapter(service, dispatcher, TelegramConfig.from_env(env))
+    """What `draftbot run` calls when TELEGRAM_BOT_TOKEN is set; `http` serves the webhook."""
+    return TelegramAdapter(service, dispatcher, TelegramConfig.from_env(env), http=http)

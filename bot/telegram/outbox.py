@@ -10,13 +10,19 @@ through that chat's lane, a small worker that:
   comes, the card is read fresh from the database and edited once, however many positions arrived
   meanwhile (the database stays the source of truth; the lane only remembers *which* cards to redo);
 - when texts pile up for the same place (a burst of typed positions), sends them as one message;
-- posts a point's card the first time (creating a forum topic for it in a forum supergroup), records
-  where it is with `save_card_message`, and links every message posted for a point with
-  `link_message`, so a reply to any of them is a comment on that point;
+- posts a point's card the first time (creating a forum topic for it in a forum supergroup), claims
+  its place with `claim_card_message` (if another worker posted that card here first, this copy is
+  deleted and theirs edited), and links every message posted for a point with `link_message`, so a
+  reply to any of them is a comment on that point;
+- records which card version each card message shows (`shown_version` when posted,
+  `mark_card_shown` after each edit), so `TelegramAdapter.redraw_stale` finds edits a crash lost; an
+  edit is skipped when the message is recorded as showing the newest version already, and made again
+  when a newer version was committed while it was on its way (another worker's newer edit may have
+  landed first, under ours);
 - splits texts at 4096 characters and captions at 1024.
 
-Nothing here is needed across a restart: a lost lane loses at most an edit that the next position
-on that point redoes.
+Nothing here is needed across a restart: the database knows which cards show an older state, and
+the adapter redraws them when it starts.
 """
 
 from __future__ import annotations
@@ -181,8 +187,10 @@ class Outbox:
         lane.chat_id = new
         existing.queue.extend(lane.queue)
         existing.dirty.update(lane.dirty)
+        existing.force.update(lane.force)
         lane.queue.clear()
         lane.dirty.clear()
+        lane.force.clear()
         existing._kick()
 
     def idle(self) -> bool:
@@ -219,6 +227,7 @@ class Lane:
         self.pacer = Pacer(limits.chat_interval, limits.group_per_minute if chat_id < 0 else 0)
         self.queue: deque[Outgoing] = deque()
         self.dirty: dict[int, None] = {}  # points whose card here must be re-read and edited
+        self.force: set[int] = set()  # dirty points to edit even if their newest version is recorded shown
         self.posted: set[int] = set()  # points whose card is known to be in this chat
         self.topics: dict[int, int] = {}  # point -> forum topic created before its card was posted
         self.topic_names: dict[int, str] = {}  # topic -> the name we last gave it
@@ -251,6 +260,12 @@ class Lane:
             self.dirty[point_id] = None
         else:
             self.queue.append(Outgoing("card", point_id=point_id))
+        self._kick()
+
+    def refresh(self, point_id: int) -> None:
+        """Re-reads the point and edits its card here (a card found showing an older state)."""
+        self.posted.add(point_id)
+        self.dirty[point_id] = None
         self._kick()
 
     def stop(self) -> None:
@@ -466,10 +481,10 @@ class Lane:
     # ---- cards ---------------------------------------------------------------------------------
 
     async def _card_message(self, point_id: int) -> CardMessage | None:
-        for placed in await self.outbox.service.card_messages(point_id):
-            if placed.chat == self.chat:
-                return placed
-        return None
+        return self._here(await self.outbox.service.card_messages(point_id))
+
+    def _here(self, placed: list[CardMessage]) -> CardMessage | None:
+        return next((p for p in placed if p.chat == self.chat), None)
 
     async def _forum(self) -> bool:
         if self.no_topics:
@@ -509,18 +524,22 @@ class Lane:
 
     async def _show_card(self, point_id: int) -> None:
         """Posts the point's card here, or edits the one posted, from a fresh read of the point."""
-        card = await self.outbox.service.card(point_id)
+        card, messages = await self.outbox.service.card_and_messages(point_id)
         if card is None:
             return
-        placed = await self._card_message(point_id)
+        placed = self._here(messages)
         if placed is None:
             await self._post_card(card)
             return
         self.posted.add(point_id)
+        forced = point_id in self.force
+        self.force.discard(point_id)
+        if placed.shown_version >= card.version and not forced:
+            return  # the message already shows this version (this worker or another drew it)
         message_id = int(placed.message_id)
         text, keyboard = card_text(card), card_keyboard(card)
-        # No memory of what the card shows is trusted here: another worker may have edited it. An
-        # edit that changes nothing costs one call, which Telegram answers "not modified".
+        # No memory of what the card shows is trusted here but the database's: another worker may have
+        # edited it. An edit that changes nothing costs one call, answered "not modified".
         try:
             await self._call(
                 "editMessageText",
@@ -535,26 +554,66 @@ class Lane:
         except BadRequest as error:
             reason = error.message.lower()
             if "not modified" in reason:
-                pass
+                pass  # it already shows this: still worth recording below
             elif "not found" in reason or "can't be edited" in reason:
-                await self._post_card(card)  # deleted by someone: post it again
+                await self._post_card(card, replace=True)  # deleted by someone: post it again
                 return
             else:
                 raise
+        latest = await self.outbox.service.mark_card_shown(point_id, self.chat, card.version)
+        if latest > card.version:
+            # A newer state was committed meanwhile, and another worker may have drawn it before this
+            # older edit landed on top of it: draw the newest again, even if it is recorded as shown.
+            self.force.add(point_id)
+            self.dirty[point_id] = None
         if placed.thread_id:
             await self._rename_topic(int(placed.thread_id), topic_name(card))
 
-    async def _post_card(self, card: PointCard) -> None:
+    async def _post_card(self, card: PointCard, *, replace: bool = False) -> None:
+        """Posts the card and records where it is, with the version it shows. A first card is
+        claimed: when another worker recorded its own card for this point and chat meanwhile, ours is
+        deleted and theirs edited. `replace`: the recorded message is gone; this one takes its place."""
         topic: int | None = None
         if await self._forum():
             topic = await self._topic(card.point_id, card)
         text, keyboard = card_text(card), card_keyboard(card)
         message = await self._send_message(text, _Place(topic, None), keyboard)
-        await self.outbox.service.save_card_message(
-            CardMessage(card.point_id, self.chat, str(message.message_id), str(topic) if topic else "")
+        mine = CardMessage(
+            card.point_id,
+            self.chat,
+            str(message.message_id),
+            str(topic) if topic else "",
+            shown_version=card.version,
         )
         self.topics.pop(card.point_id, None)
         self.posted.add(card.point_id)
+        if replace:
+            await self.outbox.service.save_card_message(mine)
+            return
+        stands = await self.outbox.service.claim_card_message(mine)
+        if stands.message_id == mine.message_id:
+            return
+        log.info(
+            "telegram: point %s already has a card in chat %s (message %s); deleting the copy %s",
+            card.point_id,
+            self.chat_id,
+            stands.message_id,
+            mine.message_id,
+        )
+        await self._delete_copy(message.message_id, topic)
+        self.dirty[card.point_id] = None  # theirs may show an older state than ours did
+
+    async def _delete_copy(self, message_id: int, topic: int | None) -> None:
+        try:
+            await self._call(
+                "deleteMessage", lambda chat_id: self.outbox.bot.delete_message(chat_id, message_id)
+            )
+            if topic is not None:
+                await self._call(
+                    "deleteForumTopic", lambda chat_id: self.outbox.bot.delete_forum_topic(chat_id, topic)
+                )
+        except (BadRequest, Forbidden) as error:
+            log.warning("telegram: a duplicate card in chat %s stays: %s", self.chat_id, error)
 
     async def _rename_topic(self, topic: int, name: str) -> None:
         known = self.topic_names.get(topic)

@@ -281,6 +281,15 @@ class FakeSlack:
         message.edits += 1
         return {"ok": True, "channel": channel, "ts": ts, "text": message.text}
 
+    async def _m_chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(params.get("channel") or ""), str(params.get("ts") or "")
+        try:
+            message = self.message(channel, ts)
+        except KeyError:
+            return {"ok": False, "error": "message_not_found"}
+        self.messages.remove(message)
+        return {"ok": True, "channel": channel, "ts": ts}
+
     async def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         channel, user = str(params.get("channel") or ""), str(params.get("user") or "")
         if not channel or not user:

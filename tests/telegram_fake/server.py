@@ -16,7 +16,11 @@ with the time it arrived; `fail` injects errors such as a 429 with `retry_after`
 method's calls waiting until the test releases them.
 
 When the bot sets a webhook, pushed updates are POSTed to it (with its secret token header) instead
-of being handed out by getUpdates.
+of being handed out by getUpdates, over `webhook_connections` connections at once (Telegram's
+`max_connections`; 1 by default). With `webhook_retry` set (seconds), an update that did not get a 200
+(an error status, a refused or broken connection: a bot that is down or was killed) is posted again
+after that delay until it does, as Telegram does; `acknowledged` records when each update first got
+its 200. Without it a failed post is dropped.
 """
 
 from __future__ import annotations
@@ -95,8 +99,14 @@ class FakeTelegram:
         username: str = "draftbot_test_bot",
         host: str = "127.0.0.1",
         port: int = 0,
+        webhook_connections: int = 1,
+        webhook_retry: float | None = None,
     ) -> None:
         self.token = token
+        self.webhook_connections = max(1, webhook_connections)
+        self.webhook_retry = webhook_retry
+        self.acknowledged: dict[int, float] = {}  # update_id -> when the webhook first answered 200
+        self.webhook_posts: list[tuple[int, int | None]] = []  # (update_id, status or None) per attempt
         self.username = username
         self.host = host
         self.port = port
@@ -110,6 +120,7 @@ class FakeTelegram:
             "supports_inline_queries": False,
         }
         self.calls: list[Call] = []
+        self.in_flight = 0  # Bot API calls being answered (or held by a gate) right now
         self.last_call_at = 0.0  # when the bot last called anything but getUpdates
         self.polled = False  # the bot has connected (getUpdates or setWebhook)
         self.users: dict[int, JSON] = {}
@@ -130,6 +141,7 @@ class FakeTelegram:
         self.callbacks: dict[str, JSON] = {}  # callback query id -> {"answered": bool, ...}
         self.failures: dict[str, list[Failure]] = {}
         self.gates: dict[str, asyncio.Event] = {}
+        self.next_gates: dict[str, list[asyncio.Event]] = {}  # gates for single calls, in order
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._user_ids = itertools.count(1001)
@@ -137,7 +149,9 @@ class FakeTelegram:
         self._file_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._webhook_queue: asyncio.Queue[JSON] = asyncio.Queue()
-        self._webhook_task: asyncio.Task[None] | None = None
+        self._webhook_tasks: list[asyncio.Task[None]] = []
+        self._retries: set[asyncio.TimerHandle] = set()
+        self._webhook_session: ClientSession | None = None
         self._runner: web.AppRunner | None = None
         self.closing = False
         self.app = web.Application(client_max_size=64 * 1024 * 1024)
@@ -158,7 +172,11 @@ class FakeTelegram:
         assert server is not None
         sockets = getattr(server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1]
-        self._webhook_task = asyncio.get_running_loop().create_task(self._post_to_webhook())
+        self._webhook_session = ClientSession(timeout=ClientTimeout(total=120))
+        loop = asyncio.get_running_loop()
+        self._webhook_tasks = [
+            loop.create_task(self._post_to_webhook()) for _ in range(self.webhook_connections)
+        ]
 
     async def stop(self) -> None:
         self.closing = True  # long polls in progress return now
@@ -166,10 +184,18 @@ class FakeTelegram:
             self._changed.notify_all()
         for gate in self.gates.values():
             gate.set()
-        if self._webhook_task is not None:
-            self._webhook_task.cancel()
+        for gates in self.next_gates.values():
+            for gate in gates:
+                gate.set()
+        for handle in self._retries:
+            handle.cancel()
+        for task in self._webhook_tasks:
+            task.cancel()
+        for task in self._webhook_tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._webhook_task
+                await task
+        if self._webhook_session is not None:
+            await self._webhook_session.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -339,6 +365,12 @@ class FakeTelegram:
         gate = self.gates[method] = asyncio.Event()
         return gate
 
+    def hold_next(self, method: str) -> asyncio.Event:
+        """Only the next call of `method` waits until the returned event is set; later ones go on."""
+        gate = asyncio.Event()
+        self.next_gates.setdefault(method, []).append(gate)
+        return gate
+
     def sent(self, method: str | None = None, chat_id: int | None = None, *, ok: bool = True) -> list[Call]:
         out = []
         for call in self.calls:
@@ -398,9 +430,21 @@ class FakeTelegram:
             self.last_call_at = call.at
         if method in ("getUpdates", "setWebhook"):
             self.polled = True
-        gate = self.gates.get(method)
-        if gate is not None:
-            await gate.wait()
+        self.in_flight += 1
+        try:
+            once = self.next_gates.get(method)
+            if once:
+                await once.pop(0).wait()
+            gate = self.gates.get(method)
+            if gate is not None:
+                await gate.wait()
+            return await self._answer_call(method, params, files, call)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer_call(
+        self, method: str, params: JSON, files: dict[str, bytes], call: Call
+    ) -> web.Response:
         try:
             queued = self.failures.get(method)
             if queued:
@@ -472,10 +516,12 @@ class FakeTelegram:
         if not url:
             self.webhook = None
             return True
+        previous = self.webhook
         self.webhook = {"url": url, "secret_token": params.get("secret_token") or ""}
-        for update in self.updates:
-            if update["update_id"] not in self.handed_out:
-                self._webhook_queue.put_nowait(update)
+        if previous is None:  # from polling to a webhook: what was never handed out goes there
+            for update in self.updates:
+                if update["update_id"] not in self.handed_out:
+                    self._webhook_queue.put_nowait(update)
         return True
 
     async def _m_deleteWebhook(self, params: JSON, files: dict[str, bytes]) -> bool:
@@ -635,6 +681,18 @@ class FakeTelegram:
         state["answer"] = {"text": text, "show_alert": bool(params.get("show_alert"))}
         return True
 
+    async def _m_deleteForumTopic(self, params: JSON, files: dict[str, bytes]) -> bool:
+        chat = self._writable_chat(params)
+        thread = _as_int(params.get("message_thread_id"))
+        if thread is None or (chat["id"], thread) not in self.topics:
+            raise ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        del self.topics[(chat["id"], thread)]
+        for key in [
+            k for k, m in self.messages.items() if k[0] == chat["id"] and m.get("message_thread_id") == thread
+        ]:
+            del self.messages[key]
+        return True
+
     async def _m_createForumTopic(self, params: JSON, files: dict[str, bytes]) -> JSON:
         chat = self._writable_chat(params)
         if not chat.get("is_forum"):
@@ -763,25 +821,48 @@ class FakeTelegram:
             asyncio.get_running_loop().create_task(notify())
 
     async def _post_to_webhook(self) -> None:
-        async with ClientSession(timeout=ClientTimeout(total=30)) as session:
-            while True:
-                update = await self._webhook_queue.get()
-                hook = self.webhook
-                if hook is None:
-                    continue
-                headers = {"Content-Type": "application/json"}
-                if hook["secret_token"]:
-                    headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
-                self.handed_out.setdefault(update["update_id"], time.monotonic())
-                self.deliveries += 1
-                try:
-                    async with session.post(
-                        hook["url"], data=json.dumps(update), headers=headers
-                    ) as response:
-                        await response.read()
-                except Exception:  # the bot is down: Telegram would retry later; the fake drops it
-                    pass
-                self._notify()
+        session = self._webhook_session
+        assert session is not None
+        while True:
+            update = await self._webhook_queue.get()
+            hook = self.webhook
+            if hook is None:
+                continue
+            headers = {"Content-Type": "application/json"}
+            if hook["secret_token"]:
+                headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
+            self.handed_out.setdefault(update["update_id"], time.monotonic())
+            self.deliveries += 1
+            status: int | None = None
+            try:
+                async with session.post(hook["url"], data=json.dumps(update), headers=headers) as response:
+                    await response.read()
+                    status = response.status
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the bot is down or died while answering
+                status = None
+            self.webhook_posts.append((update["update_id"], status))
+            if status == 200:
+                self.acknowledged.setdefault(update["update_id"], time.monotonic())
+            elif self.webhook_retry is not None:
+                self._retry_later(update)
+            self._notify()
+
+    def _retry_later(self, update: JSON) -> None:
+        assert self.webhook_retry is not None
+
+        def again() -> None:
+            self._retries.discard(handle)
+            if not self.closing:
+                self._webhook_queue.put_nowait(update)
+
+        handle = asyncio.get_running_loop().call_later(self.webhook_retry, again)
+        self._retries.add(handle)
+
+    def unacknowledged(self) -> list[int]:
+        """Updates pushed that have not had a 200 from the webhook yet."""
+        return [u["update_id"] for u in self.updates if u["update_id"] not in self.acknowledged]
 
 
 # ---- request parsing -----------------------------------------------------------------------------

@@ -1,0 +1,217 @@
+"""One HTTP server per process for webhook/HTTP mode: `/healthz`, Telegram's webhook, Slack's events.
+
+`draftbot run` starts one aiohttp application on `DRAFTBOT_HTTP_HOST:DRAFTBOT_HTTP_PORT` (default
+0.0.0.0:8080) whenever a platform receives its updates over HTTP (`TELEGRAM_WEBHOOK_URL` set, or Slack
+with `SLACK_SIGNING_SECRET`). Each adapter adds its own route to it before it starts:
+
+- `POST /<path of TELEGRAM_WEBHOOK_URL>` (or `TELEGRAM_WEBHOOK_PATH`): Telegram's updates;
+- `POST /slack/events`: Slack's slash commands, events and interactivity;
+- `GET /healthz`: 200 with `{"status": "ok", "database": "ok", "platforms": [...]}` while the process
+  serves and its database answers; 503 (same body, `"database": "unreachable"`) when the database does
+  not answer within a few seconds, so a load balancer sends the next request to another worker.
+
+Several identical workers can therefore sit behind one address: every route is the same on every
+worker, and the database decides what was already done.
+
+Before this server existed, the Telegram webhook listened on `TELEGRAM_WEBHOOK_LISTEN:
+TELEGRAM_WEBHOOK_PORT` (default 0.0.0.0:8443) and Slack on `SLACK_HOST:SLACK_PORT` (0.0.0.0:3000). Those
+variables still work: when one of them is set, the same application also listens there (and when
+`DRAFTBOT_HTTP_PORT` is not set, only there), so an existing deployment keeps its ports. Without any of
+them the port is 8080.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+log = logging.getLogger("draftbot.http")
+
+DEFAULT_HOST = "0.0.0.0"
+DEFAULT_PORT = 8080
+HEALTH_TIMEOUT = 3.0  # seconds the database gets to answer a health check
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Probe = Callable[[], Awaitable[None]]
+
+
+class HttpConfigError(ValueError):
+    """A port or host variable is malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    """Where the one server listens: (host, port) pairs, the first one the main address."""
+
+    binds: tuple[tuple[str, int], ...] = ((DEFAULT_HOST, DEFAULT_PORT),)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> HttpConfig:
+        host = env.get("DRAFTBOT_HTTP_HOST", "").strip() or DEFAULT_HOST
+        main = _port(env, "DRAFTBOT_HTTP_PORT")
+        binds: list[tuple[str, int]] = []
+        if main is not None:
+            binds.append((host, main))
+        # The adapters' old variables: still honoured, on the same application.
+        legacy = (
+            ("TELEGRAM_WEBHOOK_PORT", "TELEGRAM_WEBHOOK_LISTEN", bool(env.get("TELEGRAM_WEBHOOK_URL"))),
+            ("SLACK_PORT", "SLACK_HOST", bool(env.get("SLACK_SIGNING_SECRET"))),
+        )
+        for port_name, host_name, used in legacy:
+            port = _port(env, port_name)
+            if port is None or not used:
+                continue
+            bind = (env.get(host_name, "").strip() or host, port)
+            if all(b[1] != port for b in binds):
+                binds.append(bind)
+        if not binds:
+            binds.append((host, DEFAULT_PORT))
+        return cls(tuple(binds))
+
+
+def _port(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        port = int(raw)
+    except ValueError as error:
+        raise HttpConfigError(f"{name} must be a port number, not {raw!r}") from error
+    if not 0 <= port <= 65535:
+        raise HttpConfigError(f"{name} must be a port number (0-65535), not {port}")
+    return port
+
+
+def database_probe(stores: Any) -> Probe:
+    """A health probe for a store factory: `SELECT 1` on a pooled connection of its engine.
+
+    On SQLite it runs outside a transaction, so a health check never waits for (or takes) the
+    single writer's lock."""
+    engine = getattr(stores, "engine", None)
+
+    async def probe() -> None:
+        if engine is None:
+            async with stores.transaction():
+                return
+        async with engine.connect() as connection:
+
+            def select_one(sync_connection: Any) -> None:
+                cursor = sync_connection.connection.dbapi_connection.cursor()
+                try:
+                    cursor.execute("SELECT 1")
+                    cursor.fetchall()
+                finally:
+                    cursor.close()
+
+            await connection.run_sync(select_one)
+
+    return probe
+
+
+class HttpServer:
+    """The process's aiohttp application; adapters add routes before `start()`."""
+
+    def __init__(
+        self,
+        binds: Sequence[tuple[str, int]] = ((DEFAULT_HOST, DEFAULT_PORT),),
+        *,
+        database: Probe | None = None,
+        health_timeout: float = HEALTH_TIMEOUT,
+    ) -> None:
+        self.binds = tuple(binds)
+        self.database = database
+        self.health_timeout = health_timeout
+        self.platforms: list[str] = []  # platforms started in this process, for /healthz
+        self.app = web.Application(client_max_size=16 * 1024 * 1024)
+        self.app.router.add_get("/healthz", self._healthz)
+        self.ports: list[int] = []  # the bound ports, once started
+        self._paths: set[str] = set()
+        self._runner: web.AppRunner | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, database: Probe | None = None) -> HttpServer:
+        return cls(HttpConfig.from_env(env).binds, database=database)
+
+    @property
+    def port(self) -> int:
+        """The main bound port (the configured one before `start()`)."""
+        return self.ports[0] if self.ports else self.binds[0][1]
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    @property
+    def has_routes(self) -> bool:
+        """Some adapter receives its updates here (else `draftbot run` needs no server)."""
+        return bool(self._paths)
+
+    @property
+    def address(self) -> str:
+        binds = [(h, p) for (h, _), p in zip(self.binds, self.ports, strict=False)] or list(self.binds)
+        return ", ".join(f"{h}:{p}" for h, p in binds)
+
+    def add_post(self, path: str, handler: Handler) -> None:
+        path = "/" + path.strip("/")
+        if path in self._paths:
+            raise ValueError(f"two adapters want the HTTP path {path}")
+        if self._runner is not None:
+            raise RuntimeError("routes must be added before the HTTP server starts")
+        self._paths.add(path)
+        self.app.router.add_post(path, handler)
+
+    async def start(self) -> None:
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await runner.setup()
+        try:
+            for host, port in self.binds:
+                site = web.TCPSite(runner, host, port)
+                await site.start()
+                server = site._server
+                sockets = getattr(server, "sockets", None) or []
+                self.ports.append(int(sockets[0].getsockname()[1]) if sockets else port)
+        except BaseException:
+            await runner.cleanup()
+            self.ports.clear()
+            raise
+        self._runner = runner
+        log.info("http: serving %s on %s", ", ".join(sorted(self._paths | {"/healthz"})), self.address)
+
+    async def stop(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        self.ports.clear()
+
+    async def health(self) -> tuple[bool, dict[str, Any]]:
+        database = "not checked"
+        healthy = True
+        if self.database is not None:
+            try:
+                await asyncio.wait_for(self.database(), self.health_timeout)
+                database = "ok"
+            except Exception as error:  # any failure to answer is "unreachable" to a load balancer
+                log.warning("http: health check: the database did not answer: %s", error)
+                database, healthy = "unreachable", False
+        body = {
+            "status": "ok" if healthy else "unavailable",
+            "database": database,
+            "platforms": list(self.platforms),
+        }
+        return healthy, body
+
+    async def _healthz(self, _request: web.Request) -> web.Response:
+        healthy, body = await self.health()
+        return web.json_response(body, status=200 if healthy else 503)
+
+
+async def stop_quietly(server: HttpServer | None) -> None:
+    if server is not None:
+        with contextlib.suppress(Exception):
+            await server.stop()
