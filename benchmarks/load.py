@@ -47,18 +47,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from drafting.service import DraftingService  # noqa: E402
 from storage.store import SqlStoreFactory  # noqa: E402
 from storage.tables import PositionHistoryRow, PositionRow  # noqa: E402
+from tests.pg import admin, throwaway_database  # noqa: E402
 from tests.processes import (  # noqa: E402
     DraftbotProcess,
     bot_env,
@@ -364,34 +363,6 @@ def _peak_rss(pid: int) -> float:
 # ---- PostgreSQL ------------------------------------------------------------------------------------
 
 
-async def _admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    parsed = make_url(url)
-    conn = await asyncpg.connect(
-        host=parsed.host or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        database=parsed.database or "postgres",
-        timeout=5,
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-@contextlib.asynccontextmanager
-async def throwaway_postgres(base: str):  # type: ignore[no-untyped-def]
-    name = f"draftbot_load_{uuid.uuid4().hex[:10]}"
-    await _admin(base, f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        await _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 # ---- the table ----------------------------------------------------------------------------------------
 
 
@@ -450,7 +421,7 @@ async def main() -> int:
     postgres_ok = bool(args.postgres)
     if postgres_ok:
         try:
-            await _admin(args.postgres, "SELECT 1")
+            await admin(args.postgres, "SELECT 1")
         except Exception as error:
             print(f"PostgreSQL at {args.postgres} does not answer ({error}); its rows are skipped.")
             postgres_ok = False
@@ -466,13 +437,13 @@ async def main() -> int:
             results.append(await run_draftbot(mode, f"sqlite:///{tmp / f'load-{mode}.db'}", "SQLite", tmp))
             if postgres_ok:
                 print(f"running: draftbot run, {mode}, PostgreSQL …", file=sys.stderr, flush=True)
-                async with throwaway_postgres(args.postgres) as url:
+                async with throwaway_database(args.postgres, "draftbot_load") as url:
                     results.append(await run_draftbot(mode, url, "PostgreSQL", tmp))
         if not args.no_core:
             print("running: the core alone …", file=sys.stderr, flush=True)
             cores.append(("SQLite", await core_alone(f"sqlite:///{tmp / 'core.db'}")))
             if postgres_ok:
-                async with throwaway_postgres(args.postgres) as url:
+                async with throwaway_database(args.postgres, "draftbot_load") as url:
                     cores.append(("PostgreSQL", await core_alone(url)))
     print()
     print_table(results)

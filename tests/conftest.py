@@ -7,16 +7,15 @@ parallel (and leftovers from a crashed run) never meet.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from drafting.service import DraftingService
 from storage.store import SqlStoreFactory
+from tests.pg import throwaway_database
 
 PG_ENV = "TEST_POSTGRES_URL"
 
@@ -44,35 +43,13 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'draftbot.db'}"
 
 
-async def _admin(url: str, sql: str) -> None:
-    import asyncpg  # type: ignore[import-untyped]
-
-    parsed = make_url(url)
-    conn = await asyncpg.connect(
-        host=parsed.host or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        database=parsed.database or "postgres",
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} is not set: no PostgreSQL to run this test against")
-    name = f"draftbot_test_{uuid.uuid4().hex[:12]}"
-    await _admin(base, f'CREATE DATABASE "{name}"')
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    try:
+    async with throwaway_database(base) as url:
         yield url
-    finally:
-        await _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -84,12 +61,8 @@ async def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} is not set: no PostgreSQL to run this test against")
-    name = f"draftbot_test_{uuid.uuid4().hex[:12]}"
-    await _admin(base, f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        await _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with throwaway_database(base) as url:
+        yield url
 
 
 @pytest.fixture

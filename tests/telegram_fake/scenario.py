@@ -16,22 +16,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.demo import DELEGATIONS, PEOPLE
 from tests.kit import MEETING
 from tests.telegram_fake.harness import BotRun
 from tests.telegram_fake.server import JSON
 
-DELEGATES = {
-    "Canadá": "Claire",
-    "Costa Rica": "Andrés",
-    "El Salvador": "Beatriz",
-    "Estados Unidos de América": "John",
-    "Guatemala": "Lucía",
-    "Honduras": "Óscar",
-    "México": "Mariana",
-    "Nicaragua": "Ernesto",
-    "Panamá": "Itzel",
-    "República Dominicana": "Rosa",
-}
+# who speaks for each delegation: the same people as in `draftbot demo`
+DELEGATES = {name: PEOPLE[name] for name in DELEGATIONS}
 
 POINTS = [
     (
