@@ -317,9 +317,9 @@ async def test_unsigned_or_badly_signed_requests_get_401_and_write_nothing(
     elif case == "missing signature":
         signature = ""
     elif case == "five minutes old":
-        timestamp = str(now - 301)
+        timestamp = str(now - 310)
     elif case == "from the future":
-        timestamp = str(now + 301)
+        timestamp = str(now + 310)  # clear of the 300 s bound even if a second ticks
     elif case == "forged":
         signature = sign("not-the-secret", str(now), body)
     elif case == "non-numeric":
@@ -424,8 +424,9 @@ async def test_a_user_of_another_workspace_cannot_act_as_a_member(
     await meeting(world)
     await world.command(MX, "proponer Tomar nota.")
     other = "T0OTHER"
-    # same user id, another team: by slash command, by button, by mention, by modal, by thread reply
-    await world.command(MX, "aprobar 1", team=other)
+    # same user id, another team in our shared channel: by button, by mention, by modal, by reply
+    # (a slash command names the team it was typed in: another team's is refused as not ours,
+    # see tests/test_slack_trust.py)
     await world.press(MX, "1", "approve", team=other)
     await world.mention(MX, "aprobar 1", user_team=other)
     await world.reply(MX, "Comentario desde otro espacio.", world.card("1").ts, user_team=other)
@@ -437,7 +438,7 @@ async def test_a_user_of_another_workspace_cannot_act_as_a_member(
     assert await stores.count(PositionRow) == 0
     assert await stores.count(CommentRow) == 0
     assert "⏳ pendiente México" in world.card("1").block_text()
-    assert len(world.fake.ephemerals_for(MX)) >= 5  # each was told why
+    assert len(world.fake.ephemerals_for(MX)) >= 4  # each was told why
     # the real member still can
     await world.press(MX, "1", "approve")
     assert await stores.count(PositionRow) == 1

@@ -44,7 +44,7 @@ import json
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -53,9 +53,12 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.dispatch import Dispatcher
@@ -63,6 +66,7 @@ from bot.http import HttpServer, database_probe
 from bot.slack.blocks import ACTION_PREFIX, ACTIONS, OBJECT_VIEW, objection_modal, submitted_reason
 from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
 from bot.slack.text import command_text, mentions, plain, without_mention
+from bot.slack.trust import Bounded, Home, bolt_request, refusal
 from drafting.model import ChatRef, UserRef
 from drafting.replies import Outcome
 from drafting.service import DraftingService
@@ -76,6 +80,7 @@ _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 # message subtypes that are a person writing; edits, joins, deletions and bots are not
 _PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
 _SEEN_EVENTS = 20_000
+_NAMES = 10_000  # display names kept per process
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ class SlackConfig:
     workers: int = 16  # requests handled at once after their ack
     card_edit_interval: float = 1.0  # seconds between two edits of one card (bursts are coalesced)
     rate_limit_retries: int = 3
+    server_error_retries: int = 2  # a 500/503 from Slack is tried again, with a growing pause
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> SlackConfig:
@@ -118,15 +124,18 @@ class SlackConfig:
 
 
 def make_client(config: SlackConfig) -> AsyncWebClient:
-    """The Web API client: 429 answers are retried after their Retry-After."""
+    """The Web API client: 429 answers are retried after their Retry-After, 500/503 answers and
+    dropped connections a bounded number of times; what still fails reaches the caller."""
     client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=config.rate_limit_retries))
+    client.retry_handlers.append(AsyncServerErrorRetryHandler(max_retry_count=config.server_error_retries))
     return client
 
 
 @dataclass(frozen=True)
 class _Install:
-    """What Bolt's authorization learnt (auth.test): our team and our bot user."""
+    """What Bolt's authorization learnt (auth.test): our team and our bot user. Never the team the
+    request names: a chat is keyed by the installation's team, and only requests from it get here."""
 
     team: str
     bot_user_id: str | None
@@ -134,9 +143,14 @@ class _Install:
     @classmethod
     def of(cls, context: AsyncBoltContext, body: Mapping[str, Any]) -> _Install:
         result = context.authorize_result
-        team = (result.team_id if result is not None else None) or context.team_id or _body_team(body)
+        team = result.team_id if result is not None else None
         bot = (result.bot_user_id if result is not None else None) or context.bot_user_id
         return cls(team or "", bot)
+
+
+def _authorized_team(context: AsyncBoltContext) -> str:
+    result = context.authorize_result
+    return (result.team_id if result is not None else None) or ""
 
 
 def _body_team(body: Mapping[str, Any]) -> str:
@@ -177,7 +191,8 @@ class SlackAdapter:
         self._tasks: set[asyncio.Task[None]] = set()
         self._limit = asyncio.Semaphore(config.workers)
         self._seen: OrderedDict[str, None] = OrderedDict()
-        self._names: dict[tuple[str, str], str] = {}
+        self._names: Bounded[tuple[str, str], str] = Bounded(_NAMES)
+        self.home: Home | None = None  # the installation, from auth.test at start
         self.http = http
         self._own_http: HttpServer | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -189,6 +204,7 @@ class SlackAdapter:
 
     async def start(self) -> None:
         identity = await self.client.auth_test()  # a wrong token fails here, not on the first request
+        self.home = Home.of(identity.data if isinstance(identity.data, dict) else {})
         log.info("slack: signed in as %s in team %s", identity.get("user_id"), identity.get("team_id"))
         if self.config.socket_mode:
             self._socket = AsyncSocketModeHandler(self.app, self.config.app_token, web_client=self.client)
@@ -253,8 +269,8 @@ class SlackAdapter:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return _unauthorised()
-        bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=dict(request.headers))
-        response = await self.app.async_dispatch(bolt_request)
+        incoming = bolt_request(text, request.query_string, request.headers, request.content_type)
+        response = await self.app.async_dispatch(incoming)
         content_type = response.headers.pop("content-type", ["text/plain"])[0]
         return web.Response(
             status=response.status,
@@ -265,11 +281,35 @@ class SlackAdapter:
     # ---- listeners: ack, then a task ------------------------------------------------------------
 
     def _register(self) -> None:
+        self.app.use(self._only_our_installation)
         self.app.command(self.config.command)(self._on_command)
         self.app.event("app_mention")(self._on_mention)
         self.app.event("message")(self._on_message)
         self.app.action(re.compile(rf"^{ACTION_PREFIX}({'|'.join(ACTIONS)})$"))(self._on_action)
         self.app.view(OBJECT_VIEW)(self._on_view)
+
+    async def _only_our_installation(
+        self,
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse:
+        """Every listener kind, in HTTP and Socket Mode, passes here after the signature check: a
+        request from a team this app is not installed in is answered and goes no further."""
+        home = self.home or Home(_authorized_team(context))
+        if home.serves(context):
+            return await next()
+        log.warning("slack: refused a request from team %s (installed in %s)", context.team_id, home.team)
+        answer, aside = refusal(body, context)
+        url = _response_url(body)
+        if aside is not None and url is not None:
+            person = UserRef(PLATFORM, str((body.get("user") or {}).get("id") or ""), context.team_id or "")
+            origin = SlackOrigin(ChatRef(PLATFORM, "", context.team_id or ""), person, response_url=url)
+            self._spawn(self._tell_refused(origin, aside))
+        return answer
+
+    async def _tell_refused(self, origin: SlackOrigin, text: str) -> None:
+        await self.channel.respond(origin, text, ephemeral=True)
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()

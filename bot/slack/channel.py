@@ -12,6 +12,12 @@ Each card message records the card version it shows: the version posted, then `m
 every successful `chat.update`; the adapter's `redraw_stale` finds those a crash left behind. A first
 card is claimed (`claim_card_message`): if another worker posted that point's card in the channel
 first, this copy is deleted and theirs updated.
+
+Nothing is dropped silently: the client retries what Slack may take on a second try (429 after
+its Retry-After, 500/503, a dropped connection) a bounded number of times; a delivery that still
+fails is told to the person whose request caused it (ephemeral, else the request's response_url),
+with what it said, and raised for the dispatcher's log. A card edit that fails is redrawn later by
+`redraw_stale`; a card that could never be posted fails its delivery like any message.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack.blocks import Block, card_blocks, card_fallback
 from bot.slack.text import chunks, escape
+from bot.slack.trust import Bounded
+from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.ports import CardMessage
 from drafting.replies import Delivery, Document, PointCard, Text
@@ -37,6 +45,13 @@ log = logging.getLogger("draftbot.slack")
 PLATFORM = "slack"
 _GONE = {"message_not_found", "cant_update_message", "edit_window_closed"}
 _NOT_THERE = {"not_in_channel", "channel_not_found", "is_archived"}  # the bot cannot post there
+_SLOTS = 2_000  # card workers remembered beyond this are forgotten once idle
+_CARDS = 20_000  # (channel, point) -> card ts, a cache of the database
+_EXCERPT = 300  # characters of an undelivered message repeated to its requester
+
+
+class NotDelivered(Exception):
+    """Slack would not show a message by any of the ways this channel has."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,7 @@ class SlackOrigin:
     thread_ts: str | None = None  # the thread the request was written in
     response_url: str | None = None  # a slash command's or button's own way to answer the requester
     refused: bool = False  # the core refused: every answer goes to the requester only
+    lang: str = "es"  # the requester's language, for what this adapter itself tells them
 
 
 @dataclass
@@ -55,6 +71,7 @@ class _CardSlot:
     stale: bool = False  # an edit was asked for since the worker last read the point
     worker: asyncio.Task[None] | None = None
     last_edit: float = float("-inf")  # loop time of the last edit
+    error: Exception | None = None  # why the worker's last attempt failed
 
 
 class SlackChannel:
@@ -69,10 +86,37 @@ class SlackChannel:
         self.client = client
         self.edit_interval = edit_interval
         self._slots: dict[tuple[ChatRef, int], _CardSlot] = {}
-        self._cards: dict[tuple[ChatRef, int], str] = {}  # (channel, point) -> ts of its card
+        self._cards: Bounded[tuple[ChatRef, int], str] = Bounded(_CARDS)  # (channel, point) -> card ts
 
     async def deliver(self, delivery: Delivery, origin: object | None) -> None:
         here = origin if isinstance(origin, SlackOrigin) else None
+        try:
+            await self._deliver(delivery, here)
+        except Exception as error:
+            if not await self._own_up(delivery, here, error):
+                log.error("a Slack delivery failed and its requester could not be told: %s", error)
+            raise
+
+    async def _own_up(self, delivery: Delivery, here: SlackOrigin | None, error: Exception) -> bool:
+        """Tells the requester a message of theirs was not shown, and what it said."""
+        if here is None:
+            return False
+        reason = error.response.get("error") if isinstance(error, SlackApiError) else None
+        message = delivery.message
+        said = (
+            message.text
+            if isinstance(message, Text)
+            else message.as_text()
+            if isinstance(message, PointCard)
+            else message.caption or message.filename
+        )
+        excerpt = said if len(said) <= _EXCERPT else said[: _EXCERPT - 1] + "…"
+        text = t(here.lang, "slack.not_delivered", error=reason or type(error).__name__, excerpt=excerpt)
+        if await self._ephemeral(here.chat, here.user, text, here.thread_ts):
+            return True
+        return await self.respond(here, text, ephemeral=True)
+
+    async def _deliver(self, delivery: Delivery, here: SlackOrigin | None) -> None:
         chat = delivery.chat or (here.chat if here is not None else None)
         if chat is None or chat.platform != PLATFORM:
             log.warning("a Slack delivery without a channel was dropped")
@@ -86,8 +130,9 @@ class SlackChannel:
             return
         only_requester = here is not None and delivery.chat is None and (here.refused or delivery.ephemeral)
         if isinstance(message, Text) and here is not None and only_requester:
-            if not await self._ephemeral(chat, here.user, message.text, here.thread_ts):
-                await self._respond(here, message.text, ephemeral=True)
+            shown = await self._ephemeral(chat, here.user, message.text, here.thread_ts)
+            if not shown and not await self.respond(here, message.text, ephemeral=True):
+                raise NotDelivered("neither an ephemeral message nor the response_url took it")
             return
         thread = await self._thread_for(delivery, chat, here)
         if isinstance(message, Document):
@@ -99,7 +144,7 @@ class SlackChannel:
             # A command typed where the bot is not a member: the command's response_url still works.
             if here is None or chat != here.chat or error.response.get("error") not in _NOT_THERE:
                 raise
-            if not await self._respond(here, message.text, ephemeral=False):
+            if not await self.respond(here, message.text, ephemeral=False):
                 raise
 
     # ---- texts ----------------------------------------------------------------------------------
@@ -114,7 +159,7 @@ class SlackChannel:
                 unfurl_media=False,
             )
 
-    async def _respond(self, origin: SlackOrigin, text: str, *, ephemeral: bool) -> bool:
+    async def respond(self, origin: SlackOrigin, text: str, *, ephemeral: bool) -> bool:
         """Answers through the request's response_url (valid 30 minutes, a few times)."""
         if not origin.response_url:
             return False
@@ -176,12 +221,14 @@ class SlackChannel:
         thread = origin.thread_ts if origin is not None and origin.chat == chat else None
         shown = await self._ephemeral(chat, delivery.private_to, text, thread)
         if not shown and origin is not None and origin.user == delivery.private_to:
-            shown = await self._respond(origin, text, ephemeral=True)
+            shown = await self.respond(origin, text, ephemeral=True)
         if shown:
             if delivery.notice is not None:
                 await self.post_text(chat, delivery.notice.text, thread)
         elif delivery.fallback is not None:
             await self.post_text(chat, delivery.fallback.text, thread)
+        else:
+            raise NotDelivered(f"the private message to {delivery.private_to.user_id} was not shown")
 
     # ---- threads --------------------------------------------------------------------------------
 
@@ -211,12 +258,23 @@ class SlackChannel:
     async def show_card(self, chat: ChatRef, point_id: int) -> None:
         """Asks for the card to show the point as it is now; waits only if it was never posted here."""
         key = (chat, point_id)
+        if key not in self._slots and len(self._slots) >= _SLOTS:
+            self._forget_idle()
         slot = self._slots.setdefault(key, _CardSlot())
         slot.stale = True
         if slot.worker is None or slot.worker.done():
             slot.worker = asyncio.get_running_loop().create_task(self._card_worker(key, slot))
         if await self.card_ts(chat, point_id) is None:
             await asyncio.shield(slot.worker)
+            if await self.card_ts(chat, point_id) is None:  # never posted: the delivery failed
+                raise slot.error or NotDelivered(f"the card of point {point_id} was not posted")
+
+    def _forget_idle(self) -> None:
+        """Drops the slots of cards nobody is editing, once their throttle no longer applies."""
+        now = asyncio.get_running_loop().time()
+        for key, slot in list(self._slots.items()):
+            if (slot.worker is None or slot.worker.done()) and now - slot.last_edit >= self.edit_interval:
+                del self._slots[key]
 
     async def _card_worker(self, key: tuple[ChatRef, int], slot: _CardSlot) -> None:
         chat, point_id = key
@@ -230,8 +288,10 @@ class SlackChannel:
                 card = await self.service.card(point_id)
                 if card is not None and await self._put_card(chat, card):
                     slot.stale = True  # a newer state was committed meanwhile: draw it too
-            except Exception:
+                slot.error = None
+            except Exception as error:
                 log.exception("card of point %s in %s could not be shown", point_id, chat.chat_id)
+                slot.error = error
                 return
             finally:
                 slot.last_edit = loop.time()
