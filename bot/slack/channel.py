@@ -63,7 +63,6 @@ class SlackOrigin:
     thread_ts: str | None = None  # the thread the request was written in
     response_url: str | None = None  # a slash command's or button's own way to answer the requester
     refused: bool = False  # the core refused: every answer goes to the requester only
-    lang: str = "es"  # the requester's language, for what this adapter itself tells them
 
 
 @dataclass
@@ -111,7 +110,11 @@ class SlackChannel:
             else message.caption or message.filename
         )
         excerpt = said if len(said) <= _EXCERPT else said[: _EXCERPT - 1] + "…"
-        text = t(here.lang, "slack.not_delivered", error=reason or type(error).__name__, excerpt=excerpt)
+        try:
+            lang = await self.service.language_for(here.chat)  # the meeting's, as the core speaks it
+        except Exception:
+            lang = "es"
+        text = t(lang, "slack.not_delivered", error=reason or type(error).__name__, excerpt=excerpt)
         if await self._ephemeral(here.chat, here.user, text, here.thread_ts):
             return True
         return await self.respond(here, text, ephemeral=True)

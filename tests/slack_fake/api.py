@@ -3,7 +3,8 @@
 It answers JSON and form bodies the way Slack does (`{"ok": true, …}` or `{"ok": false, "error": …}`),
 checks the bot token, keeps the channels' messages (with threads and edits), ephemeral messages,
 opened modals and uploaded files (the bytes sent to the upload URL), and records every call. A test
-can make a method answer 429 with a Retry-After, or fail with a Slack error. It also serves Socket
+can make a method answer 429 with a Retry-After, fail with a Slack error, or answer an HTTP error
+(500, 503) the way Slack's edge does when it is in trouble. It also serves Socket
 Mode: `apps.connections.open` hands out a WebSocket on the same server, and `socket_send` pushes an
 envelope through it and returns the app's acknowledgement.
 """
@@ -98,6 +99,7 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # what was posted to response_urls
         self._limits: dict[str, list[int]] = {}  # method -> Retry-After seconds of the next 429s
         self._failures: dict[str, list[str]] = {}  # method -> errors to answer next
+        self._http_errors: dict[str, list[int]] = {}  # method -> HTTP statuses to answer next
         self._ids = itertools.count(1)
         self._clock = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -145,6 +147,14 @@ class FakeSlack:
 
     def fail(self, method: str, error: str, *, times: int = 1) -> None:
         self._failures.setdefault(method, []).extend([error] * times)
+
+    def fail_http(self, method: str, status: int, *, times: int = 1) -> None:
+        """The next `times` calls of `method` answer `status` with an HTML page, not JSON."""
+        self._http_errors.setdefault(method, []).extend([status] * times)
+
+    def fail_responses(self, *, times: int = 1) -> None:
+        """The next `times` posts to a response_url answer 404 (expired, or used up)."""
+        self._http_errors.setdefault("response_url", []).extend([404] * times)
 
     # ---- what tests read ------------------------------------------------------------------------
 
@@ -211,6 +221,10 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)}
             )
+        statuses = self._http_errors.get(method)
+        if statuses:
+            call.status = statuses.pop(0)
+            return web.Response(status=call.status, text="<html>Slack is having trouble</html>")
         failures = self._failures.get(method)
         if failures:
             return web.json_response({"ok": False, "error": failures.pop(0)})
@@ -376,6 +390,10 @@ class FakeSlack:
 
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()
+        statuses = self._http_errors.get("response_url")
+        if statuses:
+            self.calls.append(Call("response_url", body, "", statuses[0]))
+            return web.Response(status=statuses.pop(0), text="used_url")
         body["response_url_id"] = request.match_info["id"]
         self.responses.append(body)
         self.calls.append(Call("response_url", body, ""))

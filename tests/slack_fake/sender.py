@@ -83,7 +83,14 @@ class SlackSender:
     # ---- bodies ---------------------------------------------------------------------------------
 
     def command_body(
-        self, user: str, text: str, channel: str, *, team: str | None = None, name: str = ""
+        self,
+        user: str,
+        text: str,
+        channel: str,
+        *,
+        team: str | None = None,
+        name: str = "",
+        channel_name: str = "",
     ) -> str:
         return urlencode(
             {
@@ -91,7 +98,7 @@ class SlackSender:
                 "team_id": team or self.team,
                 "team_domain": "fake",
                 "channel_id": channel,
-                "channel_name": "general" if channel.startswith("C") else "directmessage",
+                "channel_name": channel_name or ("general" if channel.startswith("C") else "directmessage"),
                 "user_id": user,
                 "user_name": name or user.lower(),
                 "command": "/draft",
@@ -118,12 +125,21 @@ class SlackSender:
         )
 
     def action_body(
-        self, user: str, channel: str, message_ts: str, action: str, value: str, *, team: str | None = None
+        self,
+        user: str,
+        channel: str,
+        message_ts: str,
+        action: str,
+        value: str,
+        *,
+        team: str | None = None,
+        workspace: str | None = None,
     ) -> str:
+        """`team`: the user's own team; `workspace`: the one the press happened in (ours unless set)."""
         n = next(_ids)
         payload = {
             "type": "block_actions",
-            "team": {"id": self.team, "domain": "fake"},
+            "team": {"id": workspace or self.team, "domain": "fake"},
             "user": {
                 "id": user,
                 "username": user.lower(),
@@ -154,12 +170,20 @@ class SlackSender:
         }
         return urlencode({"payload": json.dumps(payload)})
 
-    def view_body(self, user: str, view: dict[str, Any], reason: str, *, team: str | None = None) -> str:
+    def view_body(
+        self,
+        user: str,
+        view: dict[str, Any],
+        reason: str,
+        *,
+        team: str | None = None,
+        workspace: str | None = None,
+    ) -> str:
         submitted = dict(view)
         submitted["state"] = {"values": {"reason": {"reason": {"type": "plain_text_input", "value": reason}}}}
         payload = {
             "type": "view_submission",
-            "team": {"id": self.team, "domain": "fake"},
+            "team": {"id": workspace or self.team, "domain": "fake"},
             "user": {
                 "id": user,
                 "username": user.lower(),
@@ -176,9 +200,16 @@ class SlackSender:
     # ---- what people do -------------------------------------------------------------------------
 
     async def command(
-        self, user: str, text: str, channel: str, *, team: str | None = None, name: str = ""
+        self,
+        user: str,
+        text: str,
+        channel: str,
+        *,
+        team: str | None = None,
+        name: str = "",
+        channel_name: str = "",
     ) -> Answer:
-        body = self.command_body(user, text, channel, team=team, name=name)
+        body = self.command_body(user, text, channel, team=team, name=name, channel_name=channel_name)
         return await self.post(body, "application/x-www-form-urlencoded")
 
     async def event(
@@ -222,14 +253,29 @@ class SlackSender:
         return event
 
     async def press(
-        self, user: str, channel: str, message_ts: str, action: str, point_id: str, *, team: str | None = None
+        self,
+        user: str,
+        channel: str,
+        message_ts: str,
+        action: str,
+        point_id: str,
+        *,
+        team: str | None = None,
+        workspace: str | None = None,
     ) -> Answer:
-        body = self.action_body(user, channel, message_ts, action, point_id, team=team)
+        body = self.action_body(user, channel, message_ts, action, point_id, team=team, workspace=workspace)
         return await self.post(body, "application/x-www-form-urlencoded")
 
     async def submit(
-        self, user: str, view: dict[str, Any], reason: str, *, team: str | None = None
+        self,
+        user: str,
+        view: dict[str, Any],
+        reason: str,
+        *,
+        team: str | None = None,
+        workspace: str | None = None,
     ) -> Answer:
         return await self.post(
-            self.view_body(user, view, reason, team=team), "application/x-www-form-urlencoded"
+            self.view_body(user, view, reason, team=team, workspace=workspace),
+            "application/x-www-form-urlencoded",
         )
