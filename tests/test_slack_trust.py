@@ -224,3 +224,23 @@ async def test_a_chat_is_keyed_by_the_team_it_belongs_to(world: SlackWorld, sqli
         chats = db.execute("SELECT platform, workspace, chat_id FROM meeting_chats").fetchall()
     assert chats == [("slack", world.fake.team, world.channel)]
     assert world.fake.texts(world.channel)[0].startswith("Reunión creada")
+
+
+async def test_an_org_wide_install_serves_the_workspaces_of_its_org_and_no_other(
+    service: DraftingService, sqlite_url: str
+) -> None:
+    async with slack_world(service, fake=FakeSlack(enterprise="E0ORG", org_wide=True)) as w:
+        before = snapshot(sqlite_url)
+        elsewhere = await w.sender.command(ST, MEETING_ES, "C0ELSE", team="T0ELSE", enterprise="E0ELSE")
+        await w.settle()
+        assert NOT_INSTALLED_ES in json.loads(elsewhere.body)["text"]
+        assert snapshot(sqlite_url) == before
+
+        sister = await w.sender.command(ST, MEETING_ES, "C0SISTER", team="T0SISTER", enterprise="E0ORG")
+        await w.settle()
+        assert sister.status == 200 and sister.body == ""
+        assert w.fake.texts("C0SISTER")[0].startswith("Reunión creada")
+        path = sqlite_url.removeprefix("sqlite:///")
+        with sqlite3.connect(path) as db:
+            chats = db.execute("SELECT workspace, chat_id FROM meeting_chats").fetchall()
+        assert chats == [("T0SISTER", "C0SISTER")]  # keyed by the workspace it is in

@@ -13,7 +13,11 @@ What people do, and what the core is asked:
 - Object button → modal asking the reason → submit → `press(..., "object", reason)`
 
 Identity: a channel is (team of this installation, channel id); a person is (their own team, user
-id), so someone from another workspace in a shared channel is never taken for a member here.
+id), so someone from another workspace in a shared channel is never taken for a member here. A
+request from a team the app is not installed in (compared with auth.test, for every listener kind
+and both modes) is refused before any listener runs and writes nothing (bot/slack/trust.py); form
+bodies are read there too, since Bolt's parser takes any body containing the word "payload" for an
+interactivity payload.
 
 Configuration (environment): SLACK_BOT_TOKEN (xoxb-…, required); SLACK_SIGNING_SECRET for HTTP mode
 (path /slack/events); SLACK_APP_TOKEN (xapp-…) for Socket Mode instead; SLACK_API_URL for another Web
@@ -134,16 +138,18 @@ def make_client(config: SlackConfig) -> AsyncWebClient:
 
 @dataclass(frozen=True)
 class _Install:
-    """What Bolt's authorization learnt (auth.test): our team and our bot user. Never the team the
-    request names: a chat is keyed by the installation's team, and only requests from it get here."""
+    """The team a request's chat belongs to, and our bot user. Only requests `Home.serves` get here:
+    for a workspace install the team is the installation's (auth.test), never one the request
+    names; for an org-wide Enterprise Grid install it is the request's workspace, in our org."""
 
     team: str
     bot_user_id: str | None
 
     @classmethod
-    def of(cls, context: AsyncBoltContext, body: Mapping[str, Any]) -> _Install:
+    def of(cls, context: AsyncBoltContext, home: Home | None) -> _Install:
         result = context.authorize_result
-        team = result.team_id if result is not None else None
+        team = context.team_id if home is not None and home.org_wide else None
+        team = team or (result.team_id if result is not None else None)
         bot = (result.bot_user_id if result is not None else None) or context.bot_user_id
         return cls(team or "", bot)
 
@@ -313,23 +319,23 @@ class SlackAdapter:
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._command(body, _Install.of(context, body)))
+        self._spawn(self._command(body, _Install.of(context, self.home)))
 
     async def _on_mention(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._mention(body, _Install.of(context, body)))
+        self._spawn(self._mention(body, _Install.of(context, self.home)))
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._message(body, _Install.of(context, body)))
+        self._spawn(self._message(body, _Install.of(context, self.home)))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._action(body, _Install.of(context, body)))
+        self._spawn(self._action(body, _Install.of(context, self.home)))
 
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()  # closes the modal; the answer comes as a message
-        self._spawn(self._view(body, _Install.of(context, body)))
+        self._spawn(self._view(body, _Install.of(context, self.home)))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(self._guarded(work))

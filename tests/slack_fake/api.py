@@ -82,12 +82,16 @@ class FakeSlack:
         team: str = "T0001",
         bot_user: str = "UBOT",
         bot_id: str = "BBOT",
+        enterprise: str | None = None,  # an Enterprise Grid org
+        org_wide: bool = False,  # the app installed for the whole org, not one workspace
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
         self.team = team
         self.bot_user = bot_user
         self.bot_id = bot_id
+        self.enterprise = enterprise
+        self.org_wide = org_wide
         self.calls: list[Call] = []
         self.messages: list[Message] = []
         self.ephemerals: list[Ephemeral] = []
@@ -261,7 +265,8 @@ class FakeSlack:
             "team_id": self.team,
             "user_id": self.bot_user,
             "bot_id": self.bot_id,
-            "is_enterprise_install": False,
+            "enterprise_id": self.enterprise,
+            "is_enterprise_install": self.org_wide,
         }
 
     async def _m_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:

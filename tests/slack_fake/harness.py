@@ -123,8 +123,9 @@ async def slack_world(
     *,
     channel: str = CHANNEL,
     card_edit_interval: float = 0.0,  # tests press one at a time; the throttle has its own test
+    fake: FakeSlack | None = None,  # one set up otherwise (an Enterprise Grid install), not started
 ) -> AsyncIterator[SlackWorld]:
-    fake = await FakeSlack().start()
+    fake = await (fake or FakeSlack()).start()
     dispatcher = dispatcher or Dispatcher()
     config = SlackConfig(
         bot_token=fake.bot_token,

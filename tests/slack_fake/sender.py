@@ -91,9 +91,12 @@ class SlackSender:
         team: str | None = None,
         name: str = "",
         channel_name: str = "",
+        enterprise: str | None = None,
     ) -> str:
+        grid = {"enterprise_id": enterprise, "is_enterprise_install": "true"} if enterprise else {}
         return urlencode(
-            {
+            grid
+            | {
                 "token": "legacy-verification-token",
                 "team_id": team or self.team,
                 "team_domain": "fake",
@@ -208,8 +211,11 @@ class SlackSender:
         team: str | None = None,
         name: str = "",
         channel_name: str = "",
+        enterprise: str | None = None,
     ) -> Answer:
-        body = self.command_body(user, text, channel, team=team, name=name, channel_name=channel_name)
+        body = self.command_body(
+            user, text, channel, team=team, name=name, channel_name=channel_name, enterprise=enterprise
+        )
         return await self.post(body, "application/x-www-form-urlencoded")
 
     async def event(
