@@ -101,3 +101,17 @@ async def test_per_process_memory_of_cards_and_names_stays_bounded(
         await w.press(MX, "1", "approve")
         assert len(w.fake.cards(w.channel)) == 5
         assert "✅ aprueba México" in w.card("1").block_text()
+
+
+async def test_when_the_objection_form_cannot_open_and_no_ephemeral_shows_the_hint_uses_the_response_url(
+    world: SlackWorld,
+) -> None:
+    await world.command(ST, MEETING_ES)
+    await world.command(ST, "delegaciones México, Honduras")
+    await world.admit(ST, "México", MX)
+    await world.command(MX, "proponer Agradecer a Honduras por su hospitalidad.")
+    world.fake.fail("views.open", "expired_trigger_id")
+    world.fake.fail("chat.postEphemeral", "user_not_in_channel")
+    await world.press(MX, "1", "object")
+    told = [r for r in world.fake.responses if "/draft objetar 1" in str(r.get("text"))]
+    assert len(told) == 1 and told[0]["response_type"] == "ephemeral"

@@ -259,7 +259,10 @@ class SlackAdapter:
             log.exception("slack: could not look for stale cards; trying again later")
             return 0
         for placed in stale:
-            await self.channel.show_card(placed.chat, placed.point_id)
+            try:
+                await self.channel.show_card(placed.chat, placed.point_id)
+            except Exception:  # this card waits for the next round; the others go on
+                log.exception("slack: redrawing the card of point %s failed", placed.point_id)
         if stale:
             log.info("slack: redrawing %s card(s) that showed an older state", len(stale))
         return len(stale)
@@ -465,7 +468,10 @@ class SlackAdapter:
         except SlackApiError as error:
             log.warning("slack: the objection form did not open: %s", error.response.get("error"))
             hint = _FORM_FAILED.get(card.lang, _FORM_FAILED["es"]).format(label=card.label)
-            await self.channel.tell(chat, user, hint)
+            if not await self.channel.tell(chat, user, hint):
+                origin = SlackOrigin(chat, user, response_url=_response_url(body))
+                if not await self.channel.respond(origin, hint, ephemeral=True):
+                    log.error("slack: %s could not be told the objection form failed", user.user_id)
 
     async def _view(self, body: dict[str, Any], install: _Install) -> None:
         view = body.get("view") or {}
