@@ -433,7 +433,7 @@ async def test_a_user_of_another_workspace_cannot_act_as_a_member(
     opened = len(world.fake.views)
     await world.press(MX, "1", "object", team=other)
     assert len(world.fake.views) == opened + 1
-    await world.sender.submit(MX, world.fake.views[-1], "No.", team=other)
+    await world.sender.submit(MX, world.fake.views[-1], "No.", team=other, workspace=other)
     await world.settle()
     assert await stores.count(PositionRow) == 0
     assert await stores.count(CommentRow) == 0

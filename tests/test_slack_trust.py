@@ -173,7 +173,8 @@ async def test_buttons_and_modals_from_another_workspace_are_refused_where_the_p
     assert all(r["response_type"] == "ephemeral" and NOT_INSTALLED_ES in r["text"] for r in told)
     assert len(world.fake.views) == opened  # no objection form opened for them
 
-    answer = await world.sender.submit(MX, view, "No.", workspace=FOREIGN)
+    theirs = view | {"team_id": FOREIGN, "app_installed_team_id": FOREIGN}  # their install's modal
+    answer = await world.sender.submit(MX, theirs, "No.", workspace=FOREIGN)
     await world.settle()
     errors = json.loads(answer.body)
     assert errors["response_action"] == "errors" and NOT_INSTALLED_ES in errors["errors"]["reason"]

@@ -334,6 +334,8 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_trigger_id"}
         view = dict(self._json(params.get("view"), {}))
         view["id"] = f"V{next(self._ids):06d}"
+        view["team_id"] = self.team
+        view["app_installed_team_id"] = self.team  # what Slack adds: the installation that opened it
         self.views.append(view)
         return {"ok": True, "view": view}
 
