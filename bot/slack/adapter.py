@@ -68,9 +68,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.dispatch import Dispatcher
 from bot.http import HttpServer, database_probe
 from bot.slack.blocks import ACTION_PREFIX, ACTIONS, OBJECT_VIEW, objection_modal, submitted_reason
+from bot.slack.bounded import Bounded
 from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
 from bot.slack.text import command_text, mentions, plain, without_mention
-from bot.slack.trust import Bounded, Home, bolt_request, refusal
+from bot.slack.trust import Home, bolt_request, refusal
 from drafting.model import ChatRef, UserRef
 from drafting.replies import Outcome
 from drafting.service import DraftingService

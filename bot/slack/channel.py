@@ -32,8 +32,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack.blocks import Block, card_blocks, card_fallback
+from bot.slack.bounded import Bounded
 from bot.slack.text import chunks, escape
-from bot.slack.trust import Bounded
 from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.ports import CardMessage

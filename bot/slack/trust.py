@@ -17,10 +17,9 @@ the request and their own on the user (`user_team`, `user.team_id`); the adapter
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -122,27 +121,3 @@ def _first_input(view: object) -> str | None:
 
 def _json() -> dict[str, str | Sequence[str]]:
     return {"content-type": "application/json; charset=utf-8"}
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class Bounded(OrderedDict[K, V]):
-    """A per-process cache that forgets its least recently used entries beyond `limit`: a
-    long-running worker meets ever new channels, points and people."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def __getitem__(self, key: K) -> V:
-        value = super().__getitem__(key)
-        self.move_to_end(key)
-        return value
-
-    def __setitem__(self, key: K, value: V) -> None:
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        while len(self) > self.limit:
-            self.popitem(last=False)
