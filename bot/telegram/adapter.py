@@ -76,7 +76,7 @@ from bot.telegram.render import (
 )
 from bot.telegram.render import Command as RenderedCommand
 from drafting.model import ChatRef, UserRef
-from drafting.replies import Delivery, Document, Outcome, PointCard, Text
+from drafting.replies import Delivery, Document, PointCard, Text
 from drafting.service import DraftingService
 from drafting.turn import Context
 
