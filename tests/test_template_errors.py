@@ -4,6 +4,7 @@ problem; nothing changes and the meeting goes on."""
 from __future__ import annotations
 
 import ast
+import logging
 import re
 from importlib import resources
 from pathlib import Path
@@ -35,17 +36,23 @@ def _broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str)
 
 
 async def test_a_bad_value_in_the_template_is_named_in_spanish_and_the_meeting_goes_on(
-    service: DraftingService, stores: SqlStoreFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    service: DraftingService,
+    stores: SqlStoreFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     room = Room(service)
     people = await set_up_meeting(room, ["México", "Panamá"])
     assert (await room.say(people["México"], "proponer Agradecer a Honduras.")).ok
     path = _broken(tmp_path, monkeypatch, "body_size_pt = 11", 'body_size_pt = "once"')
     before = await snapshot(stores)
-    outcome = await room.say(people["rapporteur"], "compilar")
+    with caplog.at_level(logging.ERROR, logger="drafting"):
+        outcome = await room.say(people["rapporteur"], "compilar")
     assert not outcome.ok
+    assert any(str(path) in r.getMessage() for r in caplog.records), "the operator's log has the path"
     assert outcome.texts() == [
-        f"No pude preparar el documento: la plantilla {path} tiene un error en «[font] body_size_pt»: "
+        "No pude preparar el documento: la plantilla informe.toml tiene un error en «[font] body_size_pt»: "
         "debe ser un número, no 'once'. Nada cambió. La Secretaría Técnica debe corregir la plantilla; "
         "mientras tanto la reunión sigue."
     ]
@@ -67,10 +74,11 @@ async def test_an_english_meeting_reads_the_template_problem_in_english(
     text = "\n".join(outcome.texts())
     assert not outcome.ok
     assert text.startswith(
-        f"I could not prepare the document: the template {path} has an error at “[es] opening”:"
+        "I could not prepare the document: the template informe.toml has an error at “[es] opening”:"
     )
     assert "there is no placeholder {pais} here; allowed: before, before_clause" in text
     assert "{" + "participants_clause" not in text.split("allowed:")[0]
+    assert str(path.parent) not in text, "the server's folders are not shown in the chat"
     assert (await room.say(people["México"], "items")).ok
 
 
@@ -82,8 +90,11 @@ async def test_a_template_that_is_not_toml_names_the_file_and_the_problem(
     path = _broken(tmp_path, monkeypatch, "[font]", "[font")
     outcome = await room.say(people["rapporteur"], "compilar")
     (text,) = outcome.texts()
-    assert text.startswith(f"No pude preparar el documento: la plantilla {path} no sirve: no es TOML válido:")
+    assert text.startswith(
+        "No pude preparar el documento: la plantilla informe.toml no sirve: no es TOML válido:"
+    )
     assert "line 25" in text
+    assert str(path.parent) not in text
     assert (await room.say(people["México"], "puntos")).ok
 
 
@@ -97,8 +108,9 @@ async def test_the_console_answers_a_broken_template_and_takes_the_next_command(
     outcome = await console.say("rap", "compilar")
     assert not outcome.ok
     shown = "\n".join(lines)
-    assert re.search(rf"la plantilla {re.escape(str(path))} tiene un error en «\[title\] bold»: ", shown)
+    assert re.search(r"la plantilla informe\.toml tiene un error en «\[title\] bold»: ", shown)
     assert "debe ser true o false, no 'sí'" in shown
+    assert str(path.parent) not in shown
     assert (await console.say("d0", "proponer Tomar nota del informe.")).ok
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
+from pathlib import PurePath
 from typing import NoReturn
 
 from drafting.cards import STANCE_MARK, build_card, state_label
@@ -17,6 +19,8 @@ from drafting.report.render import render_document, render_preview
 from drafting.report.template import TemplateError, load_template
 from drafting.turn import Turn
 from drafting.usage import help_text
+
+log = logging.getLogger("drafting")
 
 STATE_MARK = {
     PointState.OPEN: "💬",
@@ -163,13 +167,18 @@ async def _render(turn: Turn, *, final: bool) -> tuple[bytes, str, int]:
 
 
 def _refuse_template(turn: Turn, error: TemplateError) -> NoReturn:
-    """A broken template is refused like bad input: the meeting's language, file, key and problem."""
+    """A broken template is refused like bad input: the meeting's language, file, key and problem.
+
+    The chat reads the file's name only (the server's folders are no business of the meeting's
+    members); the operator's log has the whole path."""
+    log.error("report template: %s", error, extra={"meeting": turn.meeting.id if turn.meeting else None})
+    name = PurePath(error.file).name if error.file else "?"
     problem = error.problem
     if error.code and f"template.{error.code}" in catalogue(turn.lang):
         problem = turn.say(f"template.{error.code}", **error.params)
     if error.key:
-        turn.refuse("error.template", file=error.file or "?", key=error.key, problem=problem)
-    turn.refuse("error.template_file", file=error.file or "?", problem=problem)
+        turn.refuse("error.template", file=name, key=error.key, problem=problem)
+    turn.refuse("error.template_file", file=name, problem=problem)
 
 
 async def compile_(turn: Turn) -> None:
