@@ -3,12 +3,14 @@ platform delivers it."""
 
 from __future__ import annotations
 
+from bot.slack.text import escape
 from drafting.i18n import t
 from drafting.service import DraftingService
 from storage.store import SqlStoreFactory
 from tests.db_snapshot import snapshot
 from tests.kit import Room
 from tests.kit import set_up_meeting as set_up_room
+from tests.slack_fake.harness import MEETING_ES, slack_world
 from tests.telegram_fake.harness import BotRun, running_bot, set_up_meeting
 from tests.telegram_fake.server import JSON
 
@@ -85,3 +87,25 @@ async def test_the_service_answers_a_repeated_refused_update_once_and_a_new_one_
     assert again.duplicate and again.texts() == []
     other = await room.say("stranger", "aprobar 1", dedup_key="update-8")
     assert not other.ok and other.texts() == first.texts()
+
+
+async def test_a_strangers_slack_thread_reply_is_refused_once_across_workers_and_changes_nothing(
+    service: DraftingService, stores: SqlStoreFactory
+) -> None:
+    async with slack_world(service) as first, slack_world(service) as second:
+        await first.command("U0ST", MEETING_ES)
+        await first.command("U0ST", "delegaciones México")
+        await first.admit("U0ST", "México", "U0MX")
+        await first.command("U0MX", "proponer Agradecer a Honduras.")
+        before = await snapshot(stores)
+        event = first.sender.message_event("U0XX", "hola", first.channel, thread_ts=first.card("1").ts)
+        await first.sender.event(event, event_id="Ev-refused")
+        await first.settle()
+        refusal = escape(t("es", "error.not_member", prefix="/draft "))
+        assert first.fake.ephemerals_for("U0XX") == [refusal]
+        assert await snapshot(stores) == before
+        # Slack retries the event on another worker: it was answered already.
+        await second.sender.event(event, event_id="Ev-refused")
+        await second.settle()
+        assert second.fake.ephemerals_for("U0XX") == [] and first.fake.ephemerals_for("U0XX") == [refusal]
+        assert await snapshot(stores) == before
