@@ -20,6 +20,8 @@ from drafting.service import DraftingService
 from storage.store import SqlStoreFactory
 from tests.db_snapshot import snapshot
 from tests.kit import Room, set_up_meeting
+from tests.telegram_fake.harness import running_bot
+from tests.telegram_fake.harness import set_up_meeting as set_up_group
 
 SHIPPED = resources.files("templates").joinpath("informe.toml").read_text("utf-8")
 
@@ -142,3 +144,20 @@ def test_every_template_problem_has_its_wording_in_both_languages() -> None:
             wording = catalogue(lang).get(f"template.{code}")
             assert wording is not None, f"template.{code} ({lang})"
             assert placeholders(wording) <= params, f"template.{code} ({lang}) needs more than {params}"
+
+
+async def test_a_telegram_group_hears_about_the_broken_template_and_carries_on(
+    service: DraftingService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _broken(tmp_path, monkeypatch, "margin_left_cm = 3.0", "margin_left_cm = -3.0")
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        await set_up_group(run, chat, ["México"])
+        asked = await run.say(run.user("rapporteur"), chat, "/compilar")
+        assert run.replies_to(asked) == [
+            "No pude preparar el documento: la plantilla informe.toml tiene un error en "
+            "«[page] margin_left_cm»: debe ser un número mayor o igual que 0, no -3.0. Nada cambió. "
+            "La Secretaría Técnica debe corregir la plantilla; mientras tanto la reunión sigue."
+        ]
+        await run.say(run.user("México"), chat, "/proponer Agradecer a Honduras.")
+        assert run.fake.card(chat["id"], 1)
