@@ -2,7 +2,8 @@
 
 An adapter turns an update into a `Context` and the text after its prefix, calls `handle_text` (or
 `press` for a button), and delivers the `Outcome`. Each call is one transaction: a refusal rolls
-everything back, so a denied or malformed request changes nothing.
+everything back, so a denied or malformed request changes nothing. Only the update's claim (its
+dedup key) is then recorded again on its own, so a refused update delivered twice is answered once.
 """
 
 from __future__ import annotations

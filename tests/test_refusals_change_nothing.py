@@ -7,6 +7,7 @@ from bot.slack.text import escape
 from drafting.i18n import t
 from drafting.service import DraftingService
 from storage.store import SqlStoreFactory
+from tests.conftest import FakeClock
 from tests.db_snapshot import snapshot
 from tests.kit import Room
 from tests.kit import set_up_meeting as set_up_room
@@ -76,9 +77,15 @@ async def test_a_refused_reply_delivered_twice_is_answered_once(
         assert run.replies_to(hola) == [t("es", "error.not_member", prefix="/")]
 
 
-async def test_the_service_answers_a_repeated_refused_update_once_and_a_new_one_again(
-    service: DraftingService, stores: SqlStoreFactory
-) -> None:
+async def test_the_service_answers_a_repeated_refused_update_once_and_a_new_one_again(any_url: str) -> None:
+    stores = await SqlStoreFactory.open(any_url)
+    try:
+        await _repeated_refusal(DraftingService(stores, clock=FakeClock()))
+    finally:
+        await stores.close()
+
+
+async def _repeated_refusal(service: DraftingService) -> None:
     room = Room(service)
     await set_up_room(room, ["México"])
     first = await room.say("stranger", "aprobar 1", dedup_key="update-7")
