@@ -2,7 +2,8 @@
 
 An adapter turns an update into a `Context` and the text after its prefix, calls `handle_text` (or
 `press` for a button), and delivers the `Outcome`. Each call is one transaction: a refusal rolls
-everything back, so a denied or malformed request changes nothing.
+everything back, so a denied or malformed request changes nothing. Only the update's claim (its
+dedup key) is then recorded again on its own, so a refused update delivered twice is answered once.
 """
 
 from __future__ import annotations
@@ -170,13 +171,25 @@ class DraftingService:
                 turn = Turn(store, ctx, command, now, lang, meeting, member, self.new_code)
                 await self._authorise(turn)
                 await HANDLERS[command.name](turn)
+                await _link_request(turn)
                 return Outcome(
                     tuple(turn.out),
                     meeting_id=turn.meeting.id if turn.meeting else None,
                     point_ids=tuple(turn.touched),
                 )
         except Refusal as refusal:
+            if not await self._claim_refused(ctx, now):
+                return Outcome(duplicate=True)
             return await self._refused(ctx, command, refusal)
+
+    async def _claim_refused(self, ctx: Context, now: datetime) -> bool:
+        """A refusal rolled its update's claim back with everything else; the claim alone is recorded
+        again, on its own, so the same update delivered twice is answered once. False: another
+        delivery of it already claimed it (and was answered)."""
+        if ctx.dedup_key is None:
+            return True
+        async with self.stores.transaction() as store:
+            return await store.claim_update(ctx.user.platform, ctx.dedup_key, now)
 
     async def _authorise(self, turn: Turn) -> None:
         spec = turn.cmd.spec
@@ -348,6 +361,18 @@ class DraftingService:
                 await positions.expire_silence(turn, locked)
                 out.extend(turn.out)
         return Outcome(tuple(out))
+
+
+async def _link_request(turn: Turn) -> None:
+    """A request that succeeded joins its point's reply chain (the thread it was written in, else the
+    one point it touched), so replies to it are on that point too."""
+    if turn.ctx.message_id is None:
+        return
+    point = turn.ctx.thread_point_id
+    if point is None and len(set(turn.touched)) == 1:
+        point = turn.touched[0]
+    if point is not None:
+        await turn.store.link_message(turn.ctx.chat, turn.ctx.message_id, point)
 
 
 def _shows_usage(key: str) -> bool:

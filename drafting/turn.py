@@ -25,6 +25,9 @@ class Context:
     dedup_key: str | None = None  # the platform's update or event id
     thread_point_id: int | None = None  # the point whose thread the message was written in
     private: bool = False  # a one-to-one chat with the bot
+    # The platform message carrying the request: when the request succeeds it joins its point's reply
+    # chain, in the request's own transaction, so a refused one links nothing.
+    message_id: str | None = None
 
 
 class Refusal(Exception):

@@ -13,11 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from drafting.i18n import set_strict
 from drafting.service import DraftingService
 from storage.store import SqlStoreFactory
 from tests.pg import throwaway_database
 
 PG_ENV = "TEST_POSTGRES_URL"
+
+# A message key that does not exist, or a placeholder left unfilled, fails the test that caused it
+# instead of showing "{count}" to a user (production logs it and shows the sentence without it).
+set_strict(True)
 
 
 class FakeClock:

@@ -6,14 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from drafting.commands import SPECS
 from drafting.model import Role
 from drafting.service import DraftingService
 from storage.store import SqlStoreFactory
-from storage.tables import Base
 from tests.conftest import FakeClock
+from tests.db_snapshot import snapshot
 from tests.kit import DELEGATIONS, Room, set_up_meeting
 
 # A valid request for each command, against the meeting the template sets up: point 1 proposed by
@@ -81,15 +80,6 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     asyncio.run(build())
     return path
-
-
-async def snapshot(stores: SqlStoreFactory) -> dict[str, list[tuple[object, ...]]]:
-    out: dict[str, list[tuple[object, ...]]] = {}
-    async with stores.sessions() as session:
-        for table in Base.metadata.sorted_tables:
-            rows = (await session.execute(select(table))).all()
-            out[table.name] = sorted((tuple(r) for r in rows), key=repr)
-    return out
 
 
 CASES = [(role, command) for role in PEOPLE for command in REQUESTS]

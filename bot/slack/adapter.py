@@ -502,7 +502,7 @@ class SlackAdapter:
 
     def _first_time(self, event_id: object) -> bool:
         """Retries of one event within this process are dropped here; the core's dedup key catches
-        the rest (another worker, a restart) for every request that changed something."""
+        the rest (another worker, a restart), refused requests included."""
         if not event_id:
             return True
         key = str(event_id)

@@ -76,7 +76,7 @@ from bot.telegram.render import (
 )
 from bot.telegram.render import Command as RenderedCommand
 from drafting.model import ChatRef, UserRef
-from drafting.replies import Delivery, Document, Outcome, PointCard, Text
+from drafting.replies import Delivery, Document, PointCard, Text
 from drafting.service import DraftingService
 from drafting.turn import Context
 
@@ -337,6 +337,7 @@ class TelegramAdapter:
             dedup_key=f"msg:{chat.id}:{message.message_id}",
             thread_point_id=thread_point,
             private=private,
+            message_id=str(message.message_id),
         )
         if command is None:
             if private:
@@ -355,7 +356,6 @@ class TelegramAdapter:
         if outcome.duplicate:
             log.info("telegram: message %s in chat %s was already handled", message.message_id, chat.id)
             return
-        await self._link_request(ref, message.message_id, thread_point, outcome)
         await self.dispatcher.dispatch(outcome, platform=PLATFORM, origin=origin)
 
     async def _thread_point(self, message: Message) -> int | None:
@@ -370,16 +370,6 @@ class TelegramAdapter:
         if reply is not None and not (topic is not None and reply.message_id == topic):
             return await self.service.point_for_message(ref, str(reply.message_id))
         return None
-
-    async def _link_request(
-        self, chat: ChatRef, message_id: int, thread_point: int | None, outcome: Outcome
-    ) -> None:
-        """The user's message joins the point's reply chain, so replies to it are on that point too."""
-        point = thread_point
-        if point is None and outcome.ok and len(set(outcome.point_ids)) == 1:
-            point = outcome.point_ids[0]
-        if point is not None:
-            await self.service.link_message(chat, str(message_id), point)
 
     async def _refuse_sender_chat(self, message: Message, origin: TelegramOrigin) -> None:
         sender = message.sender_chat
@@ -446,7 +436,9 @@ class TelegramAdapter:
         await self.dispatcher.dispatch(outcome, platform=PLATFORM, origin=origin)
         answer = "\n".join(origin.answers or [])
         if units(answer) > MAX_CALLBACK_ANSWER:
-            self.outbox.lane(message.chat.id).put(Outgoing("text", text=answer, point_id=point_id))
+            # Only an answer that did something joins the point's reply chain: a refusal links nothing.
+            linked = point_id if outcome.ok else None
+            self.outbox.lane(message.chat.id).put(Outgoing("text", text=answer, point_id=linked))
         await self._answer(query, short_answer(answer), alert=not outcome.ok)
 
     async def _answer(self, query: CallbackQuery, text: str, *, alert: bool = False) -> None:

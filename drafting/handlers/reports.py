@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
+from pathlib import PurePath
+from typing import NoReturn
 
 from drafting.cards import STANCE_MARK, build_card, state_label
+from drafting.i18n import catalogue
 from drafting.meeting_fields import FIELDS
 from drafting.model import MeetingState, Point, PointState, ReportFormat
 from drafting.ports import StoredDocument
 from drafting.replies import Document, Text
 from drafting.report.builder import build_report
 from drafting.report.render import render_document, render_preview
-from drafting.report.template import load_template
+from drafting.report.template import TemplateError, load_template
 from drafting.turn import Turn
 from drafting.usage import help_text
+
+log = logging.getLogger("drafting")
 
 STATE_MARK = {
     PointState.OPEN: "💬",
@@ -149,12 +155,30 @@ async def _render(turn: Turn, *, final: bool) -> tuple[bytes, str, int]:
     if missing:
         turn.refuse("error.meeting_incomplete", keys=", ".join(missing), prefix=turn.ctx.prefix)
     fmt = meeting.format
-    template = load_template(fmt.value)
     delegations = await turn.store.delegations(meeting.id)
     points = await turn.store.points(meeting.id)
-    report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
     adopted = sum(1 for p in points if not p.is_sub and p.state is PointState.ADOPTED)
-    return render_document(report, template, fmt), render_preview(report, fmt, template=template), adopted
+    try:
+        template = load_template(fmt.value)
+        report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
+        return render_document(report, template, fmt), render_preview(report, fmt, template=template), adopted
+    except TemplateError as error:
+        _refuse_template(turn, error)
+
+
+def _refuse_template(turn: Turn, error: TemplateError) -> NoReturn:
+    """A broken template is refused like bad input: the meeting's language, file, key and problem.
+
+    The chat reads the file's name only (the server's folders are no business of the meeting's
+    members); the operator's log has the whole path."""
+    log.error("report template: %s", error, extra={"meeting": turn.meeting.id if turn.meeting else None})
+    name = PurePath(error.file).name if error.file else "?"
+    problem = error.problem
+    if error.code and f"template.{error.code}" in catalogue(turn.lang):
+        problem = turn.say(f"template.{error.code}", **error.params)
+    if error.key:
+        turn.refuse("error.template", file=name, key=error.key, problem=problem)
+    turn.refuse("error.template_file", file=name, problem=problem)
 
 
 async def compile_(turn: Turn) -> None:

@@ -65,7 +65,30 @@ PLACE_DATE_FIELDS = frozenset({"place", "date", "date_line"})
 
 
 class TemplateError(ValueError):
-    """The template file is missing, unreadable or invalid; the message names the file and the key."""
+    """The template file is missing, unreadable or invalid; the message names the file and the key.
+
+    Besides the English message it carries its parts, so a chat can word it in the meeting's
+    language: `file`, `key` (as `[table] key`, "" when the problem is the whole file), `problem` (the
+    English detail) and `code` with `params`, the catalogue message `template.<code>` for it ("" when
+    there is none: the English detail is shown as it is).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str = "",
+        key: str = "",
+        problem: str = "",
+        code: str = "",
+        **params: str,
+    ) -> None:
+        super().__init__(message)
+        self.file = file
+        self.key = key
+        self.problem = problem or message
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -214,8 +237,15 @@ class ReportTemplate:
 
     def _part(self, value: _Part | None, what: str, fmt: str) -> _Part:
         if value is None:
+            problem = f"the {self.format} template has no [{what}]; the {fmt} format needs it"
             raise TemplateError(
-                f"{self.source}: the {self.format} template has no [{what}]; the {fmt} format needs it"
+                f"{self.source}: {problem}",
+                file=self.source,
+                key=f"[{what}]",
+                problem=problem,
+                code="wrong_format",
+                format=self.format,
+                needed=fmt,
             )
         return value
 
@@ -241,14 +271,14 @@ def load_template(name: str = "informe") -> ReportTemplate:
     When `name` is a format ("informe", "programa", "mesas") the file must describe that format.
     """
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-        raise TemplateError(f"invalid template name {name!r}")
+        raise TemplateError(f"invalid template name {name!r}", file=name, code="bad_name")
     filename = f"{name}.toml"
     expected = name if name in FORMATS else None
     override = os.environ.get(ENV_VAR, "").strip()
     if override:
         directory = Path(override)
         if not directory.is_dir():
-            raise TemplateError(f"{ENV_VAR}={override}: not a directory")
+            raise TemplateError(f"{ENV_VAR}={override}: not a directory", file=override, code="not_directory")
         candidate = directory / filename
         if candidate.is_file():
             return load_template_file(candidate, expected_format=expected)
@@ -256,7 +286,13 @@ def load_template(name: str = "informe") -> ReportTemplate:
     try:
         text = packaged.read_text(encoding="utf-8")
     except (FileNotFoundError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"templates/{filename}: cannot read: {exc}") from exc
+        raise TemplateError(
+            f"templates/{filename}: cannot read: {exc}",
+            file=f"templates/{filename}",
+            problem=f"cannot read: {exc}",
+            code="cannot_read",
+            detail=str(exc),
+        ) from exc
     return parse_template(text, source=str(packaged), expected_format=expected)
 
 
@@ -266,7 +302,13 @@ def load_template_file(path: str | os.PathLike[str], *, expected_format: str | N
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{p}: cannot read: {exc}") from exc
+        raise TemplateError(
+            f"{p}: cannot read: {exc}",
+            file=str(p),
+            problem=f"cannot read: {exc}",
+            code="cannot_read",
+            detail=str(exc),
+        ) from exc
     return parse_template(text, source=str(p), expected_format=expected_format)
 
 
@@ -281,7 +323,13 @@ def parse_template(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(f"{source}: not valid TOML: {exc}") from exc
+        raise TemplateError(
+            f"{source}: not valid TOML: {exc}",
+            file=source,
+            problem=f"not valid TOML: {exc}",
+            code="not_toml",
+            detail=str(exc),
+        ) from exc
     root = _Table(data, source, "")
     fmt = _format(root, expected_format)
     template = ReportTemplate(
@@ -303,14 +351,32 @@ def parse_template(
 
 def _format(root: _Table, expected: str | None) -> str:
     if expected is not None and expected not in FORMATS:
-        raise TemplateError(f"{root.source}: unknown format {expected!r}; formats: {', '.join(FORMATS)}")
+        raise TemplateError(
+            f"{root.source}: unknown format {expected!r}; formats: {', '.join(FORMATS)}",
+            file=root.source,
+            code="bad_format",
+            value=str(expected),
+            formats=", ".join(FORMATS),
+        )
     if "format" not in root.data:
         return expected or ReportFormat.INFORME.value
     fmt = root.text("format", nonempty=True).strip()
     if fmt not in FORMATS:
-        raise root.fail("format", f"must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise root.fail(
+            "format",
+            f"must be one of {', '.join(FORMATS)}, not {fmt!r}",
+            "bad_format",
+            value=fmt,
+            formats=", ".join(FORMATS),
+        )
     if expected is not None and fmt != expected:
-        raise root.fail("format", f"this file is a {fmt} template but is loaded for the {expected} format")
+        raise root.fail(
+            "format",
+            f"this file is a {fmt} template but is loaded for the {expected} format",
+            "wrong_format",
+            format=fmt,
+            needed=expected,
+        )
     return fmt
 
 
@@ -339,8 +405,17 @@ class _Table:
     def where(self, key: str) -> str:
         return f"[{self.path}] {key}" if self.path else key
 
-    def fail(self, key: str, problem: str) -> TemplateError:
-        return TemplateError(f"{self.source}: {self.where(key)}: {problem}")
+    def fail(self, key: str, problem: str, code: str = "", **params: str) -> TemplateError:
+        """`problem` in English; `code` and `params` word it in a catalogue (`template.<code>`)."""
+        where = self.where(key)
+        return TemplateError(
+            f"{self.source}: {where}: {problem}",
+            file=self.source,
+            key=where,
+            problem=problem,
+            code=code,
+            **params,
+        )
 
     def _get(self, key: str) -> Any:
         if key not in self.data:
@@ -351,9 +426,15 @@ class _Table:
     def table(self, key: str) -> _Table:
         value = self._get(key)
         if value is _MISSING:
-            raise TemplateError(f"{self.source}: missing table [{self._sub(key)}]")
+            raise TemplateError(
+                f"{self.source}: missing table [{self._sub(key)}]",
+                file=self.source,
+                key=f"[{self._sub(key)}]",
+                problem="missing table",
+                code="missing_table",
+            )
         if not isinstance(value, dict):
-            raise self.fail(key, "must be a table")
+            raise self.fail(key, "must be a table", "not_table")
         return _Table(value, self.source, self._sub(key))
 
     def _sub(self, key: str) -> str:
@@ -362,29 +443,40 @@ class _Table:
     def _required(self, key: str) -> Any:
         value = self._get(key)
         if value is _MISSING:
-            raise TemplateError(f"{self.source}: missing key {self.where(key)}")
+            raise TemplateError(
+                f"{self.source}: missing key {self.where(key)}",
+                file=self.source,
+                key=self.where(key),
+                problem="missing key",
+                code="missing_key",
+            )
         return value
 
     def number(self, key: str, *, positive: bool = False) -> float:
         value = self._required(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(key, f"must be a number, not {value!r}")
+            raise self.fail(key, f"must be a number, not {value!r}", "not_number", value=repr(value))
         if value < 0 or (positive and value == 0):
-            raise self.fail(key, f"must be {'above' if positive else 'at least'} 0, not {value!r}")
+            raise self.fail(
+                key,
+                f"must be {'above' if positive else 'at least'} 0, not {value!r}",
+                "not_positive" if positive else "negative",
+                value=repr(value),
+            )
         return float(value)
 
     def boolean(self, key: str) -> bool:
         value = self._required(key)
         if not isinstance(value, bool):
-            raise self.fail(key, f"must be true or false, not {value!r}")
+            raise self.fail(key, f"must be true or false, not {value!r}", "not_boolean", value=repr(value))
         return value
 
     def text(self, key: str, fields: frozenset[str] = frozenset(), *, nonempty: bool = False) -> str:
         value = self._required(key)
         if not isinstance(value, str):
-            raise self.fail(key, f"must be a string, not {value!r}")
+            raise self.fail(key, f"must be a string, not {value!r}", "not_string", value=repr(value))
         if nonempty and not value.strip():
-            raise self.fail(key, "must not be empty")
+            raise self.fail(key, "must not be empty", "empty")
         self._check_placeholders(key, value, fields)
         return value
 
@@ -393,25 +485,50 @@ class _Table:
         try:
             parsed = list(string.Formatter().parse(value))
         except ValueError as exc:
-            raise self.fail(key, f"bad braces ({exc}); write {{{{ and }}}} for literal braces") from exc
+            raise self.fail(
+                key, f"bad braces ({exc}); write {{{{ and }}}} for literal braces", "bad_braces"
+            ) from exc
         for _literal, name, spec, conversion in parsed:
             if name is None:
                 continue
             if name not in fields:
-                raise self.fail(key, f"unknown placeholder {{{name}}}; allowed: {allowed}")
+                raise self.fail(
+                    key,
+                    f"unknown placeholder {{{name}}}; allowed: {allowed}",
+                    "unknown_placeholder",
+                    name=name,
+                    allowed=allowed,
+                )
             if spec or conversion:
-                raise self.fail(key, f"placeholder {{{name}}} takes no format spec or conversion")
+                raise self.fail(
+                    key,
+                    f"placeholder {{{name}}} takes no format spec or conversion",
+                    "placeholder_spec",
+                    name=name,
+                )
 
     def numbers(self, key: str, count: int, *, positive: bool = False) -> tuple[float, ...]:
         value = self._required(key)
         if not isinstance(value, list) or len(value) != count:
-            raise self.fail(key, f"must be a list of {count} numbers, not {value!r}")
+            raise self.fail(
+                key, f"must be a list of {count} numbers, not {value!r}", "not_numbers", count=str(count)
+            )
         out: list[float] = []
         for item in value:
             if isinstance(item, bool) or not isinstance(item, int | float):
-                raise self.fail(key, f"must be a list of {count} numbers; {item!r} is not a number")
+                raise self.fail(
+                    key,
+                    f"must be a list of {count} numbers; {item!r} is not a number",
+                    "not_numbers",
+                    count=str(count),
+                )
             if item < 0 or (positive and item == 0):
-                raise self.fail(key, f"each number must be {'above' if positive else 'at least'} 0")
+                raise self.fail(
+                    key,
+                    f"each number must be {'above' if positive else 'at least'} 0",
+                    "not_positive" if positive else "negative",
+                    value=repr(item),
+                )
             out.append(float(item))
         return tuple(out)
 
@@ -419,9 +536,9 @@ class _Table:
         """A list of plain strings (no placeholders); `nonempty`: at least one, none blank."""
         value = self._required(key)
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise self.fail(key, f"must be a list of strings, not {value!r}")
+            raise self.fail(key, f"must be a list of strings, not {value!r}", "not_texts")
         if nonempty and (not value or any(not item.strip() for item in value)):
-            raise self.fail(key, "must list at least one word, and no empty ones")
+            raise self.fail(key, "must list at least one word, and no empty ones", "empty_list")
         return tuple(item.strip() for item in value)
 
     def mapping(self, key: str) -> dict[str, str]:
@@ -436,7 +553,13 @@ class _Table:
         extra = sorted(set(self.data) - self.used)
         if extra:
             why = f" ({hint})" if hint else ""
-            raise TemplateError(f"{self.source}: unknown key {self.where(extra[0])}{why}")
+            raise TemplateError(
+                f"{self.source}: unknown key {self.where(extra[0])}{why}",
+                file=self.source,
+                key=self.where(extra[0]),
+                problem=f"unknown key{why}",
+                code="unknown_key",
+            )
 
 
 _MISSING = object()
@@ -455,9 +578,9 @@ def _page(t: _Table) -> PageLayout:
         footer_distance_cm=t.number("footer_distance_cm"),
     )
     if page.margin_left_cm + page.margin_right_cm >= page.width_cm:
-        raise t.fail("margin_left_cm", "left and right margins leave no room on the page")
+        raise t.fail("margin_left_cm", "left and right margins leave no room on the page", "no_room")
     if page.margin_top_cm + page.margin_bottom_cm >= page.height_cm:
-        raise t.fail("margin_top_cm", "top and bottom margins leave no room on the page")
+        raise t.fail("margin_top_cm", "top and bottom margins leave no room on the page", "no_room")
     t.done()
     return page
 
@@ -531,10 +654,16 @@ def _table_layout(t: _Table, page: PageLayout) -> TableLayout:
             "column_widths_cm",
             f"the columns add up to {sum(widths):.2f} cm but the page leaves {room:.2f} cm "
             "between the margins",
+            "columns_too_wide",
+            total=f"{sum(widths):.2f}",
+            room=f"{room:.2f}",
         )
     if not _HEX_COLOR.fullmatch(layout.header_fill):
         raise t.fail(
-            "header_fill", f'must be six hex digits such as "D9D9D9", or "", not {layout.header_fill!r}'
+            "header_fill",
+            f'must be six hex digits such as "D9D9D9", or "", not {layout.header_fill!r}',
+            "not_color",
+            value=repr(layout.header_fill),
         )
     t.done()
     return layout
@@ -559,7 +688,12 @@ def _sections(t: _Table) -> SectionLayout:
 def _draft(t: _Table) -> DraftStyle:
     style = DraftStyle(bold=t.boolean("bold"), color=t.text("color"), note_italic=t.boolean("note_italic"))
     if not _HEX_COLOR.fullmatch(style.color):
-        raise t.fail("color", f'must be six hex digits such as "C00000", or "", not {style.color!r}')
+        raise t.fail(
+            "color",
+            f'must be six hex digits such as "C00000", or "", not {style.color!r}',
+            "not_color",
+            value=repr(style.color),
+        )
     t.done()
     return style
 
