@@ -98,6 +98,7 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # what was posted to response_urls
         self._limits: dict[str, list[int]] = {}  # method -> Retry-After seconds of the next 429s
         self._failures: dict[str, list[str]] = {}  # method -> errors to answer next
+        self._gates: dict[str, asyncio.Event] = {}  # method -> calls wait until it is set
         self._ids = itertools.count(1)
         self._clock = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -132,6 +133,8 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        for gate in self._gates.values():
+            gate.set()
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -145,6 +148,11 @@ class FakeSlack:
 
     def fail(self, method: str, error: str, *, times: int = 1) -> None:
         self._failures.setdefault(method, []).extend([error] * times)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of `method` (recorded in `calls` at once) are answered only once the event is set."""
+        gate = self._gates[method] = asyncio.Event()
+        return gate
 
     # ---- what tests read ------------------------------------------------------------------------
 
@@ -204,6 +212,9 @@ class FakeSlack:
         )
         call = Call(method, params, token)
         self.calls.append(call)
+        gate = self._gates.get(method)
+        if gate is not None:
+            await gate.wait()
         limits = self._limits.get(method)
         if limits:
             call.status = 429
