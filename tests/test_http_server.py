@@ -28,7 +28,7 @@ from drafting.service import DraftingService
 from storage.database import make_engine
 from storage.store import SqlStoreFactory
 from storage.tables import PointRow, PositionRow
-from tests.processes import free_port, post_update, until
+from tests.processes import WAIT, free_port, post_update, until
 from tests.slack_fake.api import FakeSlack
 from tests.slack_fake.sender import SlackSender
 from tests.telegram_fake.harness import running_bot, set_up_meeting
@@ -302,7 +302,7 @@ async def test_the_webhook_answers_only_after_the_update_is_committed(
         )
         update = {"update_id": 5000, "message": message}
         posting = asyncio.create_task(post_update(run_.adapter.config.webhook_url, update, SECRET))
-        await asyncio.wait_for(entered.wait(), 10)
+        await asyncio.wait_for(entered.wait(), WAIT)  # a guard against a hang, not a measure
         await asyncio.sleep(0.2)  # whatever happens meanwhile, no answer can come while processing waits
         assert not posting.done()
         assert await stores.count(PointRow) == 0
