@@ -278,6 +278,37 @@ async def test_an_old_slack_port_alone_keeps_working_under_draftbot_run(sqlite_u
         await slack.stop()
 
 
+async def test_in_socket_mode_healthz_is_503_until_the_socket_is_connected(sqlite_url: str) -> None:
+    slack = await FakeSlack().start()
+    port = free_port()
+    env = {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_APP_TOKEN": slack.app_token,
+        "SLACK_API_URL": slack.api_url,
+        "DRAFTBOT_HTTP_HOST": "127.0.0.1",
+        "DRAFTBOT_HTTP_PORT": str(port),
+        "DATABASE_URL": sqlite_url,
+    }
+    connecting = slack.hold("apps.connections.open")  # Slack has not handed out the socket's URL yet
+    try:
+        async with draftbot_run(env):
+            await until(lambda: bool(slack.calls_to("apps.connections.open")), "the socket to be asked for")
+            assert await get(f"http://127.0.0.1:{port}/healthz") == (
+                503,
+                {"status": "starting", "database": "ok", "platforms": [], "starting": ["slack"]},
+            )
+            connecting.set()
+            assert await healthz_answers(port, 200) == {
+                "status": "ok",
+                "database": "ok",
+                "platforms": ["slack"],
+            }
+            assert slack.socket_connected.is_set()
+    finally:
+        connecting.set()
+        await slack.stop()
+
+
 # ---- the Telegram webhook: 200 only after the commit ---------------------------------------------
 
 
