@@ -6,9 +6,12 @@ with `SLACK_SIGNING_SECRET`). Each adapter adds its own route to it before it st
 
 - `POST /<path of TELEGRAM_WEBHOOK_URL>` (or `TELEGRAM_WEBHOOK_PATH`): Telegram's updates;
 - `POST /slack/events`: Slack's slash commands, events and interactivity;
-- `GET /healthz`: 200 with `{"status": "ok", "database": "ok", "platforms": [...]}` while the process
-  serves and its database answers; 503 (same body, `"database": "unreachable"`) when the database does
-  not answer within a few seconds, so a load balancer sends the next request to another worker.
+- `GET /healthz`: 200 with `{"status": "ok", "database": "ok", "platforms": [...]}` once every enabled
+  platform serves (Telegram: webhook set or polling started; Slack: signed in, and its route live or
+  Socket Mode connected) and the database answers. Until then 503 with `"status": "starting"` and
+  `"starting": [...]`, the platforms not serving yet; 503 with `"database": "unreachable"` when the
+  database does not answer within a few seconds. A load balancer thus sends nothing to a worker that
+  cannot handle it yet, and sends the next request to another worker.
 
 Several identical workers can therefore sit behind one address: every route is the same on every
 worker, and the database decides what was already done.
@@ -127,7 +130,8 @@ class HttpServer:
         self.binds = tuple(binds)
         self.database = database
         self.health_timeout = health_timeout
-        self.platforms: list[str] = []  # platforms started in this process, for /healthz
+        self.platforms: list[str] = []  # platforms serving in this process, for /healthz
+        self.starting: list[str] = []  # enabled here but not serving yet: /healthz answers 503
         self.app = web.Application(client_max_size=16 * 1024 * 1024)
         self.app.router.add_get("/healthz", self._healthz)
         self.ports: list[int] = []  # the bound ports, once started
@@ -156,6 +160,18 @@ class HttpServer:
     def address(self) -> str:
         binds = [(h, p) for (h, _), p in zip(self.binds, self.ports, strict=False)] or list(self.binds)
         return ", ".join(f"{h}:{p}" for h, p in binds)
+
+    def expect(self, platform: str) -> None:
+        """`platform` is enabled in this process: /healthz answers 503 until `ready(platform)`."""
+        if platform not in self.starting and platform not in self.platforms:
+            self.starting.append(platform)
+
+    def ready(self, platform: str) -> None:
+        """`platform` serves now (its adapter has started)."""
+        if platform in self.starting:
+            self.starting.remove(platform)
+        if platform not in self.platforms:
+            self.platforms.append(platform)
 
     def add_post(self, path: str, handler: Handler) -> None:
         path = "/" + path.strip("/")
@@ -191,7 +207,8 @@ class HttpServer:
 
     async def health(self) -> tuple[bool, dict[str, Any]]:
         database = "not checked"
-        healthy = True
+        starting = list(self.starting)
+        healthy = not starting
         if self.database is not None:
             try:
                 await asyncio.wait_for(self.database(), self.health_timeout)
@@ -199,11 +216,10 @@ class HttpServer:
             except Exception as error:  # any failure to answer is "unreachable" to a load balancer
                 log.warning("http: health check: the database did not answer: %s", error)
                 database, healthy = "unreachable", False
-        body = {
-            "status": "ok" if healthy else "unavailable",
-            "database": database,
-            "platforms": list(self.platforms),
-        }
+        status = "ok" if healthy else "unavailable" if database == "unreachable" else "starting"
+        body: dict[str, Any] = {"status": status, "database": database, "platforms": list(self.platforms)}
+        if starting:
+            body["starting"] = starting
         return healthy, body
 
     async def _healthz(self, _request: web.Request) -> web.Response:

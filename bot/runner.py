@@ -7,9 +7,10 @@ processes on one PostgreSQL, each with the same adapters).
 When a platform receives its updates over HTTP (Telegram webhook, Slack HTTP mode) the process runs one
 HTTP server (`bot.http`, DRAFTBOT_HTTP_HOST:DRAFTBOT_HTTP_PORT, default 0.0.0.0:8080) with every such
 route and GET /healthz (with DRAFTBOT_HTTP_PORT set, /healthz is served in polling / Socket Mode
-too); it starts before the adapters (their routes answer 503 until they are ready) and
-stops before them (requests being processed finish first). Every ~30 s (DRAFTBOT_SWEEP_SECONDS) the
-process ends due silence procedures and redraws cards an edit was lost for (`redraw_stale`).
+too); it starts before the adapters (their routes, and /healthz, answer 503 until every adapter
+serves) and stops before them (requests being processed finish first). Every ~30 s
+(DRAFTBOT_SWEEP_SECONDS) the process ends due silence procedures and redraws cards an edit was lost
+for (`redraw_stale`).
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ async def run(env: Mapping[str, str] | None = None, stop: asyncio.Event | None =
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     started: list[str] = []
+    for adapter in adapters:
+        http.expect(adapter.platform)
     sweeper: asyncio.Task[None] | None = None
     try:
         if serving is not None:
@@ -132,7 +135,7 @@ async def run(env: Mapping[str, str] | None = None, stop: asyncio.Event | None =
         for adapter in adapters:
             await adapter.start()
             started.append(adapter.platform)
-            http.platforms.append(adapter.platform)
+            http.ready(adapter.platform)
         listening = f"; HTTP on {serving.address}" if serving is not None else ""
         print(
             f"draftbot run: started {', '.join(started)} "

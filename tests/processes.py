@@ -155,6 +155,8 @@ class DraftbotProcess:
                 aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session,
                 session.get(f"http://127.0.0.1:{self.port}/healthz") as answer,
             ):
+                # 200 means every platform serves; the log line too, for an older source tree
+                # (DRAFTBOT_FAULT_TREE) whose /healthz may have said so earlier.
                 return answer.status == 200 and "draftbot run: started" in self.output()
         except (aiohttp.ClientError, TimeoutError):
             return False

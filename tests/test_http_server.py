@@ -1,5 +1,7 @@
 """The one HTTP server of a `draftbot run` process: /healthz, Telegram's webhook, Slack's events.
 
+/healthz answers 200 only once every enabled platform serves and the database answers; before that
+503, naming the platforms still starting, so a load balancer sends nothing to a worker not yet ready.
 The Telegram webhook answers 200 only once the update is processed and committed, 500 when its
 handling failed, 503 before the adapter is ready and 403 without the secret token.
 """
@@ -26,7 +28,7 @@ from drafting.service import DraftingService
 from storage.database import make_engine
 from storage.store import SqlStoreFactory
 from storage.tables import PointRow, PositionRow
-from tests.processes import free_port, post_update, until
+from tests.processes import WAIT, free_port, post_update, until
 from tests.slack_fake.api import FakeSlack
 from tests.slack_fake.sender import SlackSender
 from tests.telegram_fake.harness import running_bot, set_up_meeting
@@ -97,6 +99,31 @@ async def test_healthz_says_the_database_answers_and_which_platforms_run(stores:
         await server.stop()
 
 
+async def test_healthz_answers_503_naming_the_platforms_still_starting(stores: SqlStoreFactory) -> None:
+    server = HttpServer([("127.0.0.1", 0)], database=database_probe(stores))
+    server.expect("telegram")
+    server.expect("slack")
+    await server.start()
+    try:
+        url = f"http://127.0.0.1:{server.port}/healthz"
+        assert await get(url) == (
+            503,
+            {"status": "starting", "database": "ok", "platforms": [], "starting": ["telegram", "slack"]},
+        )
+        server.ready("telegram")
+        assert await get(url) == (
+            503,
+            {"status": "starting", "database": "ok", "platforms": ["telegram"], "starting": ["slack"]},
+        )
+        server.ready("slack")
+        assert await get(url) == (
+            200,
+            {"status": "ok", "database": "ok", "platforms": ["telegram", "slack"]},
+        )
+    finally:
+        await server.stop()
+
+
 async def test_healthz_answers_503_when_the_database_does_not_answer() -> None:
     # nothing listens on this port: the pool cannot connect
     dead = SqlStoreFactory(make_engine(f"postgresql://postgres@127.0.0.1:{free_port()}/nothing"))
@@ -149,11 +176,11 @@ async def test_draftbot_run_serves_telegram_slack_and_healthz_on_one_port(sqlite
     sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", "slack-secret", team=slack.team)
     try:
         async with draftbot_run(env):
-            await until(lambda: telegram.webhook is not None, "the webhook to be set")
-            await until(lambda: bool(slack.calls_to("auth.test")), "Slack to sign in")
-            status, body = await _healthz_when_up(port)
-            assert status == 200 and body["database"] == "ok"
+            body = await healthz_answers(port, 200)
+            assert body["status"] == "ok" and body["database"] == "ok"
             assert sorted(body["platforms"]) == ["slack", "telegram"]
+            # ready means serving: the webhook is set and Slack signed in before the first 200
+            assert telegram.webhook is not None and slack.calls_to("auth.test")
             # Telegram's webhook: the fake posts a message there
             chat = telegram.group()
             st = telegram.user("Secretaría")
@@ -170,12 +197,54 @@ async def test_draftbot_run_serves_telegram_slack_and_healthz_on_one_port(sqlite
         await telegram.stop()
 
 
-async def _healthz_when_up(port: int) -> tuple[int, Any]:
-    for _ in range(200):
+async def healthz_answers(port: int, status: int) -> Any:
+    """Waits until /healthz answers `status` (the server may not listen yet); returns the body."""
+    answers: list[tuple[int, Any]] = []
+
+    async def answered() -> bool:
         with contextlib.suppress(aiohttp.ClientError):
-            return await get(f"http://127.0.0.1:{port}/healthz")
-        await asyncio.sleep(0.05)
-    raise TimeoutError("no /healthz")
+            answers.append(await get(f"http://127.0.0.1:{port}/healthz"))
+            return answers[-1][0] == status
+        return False
+
+    await until(answered, f"/healthz to answer {status} (last: {answers[-1:]})")
+    return answers[-1][1]
+
+
+async def test_healthz_is_503_until_the_telegram_webhook_is_set_then_200(sqlite_url: str) -> None:
+    telegram = FakeTelegram()
+    await telegram.start()
+    slack = await FakeSlack().start()
+    port = free_port()
+    env = {
+        "TELEGRAM_BOT_TOKEN": telegram.token,
+        "TELEGRAM_BASE_URL": telegram.base_url,
+        "TELEGRAM_BASE_FILE_URL": telegram.base_file_url,
+        "TELEGRAM_RATE_LIMITS": "off",
+        "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": "slack-secret",
+        "SLACK_API_URL": slack.api_url,
+        "DRAFTBOT_HTTP_HOST": "127.0.0.1",
+        "DRAFTBOT_HTTP_PORT": str(port),
+        "DATABASE_URL": sqlite_url,
+    }
+    webhook = telegram.hold("setWebhook")  # Telegram has not confirmed the webhook yet
+    try:
+        async with draftbot_run(env):
+            await until(lambda: bool(telegram.sent("setWebhook", ok=False)), "the webhook to be asked for")
+            status, body = await get(f"http://127.0.0.1:{port}/healthz")
+            assert status == 503
+            assert body["status"] == "starting" and body["database"] == "ok"
+            assert body["platforms"] == [] and sorted(body["starting"]) == ["slack", "telegram"]
+            webhook.set()
+            body = await healthz_answers(port, 200)
+            assert sorted(body["platforms"]) == ["slack", "telegram"] and "starting" not in body
+    finally:
+        webhook.set()
+        await slack.stop()
+        await telegram.stop()
 
 
 async def test_an_old_slack_port_alone_keeps_working_under_draftbot_run(sqlite_url: str) -> None:
@@ -189,11 +258,54 @@ async def test_an_old_slack_port_alone_keeps_working_under_draftbot_run(sqlite_u
         "SLACK_PORT": str(port),
         "DATABASE_URL": sqlite_url,
     }
+    signing_in = slack.hold("auth.test")  # Slack has not answered the sign-in yet
     try:
         async with draftbot_run(env):
-            status, body = await _healthz_when_up(port)
-            assert status == 200 and body["platforms"] == ["slack"]
+            await until(lambda: bool(slack.calls_to("auth.test")), "Slack to be asked to sign in")
+            status, body = await get(f"http://127.0.0.1:{port}/healthz")
+            assert (status, body) == (
+                503,
+                {"status": "starting", "database": "ok", "platforms": [], "starting": ["slack"]},
+            )
+            signing_in.set()
+            assert await healthz_answers(port, 200) == {
+                "status": "ok",
+                "database": "ok",
+                "platforms": ["slack"],
+            }
     finally:
+        signing_in.set()
+        await slack.stop()
+
+
+async def test_in_socket_mode_healthz_is_503_until_the_socket_is_connected(sqlite_url: str) -> None:
+    slack = await FakeSlack().start()
+    port = free_port()
+    env = {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_APP_TOKEN": slack.app_token,
+        "SLACK_API_URL": slack.api_url,
+        "DRAFTBOT_HTTP_HOST": "127.0.0.1",
+        "DRAFTBOT_HTTP_PORT": str(port),
+        "DATABASE_URL": sqlite_url,
+    }
+    connecting = slack.hold("apps.connections.open")  # Slack has not handed out the socket's URL yet
+    try:
+        async with draftbot_run(env):
+            await until(lambda: bool(slack.calls_to("apps.connections.open")), "the socket to be asked for")
+            assert await get(f"http://127.0.0.1:{port}/healthz") == (
+                503,
+                {"status": "starting", "database": "ok", "platforms": [], "starting": ["slack"]},
+            )
+            connecting.set()
+            assert await healthz_answers(port, 200) == {
+                "status": "ok",
+                "database": "ok",
+                "platforms": ["slack"],
+            }
+            assert slack.socket_connected.is_set()
+    finally:
+        connecting.set()
         await slack.stop()
 
 
@@ -221,7 +333,7 @@ async def test_the_webhook_answers_only_after_the_update_is_committed(
         )
         update = {"update_id": 5000, "message": message}
         posting = asyncio.create_task(post_update(run_.adapter.config.webhook_url, update, SECRET))
-        await asyncio.wait_for(entered.wait(), 10)
+        await asyncio.wait_for(entered.wait(), WAIT)  # a guard against a hang, not a measure
         await asyncio.sleep(0.2)  # whatever happens meanwhile, no answer can come while processing waits
         assert not posting.done()
         assert await stores.count(PointRow) == 0

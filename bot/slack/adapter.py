@@ -223,7 +223,7 @@ class SlackAdapter:
             )
             own.add_post(self.config.path, self._http)
             await own.start()
-            own.platforms.append(PLATFORM)
+            own.ready(PLATFORM)  # signed in above, and the route is live now
             self._own_http = own
             self.port = own.port
             log.info("slack: listening on %s:%s%s", self.config.host, self.port, self.config.path)

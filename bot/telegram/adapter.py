@@ -169,8 +169,8 @@ class TelegramAdapter:
                     database=database_probe(self.service.stores),
                 )
                 own.add_post(self.config.webhook_path, self.webhook)
+                own.expect(PLATFORM)  # /healthz: 503 until the webhook is set
                 await own.start()
-                own.platforms.append(PLATFORM)
                 self._own_http = own
             self.accepting = True
             # Every worker registers the same public address; updates not yet confirmed stay queued.
@@ -180,6 +180,8 @@ class TelegramAdapter:
                 allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=False,
             )
+            if self._own_http is not None:
+                self._own_http.ready(PLATFORM)
             log.info(
                 "telegram: @%s receives updates by webhook at %s", self.username, self.config.webhook_url
             )

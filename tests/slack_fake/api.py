@@ -104,6 +104,7 @@ class FakeSlack:
         self._limits: dict[str, list[int]] = {}  # method -> Retry-After seconds of the next 429s
         self._failures: dict[str, list[str]] = {}  # method -> errors to answer next
         self._http_errors: dict[str, list[int]] = {}  # method -> HTTP statuses to answer next
+        self._gates: dict[str, asyncio.Event] = {}  # method -> calls wait until it is set
         self._ids = itertools.count(1)
         self._clock = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -138,6 +139,8 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        for gate in self._gates.values():
+            gate.set()
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -159,6 +162,11 @@ class FakeSlack:
     def fail_responses(self, *, times: int = 1) -> None:
         """The next `times` posts to a response_url answer 404 (expired, or used up)."""
         self._http_errors.setdefault("response_url", []).extend([404] * times)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of `method` (recorded in `calls` at once) are answered only once the event is set."""
+        gate = self._gates[method] = asyncio.Event()
+        return gate
 
     # ---- what tests read ------------------------------------------------------------------------
 
@@ -218,6 +226,9 @@ class FakeSlack:
         )
         call = Call(method, params, token)
         self.calls.append(call)
+        gate = self._gates.get(method)
+        if gate is not None:
+            await gate.wait()
         limits = self._limits.get(method)
         if limits:
             call.status = 429
