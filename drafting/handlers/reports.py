@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 
 from drafting.cards import STANCE_MARK, build_card, state_label
 from drafting.meeting_fields import FIELDS
@@ -13,6 +14,7 @@ from drafting.replies import Document, Text
 from drafting.report.builder import build_report
 from drafting.report.render import render_document, render_preview
 from drafting.report.template import load_template
+from drafting.timezones import meeting_zone, short_moment
 from drafting.turn import Turn
 from drafting.usage import help_text
 
@@ -47,7 +49,8 @@ async def items(turn: Turn) -> None:
                 lines.append(f"    {p.letter}. {_short(p.text, 70)}")
             continue
         counts[p.state] = counts.get(p.state, 0) + 1
-        lines.append(f"{STATE_MARK[p.state]} {p.label}. {_short(p.text)} — {state_label(p, turn.lang)}")
+        label = state_label(p, turn.lang, meeting_zone(meeting).zone)
+        lines.append(f"{STATE_MARK[p.state]} {p.label}. {_short(p.text)} — {label}")
     lines.append("")
     lines.append(
         turn.say(
@@ -116,8 +119,9 @@ async def item(turn: Turn) -> None:
                     turn.say(f"audit.{entry.action}", label=entry.detail.get("label", point.label)),
                 )
             )
+    zone = meeting_zone(turn.meeting).zone
     for at, text in sorted(events, key=lambda e: e[0]):
-        lines.append(f"{at[:16].replace('T', ' ')}  {text}")
+        lines.append(f"{short_moment(datetime.fromisoformat(at), zone)}  {text}")
     turn.send(Text("\n".join(lines)), point_id=top.id)
 
 
@@ -179,7 +183,8 @@ async def finalize(turn: Turn) -> None:
     tops = [p for p in await turn.store.points(meeting.id) if not p.is_sub]
     pending: list[Point] = [p for p in tops if p.state not in (PointState.ADOPTED, PointState.WITHDRAWN)]
     if pending:
-        labels = ", ".join(f"{p.label} ({state_label(p, turn.lang)})" for p in pending[:20])
+        zone = meeting_zone(meeting).zone
+        labels = ", ".join(f"{p.label} ({state_label(p, turn.lang, zone)})" for p in pending[:20])
         turn.refuse("error.not_all_adopted", labels=labels, count=len(pending))
     if not any(p.state is PointState.ADOPTED for p in tops):
         turn.refuse("error.nothing_adopted")
