@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, tzinfo
 
-from drafting.adoption import Tally
+from drafting.adoption import Tally, brackets_holding
+from drafting.brackets import numbered
 from drafting.i18n import t
 from drafting.model import Delegation, DelegationKind, Member, Point, PointState, Role, Stance
 from drafting.ports import Store
@@ -82,10 +83,14 @@ async def build_card(
     open_amendments = [a for a in await store.amendments(point.id) if a.status == "open"]
     amendment = ""
     if open_amendments:
-        amendment = t(lang, "card.amendment", text=open_amendments[-1].text)
+        amendment = t(lang, "card.amendment", text=numbered(open_amendments[-1].text))
     zone: tzinfo = UTC
     if point.state is PointState.SILENCE:
         zone = meeting_zone(await store.meeting(point.meeting_id)).zone
+    held = brackets_holding(point.text, [s.text for s in subs])
+    if held and point.state in (PointState.OPEN, PointState.SILENCE):
+        # Why a point everyone approved is still not adopted.
+        tally_text += "\n" + t(lang, "card.brackets_open", count=held, label=point.label)
     buttons: tuple[CardButton, ...] = ()
     if point.state in (PointState.OPEN, PointState.SILENCE):
         buttons = tuple(CardButton(a, t(lang, f"button.{a}")) for a in ("approve", "object", "abstain"))
@@ -94,10 +99,10 @@ async def build_card(
         meeting_id=point.meeting_id,
         label=point.label,
         title=t(lang, "card.title", label=point.label),
-        text=point.text,
+        text=numbered(point.text),
         state=point.state.value,
         state_label=state_label(point, lang, zone),
-        subpoints=tuple(f"{s.letter}. {s.text}" for s in subs),
+        subpoints=tuple(f"{s.letter}. {numbered(s.text)}" for s in subs),
         positions=tuple(rows),
         tally=tally_text,
         amendment=amendment,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from drafting.adoption import rule_named
+from drafting.adoption import brackets_holding, rule_named
 from drafting.cards import tally_for
 from drafting.deadlines import MAX_SILENCE, DeadlineError, parse_deadline
 from drafting.handlers.points import show_card
@@ -69,6 +69,8 @@ async def evaluate(turn: Turn, point: Point, *, silence_expired: bool = False) -
     if point.state not in (PointState.OPEN, PointState.SILENCE):
         return False
     meeting = turn.need_meeting()
+    if brackets_holding(point.text, await _live_sub_texts(turn, point)):
+        return False
     tally = await tally_for(turn.store, point)
     if not rule_named(meeting.rule).adopted(tally, silence_expired=silence_expired):
         return False
@@ -88,6 +90,9 @@ async def silence(turn: Turn) -> None:
     point = locked
     if closed(point):
         turn.refuse("error.point_closed", label=point.label, state=turn.say(f"state.{point.state.value}"))
+    held = brackets_holding(point.text, await _live_sub_texts(turn, point))
+    if held:
+        turn.refuse("error.silence_with_brackets", label=point.label, count=held, prefix=turn.ctx.prefix)
     deadline = _read_deadline(turn)
     tally = await tally_for(turn.store, point)
     if tally.object:
@@ -109,6 +114,10 @@ async def silence(turn: Turn) -> None:
             prefix=turn.ctx.prefix,
         ),
     )
+
+
+async def _live_sub_texts(turn: Turn, point: Point) -> list[str]:
+    return [s.text for s in await turn.store.children(point.id) if s.state is not PointState.WITHDRAWN]
 
 
 def _read_deadline(turn: Turn) -> datetime:

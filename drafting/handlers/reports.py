@@ -107,6 +107,7 @@ async def item(turn: Turn) -> None:
             "propose",
             "sub",
             "accept",
+            "resolve",
             "withdraw",
             "silence",
             "adopted",
