@@ -17,13 +17,16 @@ Order: draftbot's strict forms first (`48h`, `2d`, `1d12h`, `90m`, `en 48 horas`
 * A month, a week or a year alone (`septiembre`, `next week`) is not a deadline.
 * Durations are counted from now, in real elapsed time, whatever the zone.
 
-dateparser traps met and avoided here: an aware RELATIVE_BASE with its TIMEZONE setting made `18:00`
-unparseable (we give it the meeting's wall-clock time, naive, and attach the zone after); weekdays
-work only without articles (`el viernes`, `el próximo viernes` give nothing), so the words around are dropped;
-`18h` and `15 h` are read as days or years (`1 de octubre 15 h` gave 2115), so they become `18:00`;
-`a las 12` and a trailing hour are silently dropped, so they are rewritten or refused; a bare weekday on
-that same weekday jumps a week. Every number of the phrase must appear in the result, so a piece
-dateparser ignored never passes unnoticed.
+dateparser traps met and avoided here:
+* an aware RELATIVE_BASE with its TIMEZONE setting made `18:00` unparseable: we give it the meeting's
+  wall-clock time, naive, and attach the zone after;
+* weekdays work only without articles (`el viernes`, `el próximo viernes` give nothing), so the
+  words around are dropped;
+* `18h` and `15 h` are read as days or years (`1 de octubre 15 h` gave 2115): they become `18:00`;
+* `a las 12` and a trailing hour are silently dropped: they are rewritten or refused;
+* a bare weekday on that same weekday jumps a week, and today's date without a year jumps a year.
+Every number of the phrase must appear in the result, so a piece dateparser ignored never passes
+unnoticed.
 """
 
 from __future__ import annotations
@@ -149,6 +152,7 @@ def _words(value: str, now: datetime, zone: tzinfo) -> _Read:
         raise DeadlineError("error.bad_deadline")
     if data.period not in ("day", "time"):
         raise DeadlineError("error.deadline_ambiguous")
+    found = _today_not_next_year(found, phrase, local_now)
     if data.period == "day":
         found = datetime.combine(found.date(), END_OF_DAY, tzinfo=found.tzinfo)
     moment = found if found.tzinfo is not None else found.replace(tzinfo=zone)
@@ -186,6 +190,18 @@ def _normalise(text: str, local_now: datetime) -> str:
     for pattern, replacement in _REWRITES:
         text = re.sub(pattern, replacement, text)
     return " ".join(text.split())
+
+
+def _today_not_next_year(found: datetime, phrase: str, local_now: datetime) -> datetime:
+    """Today's date written without a year means today: "prefer future" sends it a year ahead."""
+    today = local_now.date()
+    if (
+        found.year == today.year + 1
+        and (found.month, found.day) == (today.month, today.day)
+        and str(found.year) not in phrase
+    ):
+        return found.replace(year=today.year)
+    return found
 
 
 def _check_weekday(phrase: str, found: datetime, local_now: datetime) -> None:

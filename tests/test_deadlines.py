@@ -137,3 +137,12 @@ def test_a_duration_counts_real_hours_across_a_clock_change() -> None:
     now = datetime(2026, 10, 31, 12, 0, tzinfo=toronto).astimezone(UTC)
     assert parse_deadline("en 48 horas", now, toronto) == datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
     assert parse_deadline("2026-11-02 12:00", now, toronto) == datetime(2026, 11, 2, 17, 0, tzinfo=UTC)
+
+
+def test_todays_date_without_a_year_means_today_not_next_year() -> None:
+    friday = datetime(2026, 9, 25, 10, 0, tzinfo=PANAMA).astimezone(UTC)
+    assert parse_deadline("25 de septiembre", friday, PANAMA) == _sep(25, 23, 59)
+    assert parse_deadline("viernes 25 de septiembre", friday, PANAMA) == _sep(25, 23, 59)
+    with pytest.raises(DeadlineError) as refused:
+        parse_deadline("25 de septiembre 09:00", friday, PANAMA)
+    assert refused.value.key == "error.deadline_past"
