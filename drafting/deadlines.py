@@ -97,8 +97,11 @@ def parse_deadline(text: str, now: datetime, zone: tzinfo) -> datetime:
     value = " ".join(text.split())
     if not value:
         raise DeadlineError("error.bad_deadline")
-    read = _strict(value, now, zone) or _words(value, now, zone)
-    moment = read.moment.astimezone(UTC)
+    try:
+        read = _strict(value, now, zone) or _words(value, now, zone)
+        moment = read.moment.astimezone(UTC)
+    except (OverflowError, ValueError):  # "9999999999d", "9999-12-31 23:59" west of UTC
+        raise DeadlineError("error.bad_deadline") from None
     if moment <= now + MIN_SILENCE:
         raise DeadlineError("error.deadline_past", moment)
     if moment - now > MAX_SILENCE:

@@ -110,6 +110,9 @@ REFUSED = [
     # pieces dateparser drops silently: every number written must be in the result
     ("mañana 18 30", "error.deadline_ambiguous"),
     ("en 2 días y 3 horas", "error.deadline_ambiguous"),
+    # numbers beyond what a date can hold
+    ("9999999999d", "error.bad_deadline"),
+    ("9999-12-31 23:59", "error.bad_deadline"),
 ]
 
 
