@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from drafting.textdiff import Segment, console, diff, slack, telegram
 
 OLD = "Solicitar a la ST que presente un informe."
@@ -70,3 +73,17 @@ def test_the_same_text_has_no_marks() -> None:
 
 def test_a_text_written_from_nothing_is_all_new() -> None:
     assert telegram(diff("", "Nuevo texto.")) == "<u>Nuevo texto.</u>"
+
+
+# Few letters and many separators, so that words, spaces and punctuation meet in every order; the new
+# text is the old one with one stretch replaced, as an amendment usually is.
+PIECES = st.text(alphabet="ab .,;\n<&*~é", max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PIECES, PIECES, st.integers(0, 30), st.integers(0, 30))
+def test_the_segments_give_back_both_texts_exactly(old: str, put: str, start: int, length: int) -> None:
+    new = old[:start] + put + old[start + length :]
+    segments = diff(old, new)
+    assert "".join(s.text for s in segments if s.kind != "ins") == old
+    assert "".join(s.text for s in segments if s.kind != "del") == new
