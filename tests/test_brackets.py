@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drafting.brackets import BracketError, find, numbered, open_count, resolve
 
@@ -94,3 +96,14 @@ def test_a_bracket_or_choice_that_does_not_exist_is_refused(number: int, choice:
 def test_open_brackets_are_counted_over_a_point_and_its_sub_points() -> None:
     assert open_count([TEXT, "a. Sin corchetes.", "b. Con [uno]."]) == 3
     assert open_count(["Roto [sin cierre"]) == 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab []/.,\n", max_size=40), st.sampled_from(["1", "2", "-", "nuevo texto"]))
+def test_settling_a_bracket_leaves_one_fewer_or_refuses(text: str, choice: str) -> None:
+    try:
+        before = len(find(text))
+        after = resolve(text, 1, choice)
+    except BracketError:
+        return
+    assert len(find(after)) == before - 1
