@@ -43,14 +43,14 @@ async def items(turn: Turn) -> None:
         return
     lines = [turn.say("items.header", title=meeting.title)]
     counts: dict[PointState, int] = {}
+    zone = meeting_zone(meeting).zone
     for p in points:
         if p.is_sub:
             if p.state is not PointState.WITHDRAWN:
                 lines.append(f"    {p.letter}. {_short(p.text, 70)}")
             continue
         counts[p.state] = counts.get(p.state, 0) + 1
-        label = state_label(p, turn.lang, meeting_zone(meeting).zone)
-        lines.append(f"{STATE_MARK[p.state]} {p.label}. {_short(p.text)} — {label}")
+        lines.append(f"{STATE_MARK[p.state]} {p.label}. {_short(p.text)} — {state_label(p, turn.lang, zone)}")
     lines.append("")
     lines.append(
         turn.say(
