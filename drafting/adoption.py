@@ -12,6 +12,8 @@ practice in the CRM networks:
   approval. For texts that must carry every member's explicit word.
 * Under both, a silence procedure adopts the point at its deadline if no delegation objects then,
   whatever positions are missing: silence is consent.
+* Under every rule, a point whose text (or a live sub-point's) still holds a square bracket is not
+  adopted: its text is not agreed yet. Positions can still be taken; the card says why it waits.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from drafting.brackets import open_count
 from drafting.model import Stance
 
 
@@ -88,6 +91,11 @@ RULES: Mapping[str, AdoptionRule] = {
     "unanimity": Unanimity(),
     "unanimidad": Unanimity(),
 }
+
+
+def brackets_holding(point_text: str, sub_texts: Iterable[str]) -> int:
+    """The open brackets that keep a point from adoption, in its text and its live sub-points'."""
+    return open_count([point_text, *sub_texts])
 
 
 def rule_named(name: str) -> AdoptionRule:

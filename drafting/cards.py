@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from drafting.adoption import Tally
+from datetime import UTC, tzinfo
+
+from drafting.adoption import Tally, brackets_holding
+from drafting.brackets import numbered
 from drafting.i18n import t
 from drafting.model import Delegation, DelegationKind, Member, Point, PointState, Role, Stance
 from drafting.ports import Store
 from drafting.replies import CardButton, CardPosition, PointCard
+from drafting.timezones import long_moment, meeting_zone
 
 STANCE_MARK = {Stance.APPROVE: "✅", Stance.OBJECT: "❌", Stance.ABSTAIN: "➖"}
 
@@ -23,9 +27,10 @@ def participating(delegations: list[Delegation], members: list[Member]) -> set[i
     }
 
 
-def state_label(point: Point, lang: str, tz_note: str = "") -> str:
+def state_label(point: Point, lang: str, zone: tzinfo = UTC) -> str:
+    """`zone` is the meeting's (drafting.timezones.meeting_zone): a deadline is shown in full there."""
     if point.state is PointState.SILENCE and point.silence_deadline is not None:
-        when = point.silence_deadline.strftime("%Y-%m-%d %H:%M UTC")
+        when = long_moment(point.silence_deadline, zone, lang)
         return t(lang, "state.silence_until", deadline=when)
     return t(lang, f"state.{point.state.value}")
 
@@ -78,7 +83,14 @@ async def build_card(
     open_amendments = [a for a in await store.amendments(point.id) if a.status == "open"]
     amendment = ""
     if open_amendments:
-        amendment = t(lang, "card.amendment", text=open_amendments[-1].text)
+        amendment = t(lang, "card.amendment", text=numbered(open_amendments[-1].text))
+    zone: tzinfo = UTC
+    if point.state is PointState.SILENCE:
+        zone = meeting_zone(await store.meeting(point.meeting_id)).zone
+    held = brackets_holding(point.text, [s.text for s in subs])
+    if held and point.state in (PointState.OPEN, PointState.SILENCE):
+        # Why a point everyone approved is still not adopted.
+        tally_text += "\n" + t(lang, "card.brackets_open", count=held, label=point.label)
     buttons: tuple[CardButton, ...] = ()
     if point.state in (PointState.OPEN, PointState.SILENCE):
         buttons = tuple(CardButton(a, t(lang, f"button.{a}")) for a in ("approve", "object", "abstain"))
@@ -87,10 +99,10 @@ async def build_card(
         meeting_id=point.meeting_id,
         label=point.label,
         title=t(lang, "card.title", label=point.label),
-        text=point.text,
+        text=numbered(point.text),
         state=point.state.value,
-        state_label=state_label(point, lang),
-        subpoints=tuple(f"{s.letter}. {s.text}" for s in subs),
+        state_label=state_label(point, lang, zone),
+        subpoints=tuple(f"{s.letter}. {numbered(s.text)}" for s in subs),
         positions=tuple(rows),
         tally=tally_text,
         amendment=amendment,

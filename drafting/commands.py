@@ -34,6 +34,8 @@ class Arg(enum.Enum):
     NAMES = "names"  # "A, B y C" or one per line
     TARGET = "target"  # a delegation name or a role word
     FIELDS = "fields"  # "key: value" lines
+    BRACKET = "bracket"  # a bracket's number in a point's text, "2"
+    CHOICE = "choice"  # the rest: an alternative's number, new text, or "-"
 
 
 ANY_MEMBER = frozenset(Role)
@@ -77,6 +79,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("compile", "compilar", (), frozenset({Role.RAPPORTEUR})),
     Spec("finalize", "finalizar", (), frozenset({Role.RAPPORTEUR})),
     Spec("download", "descargar", (), frozenset({Role.SECRETARIAT}), writes=False),
+    Spec("resolve", "resolver", (Arg.REF, Arg.BRACKET, Arg.CHOICE), frozenset({Role.RAPPORTEUR, Role.CHAIR})),
 )
 
 BY_NAME: Mapping[str, Spec] = {s.name: s for s in SPECS}
@@ -153,7 +156,7 @@ class ParseError:
 
 _REF = re.compile(r"^#?(\d{1,4})(?:[.\s]?([a-z]))?$", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff\ufffe\uffff]")
-_LIMITS = {Arg.TEXT: MAX_TEXT, Arg.REASON: MAX_REASON, Arg.TARGET: MAX_FIELD}
+_LIMITS = {Arg.TEXT: MAX_TEXT, Arg.REASON: MAX_REASON, Arg.TARGET: MAX_FIELD, Arg.CHOICE: MAX_TEXT}
 
 
 def parse(text: str, *, context: Ref | None = None, default_lang: str = "es") -> Command | ParseError:
@@ -196,10 +199,10 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
             if arg is Arg.POINT and ref.letter:
                 return ParseError("error.need_whole_point", lang, spec, {"label": ref.label})
             values["ref"] = ref
-        elif arg is Arg.POSITION:
+        elif arg in (Arg.POSITION, Arg.BRACKET):
             word, _, rest = rest.partition(" ")
             if not word.isdigit() or int(word) < 1:
-                return ParseError("error.need_position", lang, spec)
+                return ParseError(f"error.need_{arg.value}", lang, spec)
             values["position"] = int(word)
         elif arg is Arg.CODE:
             word, _, rest = rest.strip().partition(" ")
@@ -220,7 +223,7 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
                 return ParseError("error.too_many_names", lang, spec, {"max": str(MAX_NAMES)})
             values["names"] = tuple(names)
             rest = ""
-        else:  # TEXT, REASON, DEADLINE, TARGET take the rest of the message
+        else:  # TEXT, REASON, DEADLINE, TARGET, CHOICE take the rest of the message
             value = rest.strip()
             if not value:
                 return ParseError(f"error.need_{arg.value}", lang, spec)
@@ -233,7 +236,7 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
                 )
             values["text"] = value
             rest = ""
-        if last and rest.strip() and arg not in (Arg.TEXT, Arg.REASON, Arg.DEADLINE, Arg.TARGET):
+        if last and rest.strip() and arg not in (Arg.TEXT, Arg.REASON, Arg.DEADLINE, Arg.TARGET, Arg.CHOICE):
             return ParseError("error.extra_words", lang, spec, {"words": rest.strip()[:40]})
     if not spec.args and rest.strip():
         return ParseError("error.extra_words", lang, spec, {"words": rest.strip()[:40]})

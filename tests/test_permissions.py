@@ -99,6 +99,7 @@ REQUESTS = {
     "compile": "compile",
     "finalize": "finalize",
     "download": "download",
+    "resolve": "resolve 2 1 2",
 }
 ROLE_ERRORS = {"error.role", "error.not_member", "error.not_proposer", "error.not_proposer_or_role"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+from drafting.brackets import BracketError, check
 from drafting.cards import build_card
 from drafting.model import Point, PointState
 from drafting.replies import Delivery, Text
@@ -49,6 +50,14 @@ async def show_card(turn: Turn, point_id: int, *, announce: str = "", point: Poi
     turn.touched.append(card.point_id)
 
 
+def check_text(turn: Turn, text: str) -> None:
+    """Refuses a point, sub-point or amendment text whose square brackets cannot be numbered."""
+    try:
+        check(text)
+    except BracketError as error:
+        turn.refuse(error.key, **error.params)
+
+
 async def reset_positions(turn: Turn, point: Point) -> bool:
     """A changed text is a new text: positions taken on the old one no longer stand."""
     had = bool(await turn.store.positions(point.id))
@@ -65,6 +74,7 @@ async def propose(turn: Turn) -> None:
     tops = [p for p in await turn.store.points(meeting.id) if not p.is_sub]
     if len(tops) >= MAX_POINTS:
         turn.refuse("error.too_many_points", max=MAX_POINTS)
+    check_text(turn, turn.cmd.text)
     number = max((p.number for p in tops), default=0) + 1
     point = await turn.store.add_point(_new_point(turn, number, "", None, turn.cmd.text))
     await turn.audit("propose", point.id, label=point.label, text=point.text)
@@ -81,6 +91,7 @@ async def sub(turn: Turn) -> None:
     siblings = [p for p in await turn.store.points(parent.meeting_id) if p.parent_id == parent.id]
     if len(siblings) >= MAX_SUBPOINTS:
         turn.refuse("error.too_many_subpoints", max=MAX_SUBPOINTS)
+    check_text(turn, turn.cmd.text)
     used = {p.letter for p in siblings}
     letter = next(c for c in string.ascii_lowercase if c not in used)
     point = await turn.store.add_point(_new_point(turn, parent.number, letter, parent.id, turn.cmd.text))
@@ -116,6 +127,7 @@ async def amend(turn: Turn) -> None:
         turn.refuse("error.point_closed", label=point.label, state=turn.say(f"state.{point.state.value}"))
     if turn.cmd.text == point.text:
         turn.refuse("error.amendment_same_text", label=point.label)
+    check_text(turn, turn.cmd.text)
     member = turn.need_member()
     for old in await turn.store.amendments(point.id):
         if old.status == "open":

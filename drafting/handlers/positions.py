@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 
-from drafting.adoption import rule_named
+from drafting.adoption import brackets_holding, rule_named
 from drafting.cards import tally_for
-from drafting.deadlines import MAX_SILENCE, parse_deadline
+from drafting.deadlines import MAX_SILENCE, DeadlineError, parse_deadline
 from drafting.handlers.points import show_card
 from drafting.model import DelegationKind, Point, PointState, Position, Stance
 from drafting.replies import Text
+from drafting.timezones import long_moment, meeting_zone
 from drafting.turn import Turn, closed
 
 
@@ -68,6 +69,8 @@ async def evaluate(turn: Turn, point: Point, *, silence_expired: bool = False) -
     if point.state not in (PointState.OPEN, PointState.SILENCE):
         return False
     meeting = turn.need_meeting()
+    if brackets_holding(point.text, await _live_sub_texts(turn, point)):
+        return False
     tally = await tally_for(turn.store, point)
     if not rule_named(meeting.rule).adopted(tally, silence_expired=silence_expired):
         return False
@@ -87,13 +90,10 @@ async def silence(turn: Turn) -> None:
     point = locked
     if closed(point):
         turn.refuse("error.point_closed", label=point.label, state=turn.say(f"state.{point.state.value}"))
-    deadline = parse_deadline(turn.cmd.text, turn.now, meeting.timezone)
-    if deadline is None:
-        turn.refuse("error.bad_deadline", value=turn.cmd.text[:40])
-    if deadline <= turn.now + timedelta(minutes=1):
-        turn.refuse("error.deadline_past", value=turn.cmd.text[:40])
-    if deadline - turn.now > MAX_SILENCE:
-        turn.refuse("error.deadline_too_far", days=MAX_SILENCE.days)
+    held = brackets_holding(point.text, await _live_sub_texts(turn, point))
+    if held:
+        turn.refuse("error.silence_with_brackets", label=point.label, count=held, prefix=turn.ctx.prefix)
+    deadline = _read_deadline(turn)
     tally = await tally_for(turn.store, point)
     if tally.object:
         names = {d.id: d.name for d in await turn.store.delegations(meeting.id)}
@@ -110,10 +110,29 @@ async def silence(turn: Turn) -> None:
         announce=turn.say(
             "silence.started",
             label=point.label,
-            deadline=deadline.strftime("%Y-%m-%d %H:%M UTC"),
+            deadline=long_moment(deadline, meeting_zone(meeting).zone, turn.lang),
             prefix=turn.ctx.prefix,
         ),
     )
+
+
+async def _live_sub_texts(turn: Turn, point: Point) -> list[str]:
+    return [s.text for s in await turn.store.children(point.id) if s.state is not PointState.WITHDRAWN]
+
+
+def _read_deadline(turn: Turn) -> datetime:
+    """The deadline, read in the meeting's zone; a refusal with examples when it is not a clear one."""
+    where = meeting_zone(turn.need_meeting())
+    if where.missing:
+        turn.refuse(
+            "error.deadline_needs_zone", country=where.missing, example=where.example, prefix=turn.ctx.prefix
+        )
+    value = turn.cmd.text[:60]
+    try:
+        return parse_deadline(turn.cmd.text, turn.now, where.zone)
+    except DeadlineError as error:
+        when = long_moment(error.moment, where.zone, turn.lang) if error.moment is not None else ""
+        turn.refuse(error.key, value=value, when=when, days=MAX_SILENCE.days)
 
 
 async def expire_silence(turn: Turn, point: Point) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from datetime import datetime
 from pathlib import PurePath
 from typing import NoReturn
 
@@ -17,6 +18,7 @@ from drafting.replies import Document, Text
 from drafting.report.builder import build_report
 from drafting.report.render import render_document, render_preview
 from drafting.report.template import TemplateError, load_template
+from drafting.timezones import meeting_zone, short_moment
 from drafting.turn import Turn
 from drafting.usage import help_text
 
@@ -47,13 +49,14 @@ async def items(turn: Turn) -> None:
         return
     lines = [turn.say("items.header", title=meeting.title)]
     counts: dict[PointState, int] = {}
+    zone = meeting_zone(meeting).zone
     for p in points:
         if p.is_sub:
             if p.state is not PointState.WITHDRAWN:
                 lines.append(f"    {p.letter}. {_short(p.text, 70)}")
             continue
         counts[p.state] = counts.get(p.state, 0) + 1
-        lines.append(f"{STATE_MARK[p.state]} {p.label}. {_short(p.text)} — {state_label(p, turn.lang)}")
+        lines.append(f"{STATE_MARK[p.state]} {p.label}. {_short(p.text)} — {state_label(p, turn.lang, zone)}")
     lines.append("")
     lines.append(
         turn.say(
@@ -110,6 +113,7 @@ async def item(turn: Turn) -> None:
             "propose",
             "sub",
             "accept",
+            "resolve",
             "withdraw",
             "silence",
             "adopted",
@@ -122,8 +126,9 @@ async def item(turn: Turn) -> None:
                     turn.say(f"audit.{entry.action}", label=entry.detail.get("label", point.label)),
                 )
             )
+    zone = meeting_zone(turn.meeting).zone
     for at, text in sorted(events, key=lambda e: e[0]):
-        lines.append(f"{at[:16].replace('T', ' ')}  {text}")
+        lines.append(f"{short_moment(datetime.fromisoformat(at), zone)}  {text}")
     turn.send(Text("\n".join(lines)), point_id=top.id)
 
 
@@ -203,7 +208,8 @@ async def finalize(turn: Turn) -> None:
     tops = [p for p in await turn.store.points(meeting.id) if not p.is_sub]
     pending: list[Point] = [p for p in tops if p.state not in (PointState.ADOPTED, PointState.WITHDRAWN)]
     if pending:
-        labels = ", ".join(f"{p.label} ({state_label(p, turn.lang)})" for p in pending[:20])
+        zone = meeting_zone(meeting).zone
+        labels = ", ".join(f"{p.label} ({state_label(p, turn.lang, zone)})" for p in pending[:20])
         turn.refuse("error.not_all_adopted", labels=labels, count=len(pending))
     if not any(p.state is PointState.ADOPTED for p in tops):
         turn.refuse("error.nothing_adopted")
