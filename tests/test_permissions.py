@@ -48,6 +48,7 @@ move         no        no        yes         no     no           no
 compile      no        no        yes         no     no           no
 finalize     no        no        yes         no     no           no
 download     no        no        no          no     yes          no
+resolve      no        no        yes         yes    no           no
 """
 
 
