@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from drafting.cards import build_card
 from drafting.commands import Command, ParseError, Ref, parse
-from drafting.handlers import points, positions, reports, setup
+from drafting.handlers import members, points, positions, reports, setup
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, MeetingState, UserRef
 from drafting.ports import CardMessage, RetryableConflict, StoreFactory, TransientStoreError
@@ -52,6 +52,7 @@ HANDLERS: Mapping[str, Handler] = {
     "compile": reports.compile_,
     "finalize": reports.finalize,
     "download": reports.download,
+    "member": members.member,
 }
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes get read aloud and retyped

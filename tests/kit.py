@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from bot.demo import DELEGATIONS as DELEGATIONS
 from drafting.model import ChatRef, UserRef
 from drafting.replies import Outcome, PointCard
 from drafting.service import DraftingService
 from drafting.turn import Context
+from storage.store import SqlStoreFactory
+from storage.tables import Base
 
 MEETING = (
     "nuevareunion\n"
@@ -86,3 +90,13 @@ async def set_up_meeting(room: Room, delegations: list[str] | None = None) -> di
     people["chair"] = "chair"
     assert (await room.admit("st", "presidencia", "chair")).ok
     return people
+
+
+async def snapshot(stores: SqlStoreFactory) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, to show that a refusal changed nothing."""
+    out: dict[str, list[tuple[object, ...]]] = {}
+    async with stores.sessions() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = (await session.execute(select(table))).all()
+            out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    return out
