@@ -133,7 +133,9 @@ async def test_the_secretariat_moves_a_member_and_past_acts_keep_their_delegatio
     assert moved.ok, moved.texts()
     assert joined(moved) == (
         "La Secretaría Técnica cambió a d0: ahora Costa Rica, hasta ahora Canadá. "
-        "Lo que d0 hizo antes queda con Canadá."
+        "Lo que d0 hizo antes queda con Canadá. Canadá ya no tiene delegado/a en esta reunión: hasta "
+        "que se una otro, cuenta como ausente donde no ha tomado posición; las posiciones que dio se "
+        "mantienen."
     )
     assert await positions() == standing
     history = joined(await room.say("d1", "punto 1"))

@@ -107,4 +107,9 @@ async def member(turn: Turn) -> None:
         new_role=role.value,
         new=new,
     )
-    await turn.broadcast(Text(turn.say("setup.member_moved", name=name_of(moved), old=old, new=new)))
+    text = turn.say("setup.member_moved", name=name_of(moved), old=old, new=new)
+    left = [m for m in members if m.delegation_id == moved.delegation_id and m.id != moved.id]
+    if moved.role is Role.DELEGATE and not left:
+        # Said aloud because it changes what adoption waits for: an absent delegation is not pending.
+        text += " " + turn.say("setup.member_left_absent", old=old)
+    await turn.broadcast(Text(text))
