@@ -291,6 +291,32 @@ class SqlStore:
         member_id = (await self.s.execute(stmt)).scalar_one()
         return Member(member_id, meeting_id, user, role, delegation_id)
 
+    async def add_member(
+        self, meeting_id: int, user: UserRef, role: Role, delegation_id: int | None, at: datetime
+    ) -> Member | None:
+        """A new membership; None, and nothing written, when the person is a member already. Two
+        joins of one person at the same moment cannot both win: the second finds the first's row."""
+        self._members.pop(meeting_id, None)
+        stmt = (
+            self._insert(MemberRow)
+            .values(
+                meeting_id=meeting_id,
+                platform=user.platform,
+                workspace=user.workspace,
+                user_id=user.user_id,
+                display_name=user.display_name[:200],
+                role=role.value,
+                delegation_id=delegation_id,
+                joined_at=at,
+            )
+            .on_conflict_do_nothing(index_elements=["meeting_id", "platform", "workspace", "user_id"])
+            .returning(MemberRow.id)
+        )
+        member_id = (await self.s.execute(stmt)).scalar_one_or_none()
+        if member_id is None:
+            return None
+        return Member(member_id, meeting_id, user, role, delegation_id)
+
     async def delegations_in_use(self, meeting_id: int) -> set[int]:
         """Delegations something stands for: a member, or a past act (point, amendment, comment,
         position). Such a delegation cannot be dropped from the meeting's lists."""

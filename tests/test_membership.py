@@ -3,6 +3,7 @@ does, on the record, and what a person did before stays with the delegation they
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -257,3 +258,19 @@ async def test_a_delegation_left_with_past_acts_but_no_members_cannot_be_dropped
 
     assert joined(outcome).startswith("No se puede quitar a «Canadá»: ya tiene miembros, o propuestas,")
     assert await snapshot(stores_of(room)) == before
+
+
+async def test_two_codes_used_at_the_same_moment_make_one_membership(room: Room) -> None:
+    canada = code_in(await room.say("st", "invitar Canadá"))
+    costa_rica = code_in(await room.say("st", "invitar Costa Rica"))
+
+    outcomes = await asyncio.gather(
+        room.say("nuevo", f"unirse {canada}"), room.say("nuevo", f"unirse {costa_rica}")
+    )
+
+    assert sorted(o.ok for o in outcomes) == [False, True]
+    won = "Canadá" if outcomes[0].ok else "Costa Rica"
+    lost = outcomes[1] if outcomes[0].ok else outcomes[0]
+    assert joined(lost).startswith(f"Usted ya participa en esta reunión como {won}.")
+    listing = joined(await room.say("st", "miembro"))
+    assert f"9. nuevo — {won}" in listing.splitlines()

@@ -152,11 +152,17 @@ async def join(turn: Turn) -> None:
         if bound is None or bound.id != meeting.id:
             await turn.store.bind_chat(meeting.id, turn.ctx.chat, turn.now)
     previous = await turn.store.member(meeting.id, turn.ctx.user)
+    member = None
+    if previous is None:
+        member = await turn.store.add_member(
+            meeting.id, turn.ctx.user, taken.role, taken.delegation_id, turn.now
+        )
+        if member is None:  # the same person joined a moment ago with another code, and won
+            previous = await turn.store.member(meeting.id, turn.ctx.user)
     if previous is not None:
         await _check_rejoin(turn, previous, taken.role, taken.delegation_id, taken.bind_chat)
-    member = await turn.store.save_member(
-        meeting.id, turn.ctx.user, taken.role, taken.delegation_id, turn.now
-    )
+        member = previous
+    assert member is not None
     turn.member = member
     name = turn.ctx.user.display_name or turn.ctx.user.user_id
     what = await turn.delegation_name(taken.delegation_id) or turn.say(f"role.{taken.role.value}")
