@@ -274,3 +274,14 @@ async def test_two_codes_used_at_the_same_moment_make_one_membership(room: Room)
     assert joined(lost).startswith(f"Usted ya participa en esta reunión como {won}.")
     listing = joined(await room.say("st", "miembro"))
     assert f"9. nuevo — {won}" in listing.splitlines()
+
+
+async def test_help_shows_the_command_to_the_secretariat_only(room: Room) -> None:
+    secretariat = joined(await room.say("st", "ayuda"))
+    delegate = joined(await room.say("d0", "ayuda"))
+
+    assert (
+        "/miembro <n.º de miembro | nombre | @nombre> <delegación | relator | presidencia | secretaria>"
+        "  (member) — cambia a un miembro de delegación o función; sin más, lista los miembros con su número"
+    ) in secretariat.splitlines()
+    assert "/miembro" not in delegate
