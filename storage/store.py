@@ -166,6 +166,8 @@ class SqlStore:
         stmt = select(MeetingRow).where(MeetingRow.id == meeting_id)
         if lock:
             stmt = stmt.with_for_update()
+            # Whoever held the lock may have changed the members: read them again after it.
+            self._members.pop(meeting_id, None)
         row = (await self.s.execute(stmt)).scalar_one_or_none()
         return _meeting(row) if row else None
 

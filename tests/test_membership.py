@@ -285,3 +285,15 @@ async def test_help_shows_the_command_to_the_secretariat_only(room: Room) -> Non
         "  (member) — cambia a un miembro de delegación o función; sin más, lista los miembros con su número"
     ) in secretariat.splitlines()
     assert "/miembro" not in delegate
+
+
+async def test_two_secretariats_moving_each_other_away_at_once_leave_one(room: Room) -> None:
+    assert (await room.admit("st", "secretaria", "st2")).ok
+
+    outcomes = await asyncio.gather(
+        room.say("st", "miembro st2 Canadá"), room.say("st2", "miembro st Costa Rica")
+    )
+
+    assert sorted(o.ok for o in outcomes) == [False, True]
+    listing = joined(await room.say("st" if outcomes[0].ok else "st2", "miembro"))
+    assert len([line for line in listing.splitlines() if line.endswith("— Secretaría Técnica")]) == 1

@@ -62,6 +62,12 @@ def _split(text: str, places: dict[str, tuple[Role, int | None]]) -> tuple[str, 
 
 async def member(turn: Turn) -> None:
     meeting = turn.need_meeting()
+    # Moves take turns (the meeting's row lock, on PostgreSQL), so two secretariats moving each
+    # other away at once cannot leave the meeting with none; the one who waited is checked again.
+    await turn.store.meeting(meeting.id, lock=True)
+    me = await turn.store.member(meeting.id, turn.ctx.user)
+    if me is not None and me.role is not Role.SECRETARIAT:
+        turn.refuse("error.role", role=turn.say(f"role.{me.role.value}"), roles=turn.say("role.secretariat"))
     members = await turn.store.members(meeting.id)
     delegations = await turn.store.delegations(meeting.id)
     text = turn.cmd.text.strip()
