@@ -33,6 +33,11 @@ class Arg(enum.Enum):
     CODE = "code"  # one word
     NAMES = "names"  # "A, B y C" or one per line
     TARGET = "target"  # a delegation name or a role word
+    # A member, as `member` names them: a number from its listing, @name or a name. It takes the rest
+    # of the message, the PLACE after it included: only the meeting knows where a person's name ends
+    # and a delegation's begins, so the handler splits them. Nothing at all lists the members.
+    WHO = "who"
+    PLACE = "place"  # where `member` puts someone: a delegation or a role word (read with WHO)
     FIELDS = "fields"  # "key: value" lines
     BRACKET = "bracket"  # a bracket's number in a point's text, "2"
     CHOICE = "choice"  # the rest: an alternative's number, new text, or "-"
@@ -80,6 +85,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("finalize", "finalizar", (), frozenset({Role.RAPPORTEUR})),
     Spec("download", "descargar", (), frozenset({Role.SECRETARIAT}), writes=False),
     Spec("resolve", "resolver", (Arg.REF, Arg.BRACKET, Arg.CHOICE), frozenset({Role.RAPPORTEUR, Role.CHAIR})),
+    Spec("member", "miembro", (Arg.WHO, Arg.PLACE), frozenset({Role.SECRETARIAT})),
 )
 
 BY_NAME: Mapping[str, Spec] = {s.name: s for s in SPECS}
@@ -204,6 +210,14 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
             if not word.isdigit() or int(word) < 1:
                 return ParseError(f"error.need_{arg.value}", lang, spec)
             values["position"] = int(word)
+        elif arg is Arg.WHO:
+            value = rest.strip()
+            if len(value) > MAX_FIELD:
+                return ParseError(
+                    "error.too_long", lang, spec, {"max": str(MAX_FIELD), "length": str(len(value))}
+                )
+            values["text"] = value
+            break
         elif arg is Arg.CODE:
             word, _, rest = rest.strip().partition(" ")
             if not re.fullmatch(r"[A-Za-z0-9_-]{4,64}", word):

@@ -157,6 +157,8 @@ class Comment:
     member_id: int
     text: str
     at: datetime
+    # The delegation the author spoke for when writing it; a later move of the author does not change it.
+    delegation_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class Amendment:
     text: str
     status: str  # open | accepted | superseded | withdrawn
     at: datetime
+    delegation_id: int | None = None  # as for a comment: the delegation it was proposed for
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from drafting.cards import build_card
 from drafting.commands import Command, ParseError, Ref, parse
-from drafting.handlers import brackets, points, positions, reports, setup
+from drafting.handlers import brackets, members, points, positions, reports, setup
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, MeetingState, UserRef
 from drafting.ports import CardMessage, RetryableConflict, StoreFactory, TransientStoreError
@@ -54,6 +54,7 @@ HANDLERS: Mapping[str, Handler] = {
     "finalize": reports.finalize,
     "download": reports.download,
     "resolve": brackets.resolve,
+    "member": members.member,
 }
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes get read aloud and retyped

@@ -140,10 +140,12 @@ class Turn:
 
 
 def is_owner(member: Member, point: Point) -> bool:
-    """The proposer, or any member of the proposing delegation: a delegation speaks as one."""
-    if point.proposer_member_id == member.id:
-        return True
-    return point.proposer_delegation_id is not None and point.proposer_delegation_id == member.delegation_id
+    """Any member of the proposing delegation: a delegation speaks as one. A point proposed in a role
+    of one's own (the rapporteur) is its proposer's while they hold no delegation. Someone since moved
+    to another delegation no longer owns what they proposed for the old one."""
+    if point.proposer_delegation_id is not None:
+        return point.proposer_delegation_id == member.delegation_id
+    return point.proposer_member_id == member.id and member.delegation_id is None
 
 
 def closed(point: Point) -> bool:

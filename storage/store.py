@@ -166,6 +166,8 @@ class SqlStore:
         stmt = select(MeetingRow).where(MeetingRow.id == meeting_id)
         if lock:
             stmt = stmt.with_for_update()
+            # Whoever held the lock may have changed the members: read them again after it.
+            self._members.pop(meeting_id, None)
         row = (await self.s.execute(stmt)).scalar_one_or_none()
         return _meeting(row) if row else None
 
@@ -290,6 +292,58 @@ class SqlStore:
         )
         member_id = (await self.s.execute(stmt)).scalar_one()
         return Member(member_id, meeting_id, user, role, delegation_id)
+
+    async def add_member(
+        self, meeting_id: int, user: UserRef, role: Role, delegation_id: int | None, at: datetime
+    ) -> Member | None:
+        """A new membership; None, and nothing written, when the person is a member already. Two
+        joins of one person at the same moment cannot both win: the second finds the first's row."""
+        self._members.pop(meeting_id, None)
+        stmt = (
+            self._insert(MemberRow)
+            .values(
+                meeting_id=meeting_id,
+                platform=user.platform,
+                workspace=user.workspace,
+                user_id=user.user_id,
+                display_name=user.display_name[:200],
+                role=role.value,
+                delegation_id=delegation_id,
+                joined_at=at,
+            )
+            .on_conflict_do_nothing(index_elements=["meeting_id", "platform", "workspace", "user_id"])
+            .returning(MemberRow.id)
+        )
+        member_id = (await self.s.execute(stmt)).scalar_one_or_none()
+        if member_id is None:
+            return None
+        return Member(member_id, meeting_id, user, role, delegation_id)
+
+    async def delegations_in_use(self, meeting_id: int) -> set[int]:
+        """Delegations something stands for: a member, or a past act (point, amendment, comment,
+        position). Such a delegation cannot be dropped from the meeting's lists."""
+        in_meeting = select(PointRow.id).where(PointRow.meeting_id == meeting_id)
+        queries = [
+            select(MemberRow.delegation_id).where(MemberRow.meeting_id == meeting_id),
+            select(PointRow.proposer_delegation_id).where(PointRow.meeting_id == meeting_id),
+            select(AmendmentRow.delegation_id).where(AmendmentRow.point_id.in_(in_meeting)),
+            select(CommentRow.delegation_id).where(CommentRow.point_id.in_(in_meeting)),
+            select(PositionHistoryRow.delegation_id).where(PositionHistoryRow.point_id.in_(in_meeting)),
+            select(PositionRow.delegation_id).where(PositionRow.point_id.in_(in_meeting)),
+        ]
+        used: set[int] = set()
+        for query in queries:
+            used.update(d for d in (await self.s.scalars(query.distinct())) if d is not None)
+        return used
+
+    async def move_member(self, member_id: int, role: Role, delegation_id: int | None) -> None:
+        """Only the membership row changes: past acts carry the delegation they were made for."""
+        self._members.clear()
+        await self.s.execute(
+            update(MemberRow)
+            .where(MemberRow.id == member_id)
+            .values(role=role.value, delegation_id=delegation_id)
+        )
 
     async def add_invite(
         self,
@@ -444,29 +498,44 @@ class SqlStore:
         return [_position(r) for r in rows]
 
     # ---- discussion ----
-    async def add_comment(self, point_id: int, member_id: int, text: str, at: datetime) -> Comment:
-        row = CommentRow(point_id=point_id, member_id=member_id, text=text, at=at)
+    async def add_comment(
+        self, point_id: int, member_id: int, text: str, at: datetime, delegation_id: int | None = None
+    ) -> Comment:
+        row = CommentRow(
+            point_id=point_id, member_id=member_id, text=text, at=at, delegation_id=delegation_id
+        )
         self.s.add(row)
         await self.s.flush()
-        return Comment(row.id, point_id, member_id, text, at)
+        return Comment(row.id, point_id, member_id, text, at, delegation_id)
 
     async def comments(self, point_id: int) -> list[Comment]:
         rows = await self.s.scalars(
             select(CommentRow).where(CommentRow.point_id == point_id).order_by(CommentRow.id)
         )
-        return [Comment(r.id, r.point_id, r.member_id, r.text, r.at) for r in rows]
+        return [Comment(r.id, r.point_id, r.member_id, r.text, r.at, r.delegation_id) for r in rows]
 
-    async def add_amendment(self, point_id: int, member_id: int, text: str, at: datetime) -> Amendment:
-        row = AmendmentRow(point_id=point_id, member_id=member_id, text=text, status="open", at=at)
+    async def add_amendment(
+        self, point_id: int, member_id: int, text: str, at: datetime, delegation_id: int | None = None
+    ) -> Amendment:
+        row = AmendmentRow(
+            point_id=point_id,
+            member_id=member_id,
+            text=text,
+            status="open",
+            at=at,
+            delegation_id=delegation_id,
+        )
         self.s.add(row)
         await self.s.flush()
-        return Amendment(row.id, point_id, member_id, text, "open", at)
+        return Amendment(row.id, point_id, member_id, text, "open", at, delegation_id)
 
     async def amendments(self, point_id: int) -> list[Amendment]:
         rows = await self.s.scalars(
             select(AmendmentRow).where(AmendmentRow.point_id == point_id).order_by(AmendmentRow.id)
         )
-        return [Amendment(r.id, r.point_id, r.member_id, r.text, r.status, r.at) for r in rows]
+        return [
+            Amendment(r.id, r.point_id, r.member_id, r.text, r.status, r.at, r.delegation_id) for r in rows
+        ]
 
     async def set_amendment_status(self, amendment_id: int, status: str) -> None:
         await self.s.execute(

@@ -174,6 +174,8 @@ class CommentRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     point_id: Mapped[int] = mapped_column(ForeignKey("points.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    # Whom the author spoke for at the time: a member moved later keeps their past acts where they were.
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id"), nullable=True)
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
 
@@ -183,6 +185,7 @@ class AmendmentRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     point_id: Mapped[int] = mapped_column(ForeignKey("points.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id"), nullable=True)
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="open")
     at: Mapped[datetime]

@@ -50,6 +50,11 @@ READ = [
     ("unirse K7P2Q9RX4M", "join", "es", None, "K7P2Q9RX4M"),
     ("invite México", "invite", "en", None, "México"),
     ("invitar relator", "invite", "es", None, "relator"),
+    # member: who and where arrive together; only the meeting knows where a name ends (test_membership)
+    ("member 3 Costa Rica", "member", "en", None, "3 Costa Rica"),
+    ("miembro Ana Pérez: Costa Rica", "member", "es", None, "Ana Pérez: Costa Rica"),
+    ("miembro @ana relator", "member", "es", None, "@ana relator"),
+    ("miembro", "member", "es", None, ""),
 ]
 
 
@@ -137,6 +142,7 @@ REFUSED = [
     ("propose " + "x" * 5001, "error.too_long"),
     ("object 3 " + "x" * 1001, "error.too_long"),
     ("comment 3 " + "x" * 3001, "error.too_long"),
+    ("miembro " + "x" * 501, "error.too_long"),
 ]
 
 
@@ -160,6 +166,12 @@ def test_usage_lines_are_generated_from_the_declarations_in_both_languages() -> 
     assert usage(by_name["object"], "es", "/") == "/objetar <n> <motivo>"
     assert usage(by_name["sub"], "es", "/draft ") == "/draft subpunto <n> <texto>"
     assert usage(by_name["comment"], "en", "/") == "/comment <n|n.letter> <text>"
+    assert usage(by_name["member"], "en", "/") == (
+        "/member <member no. | name | @name> <delegation | rapporteur | chair | secretariat>"
+    )
+    assert usage(by_name["member"], "es", "/") == (
+        "/miembro <n.º de miembro | nombre | @nombre> <delegación | relator | presidencia | secretaria>"
+    )
 
 
 def test_every_command_has_a_distinct_spanish_alias() -> None:

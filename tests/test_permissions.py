@@ -49,6 +49,7 @@ compile      no        no        yes         no     no           no
 finalize     no        no        yes         no     no           no
 download     no        no        no          no     yes          no
 resolve      no        no        yes         yes    no           no
+member       no        no        no          no     yes          no
 """
 
 
@@ -101,6 +102,7 @@ REQUESTS = {
     "finalize": "finalize",
     "download": "download",
     "resolve": "resolve 2 1 2",
+    "member": "member d1 Canadá",
 }
 ROLE_ERRORS = {"error.role", "error.not_member", "error.not_proposer", "error.not_proposer_or_role"}
 

@@ -110,7 +110,7 @@ async def sub(turn: Turn) -> None:
 async def comment(turn: Turn) -> None:
     point = await turn.resolve(turn.cmd.ref)
     member = turn.need_member()
-    await turn.store.add_comment(point.id, member.id, turn.cmd.text, turn.now)
+    await turn.store.add_comment(point.id, member.id, turn.cmd.text, turn.now, member.delegation_id)
     await turn.audit("comment", point.id, label=point.label, text=turn.cmd.text)
     delegations = await turn.store.delegations(point.meeting_id)
     line = turn.say("point.comment", who=turn.who(delegations), label=point.label, text=turn.cmd.text)
@@ -132,7 +132,7 @@ async def amend(turn: Turn) -> None:
     for old in await turn.store.amendments(point.id):
         if old.status == "open":
             await turn.store.set_amendment_status(old.id, "superseded")
-    await turn.store.add_amendment(point.id, member.id, turn.cmd.text, turn.now)
+    await turn.store.add_amendment(point.id, member.id, turn.cmd.text, turn.now, member.delegation_id)
     await turn.audit("amend", point.id, label=point.label, text=turn.cmd.text)
     delegations = await turn.store.delegations(point.meeting_id)
     await show_card(

@@ -79,11 +79,15 @@ async def item(turn: Turn) -> None:
     members = {m.id: m for m in await turn.store.members(point.meeting_id)}
     delegations = {d.id: d.name for d in await turn.store.delegations(point.meeting_id)}
 
-    def who(member_id: int) -> str:
+    def who(member_id: int, delegation_id: int | None) -> str:
+        """The delegation the act was made for (a later move of its author changes nothing), else
+        the person, who then spoke in a role of their own."""
+        if delegation_id is not None:
+            return delegations.get(delegation_id, "?")
         m = members.get(member_id)
         if m is None:
             return "?"
-        return delegations.get(m.delegation_id or -1) or m.user.display_name or m.user.user_id
+        return m.user.display_name or m.user.user_id
 
     events: list[tuple[str, str]] = []
     for a in await turn.store.amendments(point.id):
@@ -91,12 +95,20 @@ async def item(turn: Turn) -> None:
         events.append(
             (
                 a.at.isoformat(),
-                turn.say("item.amendment", who=who(a.member_id), status=status, text=_short(a.text, 200)),
+                turn.say(
+                    "item.amendment",
+                    who=who(a.member_id, a.delegation_id),
+                    status=status,
+                    text=_short(a.text, 200),
+                ),
             )
         )
     for c in await turn.store.comments(point.id):
         events.append(
-            (c.at.isoformat(), turn.say("item.comment", who=who(c.member_id), text=_short(c.text, 200)))
+            (
+                c.at.isoformat(),
+                turn.say("item.comment", who=who(c.member_id, c.delegation_id), text=_short(c.text, 200)),
+            )
         )
     for pos in await turn.store.position_history(top.id):
         mark = STANCE_MARK[pos.stance]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from drafting.commands import fold
+from drafting.handlers.membership import capacity, number_of, place_word, secretariat_names
 from drafting.meeting_fields import FieldError, apply_fields, known_keys
-from drafting.model import DelegationKind, Meeting, MeetingState, Role
+from drafting.model import DelegationKind, Meeting, MeetingState, Member, Role
 from drafting.replies import Delivery, Text
 from drafting.turn import Turn, code_hash
 
@@ -76,11 +77,9 @@ async def _set_delegations(turn: Turn, kind: DelegationKind) -> None:
     clash = [n for key, n in wanted.items() if key in other_kind]
     if clash:
         turn.refuse("error.name_in_other_list", name=clash[0])
-    members = await turn.store.members(meeting.id)
-    used = {m.delegation_id for m in members}
-    positions = {p.delegation_id for p in await turn.store.positions_for_meeting(meeting.id)}
+    used = await turn.store.delegations_in_use(meeting.id)
     for d in current:
-        if d.kind is kind and fold(d.name) not in wanted and (d.id in used or d.id in positions):
+        if d.kind is kind and fold(d.name) not in wanted and d.id in used:
             turn.refuse("error.delegation_in_use", name=d.name)
     have = {fold(d.name) for d in current if d.kind is kind}
     for d in current:
@@ -153,9 +152,17 @@ async def join(turn: Turn) -> None:
         if bound is None or bound.id != meeting.id:
             await turn.store.bind_chat(meeting.id, turn.ctx.chat, turn.now)
     previous = await turn.store.member(meeting.id, turn.ctx.user)
-    member = await turn.store.save_member(
-        meeting.id, turn.ctx.user, taken.role, taken.delegation_id, turn.now
-    )
+    member = None
+    if previous is None:
+        member = await turn.store.add_member(
+            meeting.id, turn.ctx.user, taken.role, taken.delegation_id, turn.now
+        )
+        if member is None:  # the same person joined a moment ago with another code, and won
+            previous = await turn.store.member(meeting.id, turn.ctx.user)
+    if previous is not None:
+        await _check_rejoin(turn, previous, taken.role, taken.delegation_id, taken.bind_chat)
+        member = previous
+    assert member is not None
     turn.member = member
     name = turn.ctx.user.display_name or turn.ctx.user.user_id
     what = await turn.delegation_name(taken.delegation_id) or turn.say(f"role.{taken.role.value}")
@@ -172,3 +179,28 @@ async def join(turn: Turn) -> None:
     if turn.ctx.private:
         turn.send(joined)  # the private chat is not one of the meeting's chats
     await turn.broadcast(joined)
+
+
+async def _check_rejoin(
+    turn: Turn, previous: Member, role: Role, delegation_id: int | None, bind_chat: bool
+) -> None:
+    """A person takes part as one delegation or role per meeting; a second code does not move them.
+
+    Refusing rolls the code back too: it stays valid for the person it was meant for."""
+    meeting = turn.need_meeting()
+    delegations = await turn.store.delegations(meeting.id)
+    current = capacity(turn, previous.role, previous.delegation_id, delegations)
+    if (previous.role, previous.delegation_id) == (role, delegation_id):
+        if bind_chat:
+            return  # the same secretariat linking one more chat
+        turn.refuse("error.already_joined", title=meeting.title, what=current)
+    members = await turn.store.members(meeting.id)
+    turn.refuse(
+        "error.joined_as_other",
+        current=current,
+        wanted=capacity(turn, role, delegation_id, delegations),
+        secretariat=secretariat_names(members),
+        number=number_of(previous, members),
+        place=place_word(turn, role, delegation_id, delegations),
+        prefix=turn.ctx.prefix,
+    )
