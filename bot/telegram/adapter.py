@@ -93,6 +93,7 @@ class TelegramOrigin:
     message_id: int | None  # the user's message, to reply to
     thread_id: int | None  # its forum topic
     answers: list[str] | None = None  # a button press: replies to the presser go in the callback answer
+    user_id: int | None = None  # who asked: told privately when a message for them cannot be posted
 
 
 def chat_ref(chat_id: int | str) -> ChatRef:
@@ -326,7 +327,7 @@ class TelegramAdapter:
             return  # not addressed to the bot
         self._note_chat(chat)
         ref = chat_ref(chat.id)
-        origin = TelegramOrigin(ref, message.message_id, _topic_of(message))
+        origin = TelegramOrigin(ref, message.message_id, _topic_of(message), user_id=message.from_user.id)
         if message.sender_chat is not None and not (command is not None and is_read_only(command)):
             await self._refuse_sender_chat(message, origin)
             return
@@ -420,6 +421,13 @@ class TelegramAdapter:
         point_id, action = parsed
         ref = chat_ref(message.chat.id)
         self._note_chat(message.chat)
+        # A card the bot lost track of (its post's answer was lost) is found here, at its first press.
+        if (
+            isinstance(message, Message)
+            and message.from_user is not None
+            and message.from_user.id == self.bot.id
+        ):
+            await self.outbox.lane(message.chat.id).pressed(point_id, message.message_id, _topic_of(message))
         if action == "object":
             # An objection needs its reason, typed: the press only says how (no state is kept).
             lang = await self.service.language_for(ref)
@@ -441,12 +449,18 @@ class TelegramAdapter:
             await self._answer(query, "")
             return
         origin = TelegramOrigin(
-            ref, None, _topic_of(message) if isinstance(message, Message) else None, answers=[]
+            ref,
+            None,
+            _topic_of(message) if isinstance(message, Message) else None,
+            answers=[],
+            user_id=query.from_user.id,
         )
         await self.dispatcher.dispatch(outcome, platform=PLATFORM, origin=origin)
         answer = "\n".join(origin.answers or [])
         if units(answer) > MAX_CALLBACK_ANSWER:
-            self.outbox.lane(message.chat.id).put(Outgoing("text", text=answer, point_id=point_id))
+            self.outbox.lane(message.chat.id).put(
+                Outgoing("text", text=answer, point_id=point_id, requester=query.from_user.id)
+            )
         await self._answer(query, short_answer(answer), alert=not outcome.ok)
 
     async def _answer(self, query: CallbackQuery, text: str, *, alert: bool = False) -> None:
@@ -511,6 +525,7 @@ class TelegramAdapter:
             reply_to=reply_to,
             thread_id=thread,
             answer=delivery.chat is None,
+            requester=here.user_id if here is not None else None,
         )
         if isinstance(message, Document):
             outgoing.kind, outgoing.document = "document", message
@@ -548,6 +563,8 @@ class TelegramAdapter:
             )
         outgoing.on_sent = follow_up(delivery.notice)
         outgoing.on_forbidden = follow_up(delivery.fallback)
+        if back_lane is not None:
+            outgoing.notice_to = (back_lane.chat_id, reply_to, thread)
         private.put(outgoing)
 
 

@@ -19,7 +19,16 @@ through that chat's lane, a small worker that:
   edit is skipped when the message is recorded as showing the newest version already, and made again
   when a newer version was committed while it was on its way (another worker's newer edit may have
   landed first, under ours);
-- splits texts at 4096 characters and captions at 1024.
+- splits texts at 4096 characters and captions at 1024;
+- makes again a call that surely did not take effect (`delivery.surely_not_sent`), up to
+  `Limits.retries` times, but never blindly one that adds a message and may have taken effect (the
+  connection broke after the request went out): a text or document is then not sent twice, and
+  whoever asked for it hears that it may not have arrived; a card is posted once more, and a copy
+  that did land is found at its first press (`pressed`): adopted as the card if none is recorded,
+  else deleted, so no card the bot lost track of keeps taking presses it never shows;
+- when a message finally cannot go out, tells the person who caused it (`_undelivered`): a private
+  copy of the text, or a short notice in the chat replying to their request; nothing is dropped
+  without a word.
 
 Nothing here is needed across a restart: the database knows which cards show an older state, and
 the adapter redraws them when it starts.
@@ -38,10 +47,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram import Bot, ForumTopic, InputFile, LinkPreviewOptions, Message, ReplyParameters
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.telegram.bounded import BoundedDict, BoundedSet
+from bot.telegram.delivery import (
+    Doubtful,
+    copy_for_requester,
+    notice_here,
+    notice_private_failed,
+    surely_not_sent,
+)
 from bot.telegram.render import MAX_CAPTION, MAX_TEXT, card_keyboard, card_text, split_text, topic_name, units
 from drafting.model import ChatRef
 from drafting.ports import CardMessage
@@ -56,6 +73,8 @@ warnings.filterwarnings("ignore", message=r".*`retry_after` will be of type", ca
 
 PLATFORM = "telegram"
 T = TypeVar("T")
+REMEMBERED = 1000  # entries each per-process memory keeps (cards, topics, idle chats, moved chats)
+NOT_SHOWN = -1  # shown_version of a card message found again: stale until it is redrawn
 
 
 @dataclass(frozen=True)
@@ -65,12 +84,13 @@ class Limits:
     chat_interval: float = 1.0  # seconds between two messages in one chat
     group_per_minute: int = 20  # messages in any 60 seconds in one group (0: no such limit)
     global_per_second: float = 30.0  # messages a second over all chats (0: no such limit)
-    retries: int = 6  # attempts of one call after 429s and network errors
+    retries: int = 6  # attempts of one call after 429s and errors that surely did not take effect
+    backoff: float = 0.5  # seconds before the second attempt after a network error, doubling after
 
     @classmethod
     def off(cls) -> Limits:
         """No client-side pacing (tests, a local fake server); 429s are still honoured."""
-        return cls(chat_interval=0.0, group_per_minute=0, global_per_second=0.0)
+        return cls(chat_interval=0.0, group_per_minute=0, global_per_second=0.0, backoff=0.0)
 
 
 class Pacer:
@@ -112,7 +132,7 @@ def retry_seconds(error: RetryAfter) -> float:
 class Outgoing:
     """One message waiting in a lane."""
 
-    kind: str  # "text" | "document" | "card"
+    kind: str  # "text" | "document" | "card" | "retire" (a card copy the bot lost track of)
     text: str = ""
     document: Document | None = None
     point_id: int | None = None  # posted in that point's thread, and linked to it
@@ -121,10 +141,21 @@ class Outgoing:
     answer: bool = False  # a direct answer: it stays where the requester wrote, replying to them
     on_sent: Callable[[], Awaitable[None]] | None = None
     on_forbidden: Callable[[], Awaitable[None]] | None = None
+    requester: int | None = None  # the Telegram user whose request this answers: told if it cannot go
+    notice_to: tuple[int, int | None, int | None] | None = None  # a private message: (chat, reply_to,
+    # thread) of the request, where to say it could not be delivered
+    notice: bool = False  # itself a word about a failed delivery: its own failure is only logged
+    retire: int = 0  # kind "retire": the message to delete
 
     @property
     def mergeable(self) -> bool:
-        return self.kind == "text" and self.on_sent is None and self.on_forbidden is None
+        return (
+            self.kind == "text"
+            and self.on_sent is None
+            and self.on_forbidden is None
+            and self.notice_to is None
+            and not self.notice
+        )
 
 
 @dataclass
@@ -150,8 +181,8 @@ class Outbox:
         self.limits = limits
         self.on_migrated = on_migrated
         self.clock = clock
-        self.lanes: dict[int, Lane] = {}
-        self.moved: dict[int, int] = {}  # old chat id -> new, after a group became a supergroup
+        self.lanes: dict[int, Lane] = {}  # idle lanes beyond REMEMBERED are forgotten (`_forget_idle`)
+        self.moved: BoundedDict[int, int] = BoundedDict(REMEMBERED)  # old chat id -> new (supergroups)
         self.global_pacer = Pacer(1.0 / limits.global_per_second if limits.global_per_second else 0.0)
 
     def set_limits(self, limits: Limits) -> None:
@@ -166,8 +197,21 @@ class Outbox:
             chat_id = self.moved[chat_id]
         lane = self.lanes.get(chat_id)
         if lane is None:
+            self._forget_idle()
             lane = self.lanes[chat_id] = Lane(self, chat_id)
         return lane
+
+    def _forget_idle(self) -> None:
+        """Keeps at most REMEMBERED lanes: idle ones are dropped, oldest first (a dropped lane holds
+        nothing to send; its chat gets a new one when it is written to again)."""
+        if len(self.lanes) < REMEMBERED:
+            return
+        for chat_id, lane in list(self.lanes.items()):
+            if len(self.lanes) < REMEMBERED:
+                return
+            if lane.idle:
+                lane.stop()
+                del self.lanes[chat_id]
 
     def chat_moved(self, old: int, new: int) -> None:
         """Later messages for `old` go to `new`; a lane already running for `old` follows."""
@@ -228,9 +272,9 @@ class Lane:
         self.queue: deque[Outgoing] = deque()
         self.dirty: dict[int, None] = {}  # points whose card here must be re-read and edited
         self.force: set[int] = set()  # dirty points to edit even if their newest version is recorded shown
-        self.posted: set[int] = set()  # points whose card is known to be in this chat
-        self.topics: dict[int, int] = {}  # point -> forum topic created before its card was posted
-        self.topic_names: dict[int, str] = {}  # topic -> the name we last gave it
+        self.posted: BoundedSet[int] = BoundedSet(REMEMBERED)  # points whose card is known to be here
+        self.topics: BoundedDict[int, int] = BoundedDict(REMEMBERED)  # point -> topic made before its card
+        self.topic_names: BoundedDict[int, str] = BoundedDict(REMEMBERED)  # topic -> the name we gave it
         self.is_forum: bool | None = None if chat_id < 0 else False
         self.no_topics = False  # a forum where creating a topic failed: reply chains instead, until restart
         self.wake = asyncio.Event()
@@ -322,13 +366,17 @@ class Lane:
             await self._show_card(outgoing.point_id)
         elif outgoing.kind == "document":
             await self._send_document(outgoing)
+        elif outgoing.kind == "retire":
+            await self._retire(outgoing.retire)
         else:
             await self._send_texts(outgoing)
 
     # ---- calls with pacing and retries -----------------------------------------------------------
 
     async def _call(self, what: str, make: Callable[[int], Awaitable[T]], *, repeatable: bool = True) -> T:
-        """One Bot API call for this chat: paced; a 429 waits `retry_after` and goes again."""
+        """One Bot API call for this chat, paced. A 429 waits `retry_after` and goes again; so does, after
+        a back-off, a network error that surely had no effect. One that may have had an effect is
+        repeated only if the call is `repeatable` (an edit, a read); otherwise `Doubtful` is raised."""
         attempts = max(1, self.outbox.limits.retries)
         for attempt in range(1, attempts + 1):
             await self._ready()
@@ -354,15 +402,15 @@ class Lane:
                     await self.outbox.on_migrated(old, new)
                 if attempt == attempts:
                     raise
-            except TimedOut:
-                # The message may have gone out: only calls that cannot double anything are repeated.
-                if not repeatable or attempt == attempts:
+            except BadRequest:
+                raise
+            except NetworkError as error:  # TimedOut included
+                if not repeatable and not surely_not_sent(error):
+                    raise Doubtful(what, error) from error
+                if attempt == attempts:
                     raise
-                await asyncio.sleep(min(2.0**attempt, 10.0))
-            except NetworkError as error:
-                if isinstance(error, BadRequest | Forbidden) or attempt == attempts:
-                    raise
-                await asyncio.sleep(min(0.5 * 2.0**attempt, 10.0))
+                log.warning("telegram: %s in chat %s failed (%s); trying again", what, self.chat_id, error)
+                await asyncio.sleep(min(self.outbox.limits.backoff * 2.0 ** (attempt - 1), 10.0))
         raise AssertionError("unreachable")
 
     # ---- texts ---------------------------------------------------------------------------------
@@ -395,7 +443,11 @@ class Lane:
             if first.on_forbidden is not None and _cannot_write(error):
                 await first.on_forbidden()
                 return
-            raise
+            await self._undelivered(batch, error)
+            return
+        except (Doubtful, TelegramError) as error:
+            await self._undelivered(batch, error)
+            return
         if first.on_sent is not None:
             await first.on_sent()
 
@@ -455,28 +507,85 @@ class Lane:
             else None
         )
         try:
-            await self._call(
-                "sendDocument",
-                lambda chat_id: self.outbox.bot.send_document(
-                    chat_id,
-                    InputFile(document.content, filename=document.filename, attach=True),
-                    caption=caption or None,
-                    message_thread_id=place.thread_id,
-                    reply_parameters=reply,
-                    write_timeout=60,
-                    read_timeout=60,
-                ),
-                repeatable=False,
-            )
+            await self._send_document_call(document, caption, place, reply)
+            for piece in split_text(rest) if rest else []:
+                await self._send_message(piece, place)
         except (Forbidden, BadRequest) as error:
             if outgoing.on_forbidden is not None and _cannot_write(error):
                 await outgoing.on_forbidden()
                 return
-            raise
-        for piece in split_text(rest) if rest else []:
-            await self._send_message(piece, place)
+            await self._undelivered([outgoing], error)
+            return
+        except (Doubtful, TelegramError) as error:
+            await self._undelivered([outgoing], error)
+            return
         if outgoing.on_sent is not None:
             await outgoing.on_sent()
+
+    async def _send_document_call(
+        self, document: Document, caption: str, place: _Place, reply: ReplyParameters | None
+    ) -> None:
+        await self._call(
+            "sendDocument",
+            lambda chat_id: self.outbox.bot.send_document(
+                chat_id,
+                InputFile(document.content, filename=document.filename, attach=True),
+                caption=caption or None,
+                message_thread_id=place.thread_id,
+                reply_parameters=reply,
+                write_timeout=60,
+                read_timeout=60,
+            ),
+            repeatable=False,
+        )
+
+    # ---- messages that could not go out --------------------------------------------------------
+
+    async def _undelivered(self, batch: list[Outgoing], error: Exception) -> None:
+        """Tells whoever caused each of these messages that it could not be delivered, or may not
+        have been (`Doubtful`): never sent again blindly, never dropped without a word."""
+        doubtful = isinstance(error, Doubtful)
+        log.warning(
+            "telegram: %s message(s) for chat %s %s: %s",
+            len(batch),
+            self.chat_id,
+            "may not have arrived" if doubtful else "could not be delivered",
+            error,
+        )
+        for outgoing in batch:
+            await self._tell(outgoing, doubtful=doubtful)
+
+    async def _tell(self, outgoing: Outgoing, *, doubtful: bool) -> None:
+        if outgoing.notice:
+            log.error("telegram: a notice about an undelivered message in chat %s was lost too", self.chat_id)
+            return
+        if outgoing.notice_to is not None:  # a private message: said where it was asked for
+            chat_id, reply_to, thread = outgoing.notice_to
+            lang = await self.outbox.service.language_for(ChatRef(PLATFORM, str(chat_id)))
+            text = notice_private_failed(lang, doubtful=doubtful)
+            self.outbox.lane(chat_id).put(
+                Outgoing("text", text=text, reply_to=reply_to, thread_id=thread, notice=True)
+            )
+            return
+        lang = await self.outbox.service.language_for(self.chat)
+        here = Outgoing(
+            "text",
+            text=notice_here(lang, doubtful=doubtful),
+            reply_to=outgoing.reply_to,
+            thread_id=outgoing.thread_id,
+            notice=True,
+        )
+        requester = outgoing.requester
+        if outgoing.kind != "text" or requester is None or requester == self.chat_id:
+            self.put(here)
+            return
+
+        async def say_here_instead() -> None:  # the requester never opened a private chat with the bot
+            self.put(here)
+
+        copy = Outgoing("text", text=copy_for_requester(lang, outgoing.text, doubtful=doubtful), notice=True)
+        copy.on_forbidden = say_here_instead
+        self.outbox.lane(requester).put(copy)
 
     # ---- cards ---------------------------------------------------------------------------------
 
@@ -507,12 +616,19 @@ class Lane:
             if card is None:
                 return None
         name = topic_name(card)
+
+        def create(chat_id: int) -> Awaitable[ForumTopic]:
+            return self.outbox.bot.create_forum_topic(chat_id, name)
+
         try:
-            topic = await self._call(
-                "createForumTopic",
-                lambda chat_id: self.outbox.bot.create_forum_topic(chat_id, name),
-                repeatable=False,
-            )
+            try:
+                topic = await self._call("createForumTopic", create, repeatable=False)
+            except Doubtful as error:
+                # A topic may have been made: one more leaves at worst an empty topic behind.
+                log.warning(
+                    "telegram: a topic in chat %s may have been made (%s); again", self.chat_id, error
+                )
+                topic = await self._call("createForumTopic", create, repeatable=False)
         except BadRequest as error:
             # Not a forum after all, or the bot may not manage topics: points live in reply chains here.
             log.warning("telegram: no topic for point %s in chat %s: %s", point_id, self.chat_id, error)
@@ -577,7 +693,7 @@ class Lane:
         if await self._forum():
             topic = await self._topic(card.point_id, card)
         text, keyboard = card_text(card), card_keyboard(card)
-        message = await self._send_message(text, _Place(topic, None), keyboard)
+        message = await self._post(text, topic, keyboard)
         mine = CardMessage(
             card.point_id,
             self.chat,
@@ -602,6 +718,69 @@ class Lane:
         )
         await self._delete_copy(message.message_id, topic)
         self.dirty[card.point_id] = None  # theirs may show an older state than ours did
+
+    async def _post(self, text: str, topic: int | None, keyboard: Any) -> Message:
+        """A new card's message. When the answer to its sendMessage was lost, it is sent once more and
+        that one recorded: a copy that did land is a card the bot does not know, and the first press
+        on it finds that out (`pressed`)."""
+        try:
+            return await self._send_message(text, _Place(topic, None), keyboard)
+        except Doubtful as error:
+            log.warning(
+                "telegram: a card in chat %s may have been posted (%s); posting it again", self.chat_id, error
+            )
+            return await self._send_message(text, _Place(topic, None), keyboard)
+
+    async def pressed(self, point_id: int, message_id: int, thread_id: int | None) -> None:
+        """A button of point `point_id` was pressed on message `message_id` here. A message that is not
+        the point's recorded card is a copy the bot lost track of (the answer to its post was lost):
+        if the point has no card here on record, that message becomes it (recorded, then redrawn);
+        otherwise it is deleted (or, where Telegram refuses, loses its buttons), so it does not go
+        on taking presses while never showing them. The press itself counts either way: its buttons
+        named the point and the position, and the core still checks them."""
+        try:
+            placed = await self._card_message(point_id)
+            if placed is not None and placed.message_id == str(message_id):
+                return
+            if placed is None:
+                found = CardMessage(
+                    point_id, self.chat, str(message_id), str(thread_id or ""), shown_version=NOT_SHOWN
+                )
+                placed = await self.outbox.service.claim_card_message(found)
+                if placed.message_id == found.message_id:
+                    log.info(
+                        "telegram: card %s of point %s in chat %s found again",
+                        message_id,
+                        point_id,
+                        self.chat_id,
+                    )
+                    self.refresh(point_id)
+                    return
+        except Exception:  # the database is down: the stale copy is dealt with at its next press
+            log.exception("telegram: could not check the card pressed in chat %s", self.chat_id)
+            return
+        log.info("telegram: retiring card copy %s of point %s in chat %s", message_id, point_id, self.chat_id)
+        self.put(Outgoing("retire", retire=message_id))
+
+    async def _retire(self, message_id: int) -> None:
+        try:
+            await self._call(
+                "deleteMessage", lambda chat_id: self.outbox.bot.delete_message(chat_id, message_id)
+            )
+            return
+        except (BadRequest, Forbidden) as error:  # older than 48 hours, say
+            log.info("telegram: card copy %s in chat %s not deleted (%s)", message_id, self.chat_id, error)
+        try:
+            await self._call(
+                "editMessageReplyMarkup",
+                lambda chat_id: self.outbox.bot.edit_message_reply_markup(
+                    chat_id, message_id, reply_markup=None
+                ),
+            )
+        except (BadRequest, Forbidden) as error:
+            log.warning(
+                "telegram: card copy %s in chat %s keeps its buttons: %s", message_id, self.chat_id, error
+            )
 
     async def _delete_copy(self, message_id: int, topic: int | None) -> None:
         try:

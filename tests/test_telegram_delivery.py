@@ -1,0 +1,152 @@
+"""Nothing the bot decided to send is lost without a word, and nothing Telegram may have taken is sent twice.
+
+The fake server makes Telegram refuse a call N times (`fail`, as a 500: it did nothing) or take a
+sendMessage and then drop the connection unanswered (`lose_answer`: the bot cannot know it arrived).
+"""
+
+from __future__ import annotations
+
+import pytest
+from telegram import Bot
+
+from bot.telegram.outbox import REMEMBERED, Limits, Outbox
+from drafting.i18n import t
+from drafting.service import DraftingService
+from tests.telegram_fake.harness import running_bot, set_up_meeting
+from tests.telegram_fake.server import JSON, TOKEN
+
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+RETRIES = Limits.off().retries  # attempts the outbox makes of a call Telegram refused
+
+
+def card_messages(run_fake_messages: list[JSON], label: int) -> list[JSON]:
+    return [m for m in run_fake_messages if m.get("text", "").startswith(f"Punto {label} — ")]
+
+
+async def test_a_reply_telegram_refused_a_few_times_is_made_again_and_arrives_once(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        await set_up_meeting(run, chat, ["México"])
+        run.fake.fail("sendMessage", times=RETRIES - 1, code=500, chat_id=chat["id"])
+        asked = await run.say(run.user("México"), chat, "/puntos")
+        assert len(run.replies_to(asked)) == 1
+        assert [c.error for c in run.fake.sent("sendMessage", chat["id"], ok=False)][-RETRIES:] == [
+            *([500] * (RETRIES - 1)),
+            None,
+        ]
+
+
+async def test_a_reply_that_never_gets_into_the_group_reaches_whoever_asked_privately(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        st = await set_up_meeting(run, chat, ["México"])  # the secretariat has a private chat with the bot
+        run.fake.fail("sendMessage", times=RETRIES, code=500, chat_id=chat["id"])
+        asked = await run.say(st, chat, "/puntos")
+        assert run.replies_to(asked) == []
+        copy = run.private_texts(st)[-1]
+        assert copy.startswith(t("es", "delivery.copy_failed"))
+        # The copy holds the very reply the group should have had, as asking again shows.
+        again = await run.say(st, chat, "/puntos")
+        (reply,) = run.replies_to(again)
+        assert copy.endswith("\n\n" + reply)
+
+
+async def test_without_a_private_chat_the_asker_finds_a_notice_under_their_request(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        await set_up_meeting(run, chat, ["México"])
+        mexico = run.user("México")  # never opened a private chat with the bot
+        run.fake.fail("sendMessage", times=RETRIES, code=500, chat_id=chat["id"])
+        asked = await run.say(mexico, chat, "/puntos")
+        assert run.replies_to(asked) == [t("es", "delivery.here_failed")]
+
+
+async def test_a_reply_telegram_took_without_answering_is_not_posted_twice_and_the_asker_knows(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        st = await set_up_meeting(run, chat, ["México"])
+        run.fake.lose_answer("sendMessage", chat_id=chat["id"])
+        asked = await run.say(st, chat, "/puntos")
+        assert len(run.replies_to(asked)) == 1
+        assert run.private_texts(st)[-1].startswith(t("es", "delivery.copy_doubtful"))
+
+
+async def test_a_card_copy_whose_post_lost_its_answer_is_retired_at_its_first_press(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        await set_up_meeting(run, chat, ["México", "Panamá"])
+        run.fake.lose_answer("sendMessage", chat_id=chat["id"], starts="Punto 1 — ")
+        await run.say(run.user("México"), chat, "/proponer Agradecer a la Secretaría Técnica.")
+        lost, *_ = card_messages(run.fake.bot_messages(chat["id"]), 1)
+        await run.press(run.user("Panamá"), lost, "Aprobar")
+        (card,) = card_messages(run.fake.bot_messages(chat["id"]), 1)
+        assert "✅ aprueba Panamá" in card["text"]
+        assert card["reply_markup"]["inline_keyboard"]  # the card that stays still takes positions
+
+
+async def test_a_card_the_bot_lost_track_of_becomes_the_card_when_pressed(service: DraftingService) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        await set_up_meeting(run, chat, ["México", "Panamá"])
+        run.fake.lose_answer("sendMessage", times=2, chat_id=chat["id"], starts="Punto 1 — ")
+        await run.say(run.user("México"), chat, "/proponer Agradecer a la Secretaría Técnica.")
+        first, *_ = card_messages(run.fake.bot_messages(chat["id"]), 1)
+        await run.press(run.user("Panamá"), first, "Aprobar")
+        assert "✅ aprueba Panamá" in run.fake.messages[(chat["id"], first["message_id"])]["text"]
+        # Once found, it is the card: the next position shows there too.
+        await run.press(run.user("México"), first, "Aprobar")
+        assert "✅ aprueba México" in run.fake.messages[(chat["id"], first["message_id"])]["text"]
+
+
+async def test_a_private_code_that_cannot_be_sent_is_owned_up_to_in_the_group(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        st = await set_up_meeting(run, chat, ["México"], rapporteur=False)
+        await run.say(st, chat, "/delegaciones México, Panamá")
+        run.fake.fail("sendMessage", times=RETRIES, code=500, chat_id=st["id"])
+        asked = await run.say(st, chat, "/invitar Panamá")
+        assert run.replies_to(asked) == [t("es", "delivery.private_failed")]
+
+
+async def test_a_code_whose_private_send_lost_its_answer_is_not_sent_twice(service: DraftingService) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        st = await set_up_meeting(run, chat, ["México"], rapporteur=False)
+        await run.say(st, chat, "/delegaciones México, Panamá")
+        before = len(run.private_texts(st))
+        run.fake.lose_answer("sendMessage", chat_id=st["id"])
+        asked = await run.say(st, chat, "/invitar Panamá")
+        codes = [text for text in run.private_texts(st)[before:] if "/join " in text]
+        assert len(codes) == 1
+        assert run.replies_to(asked) == [t("es", "delivery.private_doubtful")]
+
+
+async def test_the_outbox_remembers_a_bounded_number_of_cards_topics_and_chats(
+    service: DraftingService,
+) -> None:
+    outbox = Outbox(Bot(TOKEN), service, Limits.off())
+    lane = outbox.lane(-100)
+    for point in range(3 * REMEMBERED):
+        lane.posted.add(point)
+        lane.topics[point] = point
+        lane.topic_names[point] = str(point)
+    for chat_id in range(1, 3 * REMEMBERED):
+        outbox.lane(chat_id)
+        outbox.chat_moved(-chat_id - 10**9, chat_id)
+    assert len(lane.posted) <= REMEMBERED
+    assert len(lane.topics) <= REMEMBERED and len(lane.topic_names) <= REMEMBERED
+    assert len(outbox.lanes) <= REMEMBERED and len(outbox.moved) <= REMEMBERED
+    assert 3 * REMEMBERED - 1 in lane.posted  # the newest are the ones kept
