@@ -134,6 +134,17 @@ async def test_a_code_whose_private_send_lost_its_answer_is_not_sent_twice(servi
         assert run.replies_to(asked) == [t("es", "delivery.private_doubtful")]
 
 
+async def test_a_document_telegram_took_without_answering_is_not_sent_twice(service: DraftingService) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        await set_up_meeting(run, chat, ["México"])
+        await run.say(run.user("México"), chat, "/proponer Agradecer a la Secretaría Técnica.")
+        run.fake.lose_answer("sendDocument", chat_id=chat["id"])
+        asked = await run.say(run.user("rapporteur"), chat, "/compilar")
+        assert len(run.fake.documents(chat["id"])) == 1
+        assert t("es", "delivery.here_doubtful") in run.replies_to(asked)
+
+
 async def test_the_outbox_remembers_a_bounded_number_of_cards_topics_and_chats(
     service: DraftingService,
 ) -> None:
