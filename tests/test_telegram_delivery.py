@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import pytest
 from telegram import Bot
+from telegram.error import NetworkError
+from telegram.request import HTTPXRequest
 
+from bot.telegram.delivery import surely_not_sent
 from bot.telegram.outbox import REMEMBERED, Limits, Outbox
 from drafting.i18n import t
 from drafting.service import DraftingService
-from tests.telegram_fake.harness import running_bot, set_up_meeting
-from tests.telegram_fake.server import JSON, TOKEN
+from tests.telegram_fake.harness import free_port, running_bot, set_up_meeting
+from tests.telegram_fake.server import JSON, TOKEN, FakeTelegram
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -161,3 +164,31 @@ async def test_the_outbox_remembers_a_bounded_number_of_cards_topics_and_chats(
     assert len(lane.topics) <= REMEMBERED and len(lane.topic_names) <= REMEMBERED
     assert len(outbox.lanes) <= REMEMBERED and len(outbox.moved) <= REMEMBERED
     assert 3 * REMEMBERED - 1 in lane.posted  # the newest are the ones kept
+
+
+async def test_only_a_refused_connection_or_an_answered_error_counts_as_surely_not_sent() -> None:
+    async def failure(url: str) -> NetworkError:
+        request = HTTPXRequest()
+        await request.initialize()
+        try:
+            await request.post(url, read_timeout=5, connect_timeout=5)
+        except NetworkError as error:
+            return error
+        finally:
+            await request.shutdown()
+        raise AssertionError("the call went through")
+
+    fake = FakeTelegram()
+    await fake.start()
+    try:
+        chat = fake.group()
+        url = f"{fake.base_url}{fake.token}/sendMessage?chat_id={chat['id']}&text=hola"
+        fake.fail("sendMessage", code=500)
+        assert surely_not_sent(await failure(url))  # Telegram answered: it did nothing
+        fake.lose_answer("sendMessage")
+        assert not surely_not_sent(await failure(url))  # it was done, but the answer is lost
+        assert fake.texts(chat["id"]) == ["hola"]
+    finally:
+        await fake.stop()
+    refused = f"http://127.0.0.1:{free_port()}/bot{TOKEN}/sendMessage"  # nothing listens there
+    assert surely_not_sent(await failure(refused))
