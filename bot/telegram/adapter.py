@@ -40,6 +40,14 @@ between a commit and its card edit leaves no wrong card once a worker runs again
 claimed (`claim_card_message`): if another worker posted the point's card in that chat first, this
 worker deletes its own copy and edits theirs.
 
+Nothing is sent twice or lost without a word (`bot.telegram.outbox`, `bot.telegram.delivery`): a call
+Telegram surely did not carry out (a 429, an error it answered, a refused connection) is made again a
+bounded number of times; a sendMessage/sendDocument whose answer was lost is not repeated. A message
+that cannot go out, or may not have, is told to the user who caused it: privately with its text, or
+by a short notice replying to their request. A card post whose answer was lost is posted once more;
+the copy that may have landed is found at its first press (`Lane.pressed`): it becomes the card if
+none is recorded, else it is deleted.
+
 To play a meeting against a local fake Telegram instead of the real one, see
 `python -m tests.telegram_fake --help` (the fake server, and the `draftbot run` line to point at it).
 """

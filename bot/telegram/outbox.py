@@ -40,16 +40,13 @@ import asyncio
 import contextlib
 import logging
 import time
-import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import Bot, ForumTopic, InputFile, LinkPreviewOptions, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.telegram.bounded import BoundedDict, BoundedSet
 from bot.telegram.delivery import (
@@ -59,73 +56,21 @@ from bot.telegram.delivery import (
     notice_private_failed,
     surely_not_sent,
 )
+from bot.telegram.pacing import Limits, Pacer, retry_seconds
 from bot.telegram.render import MAX_CAPTION, MAX_TEXT, card_keyboard, card_text, split_text, topic_name, units
 from drafting.model import ChatRef
 from drafting.ports import CardMessage
 from drafting.replies import Document, PointCard
 from drafting.service import DraftingService
 
-log = logging.getLogger("draftbot.telegram.outbox")
+__all__ = ["PLATFORM", "REMEMBERED", "Limits", "Outbox", "Outgoing", "Pacer", "retry_seconds"]
 
-# python-telegram-bot warns, while building every RetryAfter, that `retry_after` will become a
-# timedelta; `retry_seconds` below takes either, so the warning says nothing to act on.
-warnings.filterwarnings("ignore", message=r".*`retry_after` will be of type", category=PTBDeprecationWarning)
+log = logging.getLogger("draftbot.telegram.outbox")
 
 PLATFORM = "telegram"
 T = TypeVar("T")
 REMEMBERED = 1000  # entries each per-process memory keeps (cards, topics, idle chats, moved chats)
 NOT_SHOWN = -1  # shown_version of a card message found again: stale until it is redrawn
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Client-side pacing. The defaults are Telegram's published limits."""
-
-    chat_interval: float = 1.0  # seconds between two messages in one chat
-    group_per_minute: int = 20  # messages in any 60 seconds in one group (0: no such limit)
-    global_per_second: float = 30.0  # messages a second over all chats (0: no such limit)
-    retries: int = 6  # attempts of one call after 429s and errors that surely did not take effect
-    backoff: float = 0.5  # seconds before the second attempt after a network error, doubling after
-
-    @classmethod
-    def off(cls) -> Limits:
-        """No client-side pacing (tests, a local fake server); 429s are still honoured."""
-        return cls(chat_interval=0.0, group_per_minute=0, global_per_second=0.0, backoff=0.0)
-
-
-class Pacer:
-    """A minimum interval plus an optional budget per rolling minute."""
-
-    def __init__(self, interval: float, per_minute: int = 0) -> None:
-        self.interval = interval
-        self.per_minute = per_minute
-        self.last = -1e9
-        self.recent: deque[float] = deque()
-        self.hold_until = 0.0
-
-    def wait_time(self, now: float) -> float:
-        wait = max(0.0, self.hold_until - now, self.last + self.interval - now)
-        if self.per_minute:
-            while self.recent and self.recent[0] <= now - 60.0:
-                self.recent.popleft()
-            if len(self.recent) >= self.per_minute:
-                wait = max(wait, self.recent[0] + 60.0 - now)
-        return wait
-
-    def spend(self, now: float) -> None:
-        self.last = now
-        if self.per_minute:
-            self.recent.append(now)
-
-    def hold(self, until: float) -> None:
-        self.hold_until = max(self.hold_until, until)
-
-
-def retry_seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value: int | timedelta = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 @dataclass
@@ -338,7 +283,7 @@ class Lane:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("telegram: a message for chat %s was dropped", self.chat_id)
+                log.exception("telegram: a card or message for chat %s failed", self.chat_id)
             finally:
                 self.busy = False
 
