@@ -192,3 +192,14 @@ async def test_only_a_refused_connection_or_an_answered_error_counts_as_surely_n
         await fake.stop()
     refused = f"http://127.0.0.1:{free_port()}/bot{TOKEN}/sendMessage"  # nothing listens there
     assert surely_not_sent(await failure(refused))
+
+
+async def test_a_message_whose_forum_topic_cannot_be_made_goes_to_the_general_flow(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group("CRM foro", forum=True)
+        await set_up_meeting(run, chat, ["México"])
+        run.fake.fail("createForumTopic", times=RETRIES, code=500, chat_id=chat["id"])
+        await run.say(run.user("México"), chat, "/proponer Agradecer a la Secretaría Técnica.")
+        assert any(text.startswith("México propone") for text in run.fake.texts(chat["id"]))

@@ -422,7 +422,16 @@ class Lane:
             return await self._call("sendMessage", send(None), repeatable=False)
 
     async def _place(self, outgoing: Outgoing) -> _Place:
-        """Where a message goes: the requester's thread, or the point's topic or reply chain."""
+        """Where a message goes; where the requester wrote when that cannot be found out (the
+        database or a topic's creation failed): a message in the wrong place beats none."""
+        try:
+            return await self._find_place(outgoing)
+        except Exception as error:
+            log.warning("telegram: no place found for a message in chat %s (%s)", self.chat_id, error)
+            return _Place(outgoing.thread_id, outgoing.reply_to)
+
+    async def _find_place(self, outgoing: Outgoing) -> _Place:
+        """The requester's thread, or the point's topic or reply chain."""
         if outgoing.point_id is None or (outgoing.answer and outgoing.reply_to is not None):
             return _Place(outgoing.thread_id, outgoing.reply_to)
         placed = await self._card_message(outgoing.point_id)
