@@ -203,3 +203,18 @@ async def test_a_message_whose_forum_topic_cannot_be_made_goes_to_the_general_fl
         run.fake.fail("createForumTopic", times=RETRIES, code=500, chat_id=chat["id"])
         await run.say(run.user("México"), chat, "/proponer Agradecer a la Secretaría Técnica.")
         assert any(text.startswith("México propone") for text in run.fake.texts(chat["id"]))
+
+
+async def test_a_first_card_telegram_would_not_take_is_posted_by_the_next_sweep(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        await set_up_meeting(run, chat, ["México"])
+        run.fake.fail("sendMessage", times=RETRIES, code=500, chat_id=chat["id"], starts="Punto 1 — ")
+        await run.say(run.user("México"), chat, "/proponer Agradecer a la Secretaría Técnica.")
+        assert card_messages(run.fake.bot_messages(chat["id"]), 1) == []
+        await run.adapter.redraw_stale()  # what `draftbot run` does every ~30 s
+        await run.settle()
+        (card,) = card_messages(run.fake.bot_messages(chat["id"]), 1)
+        assert card["reply_markup"]["inline_keyboard"]

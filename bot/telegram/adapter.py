@@ -229,7 +229,9 @@ class TelegramAdapter:
     async def redraw_stale(self) -> int:
         """Edits every card whose message shows less than its point's latest version (an edit lost to
         a crash or a restart); returns how many were found. Safe on several workers at once: the
-        second edit of the same content is answered "not modified"."""
+        second edit of the same content is answered "not modified". First cards whose post failed
+        (no message on record) are queued again too."""
+        self.outbox.repost_unposted()
         try:
             stale = await self.service.stale_cards(PLATFORM)
         except Exception:

@@ -67,5 +67,8 @@ class BoundedSet(Generic[K]):
     def add(self, key: K) -> None:
         self._data[key] = None
 
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
     def discard(self, key: K) -> None:
         self._data.pop(key)

@@ -154,7 +154,7 @@ class Outbox:
         for chat_id, lane in list(self.lanes.items()):
             if len(self.lanes) < REMEMBERED:
                 return
-            if lane.idle:
+            if lane.idle and not len(lane.unposted):
                 lane.stop()
                 del self.lanes[chat_id]
 
@@ -184,6 +184,11 @@ class Outbox:
 
     def idle(self) -> bool:
         return all(lane.idle for lane in self.lanes.values())
+
+    def repost_unposted(self) -> int:
+        """Queues again every first card whose post failed; the stale-card sweep calls this, as those
+        cards have no message on record for it to find. Returns how many."""
+        return sum(lane.repost() for lane in list(self.lanes.values()))
 
     async def drain(self, timeout: float | None = None) -> None:
         """Returns once every lane has sent everything it holds."""
@@ -218,6 +223,7 @@ class Lane:
         self.dirty: dict[int, None] = {}  # points whose card here must be re-read and edited
         self.force: set[int] = set()  # dirty points to edit even if their newest version is recorded shown
         self.posted: BoundedSet[int] = BoundedSet(REMEMBERED)  # points whose card is known to be here
+        self.unposted: BoundedSet[int] = BoundedSet(REMEMBERED)  # points whose first card failed to post
         self.topics: BoundedDict[int, int] = BoundedDict(REMEMBERED)  # point -> topic made before its card
         self.topic_names: BoundedDict[int, str] = BoundedDict(REMEMBERED)  # topic -> the name we gave it
         self.is_forum: bool | None = None if chat_id < 0 else False
@@ -256,6 +262,19 @@ class Lane:
         self.posted.add(point_id)
         self.dirty[point_id] = None
         self._kick()
+
+    def repost(self) -> int:
+        """Queues again the first cards of this chat whose post failed."""
+        points = [p for p in self.unposted if p not in self.posted]
+        for point_id in list(self.unposted):
+            self.unposted.discard(point_id)
+        queued = {o.point_id for o in self.queue if o.kind == "card"}
+        for point_id in points:
+            if point_id not in queued:
+                self.queue.append(Outgoing("card", point_id=point_id))
+        if points:
+            self._kick()
+        return len(points)
 
     def stop(self) -> None:
         if self.task is not None and not self.task.done():
@@ -308,7 +327,12 @@ class Lane:
         self.edit_next = True
         if outgoing.kind == "card":
             assert outgoing.point_id is not None
-            await self._show_card(outgoing.point_id)
+            try:
+                await self._show_card(outgoing.point_id)
+            except (Doubtful, TelegramError):
+                self.unposted.add(outgoing.point_id)  # no message on record: the sweep re-queues it
+                raise
+            self.unposted.discard(outgoing.point_id)
         elif outgoing.kind == "document":
             await self._send_document(outgoing)
         elif outgoing.kind == "retire":

@@ -367,9 +367,10 @@ class FakeTelegram:
         retry_after: int = 1,
         description: str = "",
         chat_id: int | None = None,
+        starts: str | None = None,
     ) -> None:
-        """The next `times` calls of `method` (for `chat_id`, if given) fail without taking effect, by
-        default with 429 Too Many Requests; `code=500` is Telegram saying it could not do it."""
+        """The next `times` calls of `method` (for `chat_id`, and whose text `starts` so, if given) fail
+        without taking effect, by default with 429 Too Many Requests; `code=500`: Telegram could not."""
         parameters = {"retry_after": retry_after} if code == 429 else None
         text = description or (
             f"Too Many Requests: retry after {retry_after}"
@@ -379,7 +380,7 @@ class FakeTelegram:
             else "Bad Request"
         )
         self.failures.setdefault(method, []).extend(
-            Failure(code, text, parameters, chat_id=chat_id) for _ in range(times)
+            Failure(code, text, parameters, chat_id=chat_id, starts=starts) for _ in range(times)
         )
 
     def lose_answer(
