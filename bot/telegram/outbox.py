@@ -620,6 +620,7 @@ class Lane:
         """Posts the point's card here, or edits the one posted, from a fresh read of the point."""
         card, messages = await self.outbox.service.card_and_messages(point_id)
         if card is None:
+            self.force.discard(point_id)  # the point is gone: nothing of it stays remembered
             return
         placed = self._here(messages)
         if placed is None:
