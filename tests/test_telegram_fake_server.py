@@ -110,3 +110,24 @@ async def test_form_parameters_are_read_as_python_telegram_bot_sends_them(fake: 
         assert (await response.json())["ok"]
     (call,) = fake.sent("sendMessage")
     assert call.params["text"] == "123" and call.params["reply_markup"] == markup
+
+
+async def test_a_failed_call_does_nothing_and_says_so(fake: FakeTelegram) -> None:
+    chat, other = fake.group(), fake.group("Otro")
+    fake.fail("sendMessage", times=1, code=500, chat_id=chat["id"])
+    elsewhere = await _call(fake, "sendMessage", chat_id=other["id"], text="hola")
+    refused = await _call(fake, "sendMessage", chat_id=chat["id"], text="hola")
+    taken = await _call(fake, "sendMessage", chat_id=chat["id"], text="hola")
+    assert elsewhere["ok"] and taken["ok"]
+    assert refused == {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+    assert fake.texts(chat["id"]) == ["hola"]
+
+
+async def test_a_lost_answer_means_the_call_was_done_but_the_connection_closed(fake: FakeTelegram) -> None:
+    chat = fake.group()
+    fake.lose_answer("sendMessage", chat_id=chat["id"], starts="Punto")
+    assert (await _call(fake, "sendMessage", chat_id=chat["id"], text="hola"))["ok"]
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await _call(fake, "sendMessage", chat_id=chat["id"], text="Punto 1")
+    assert fake.texts(chat["id"]) == ["hola", "Punto 1"]
+    assert [c.error for c in fake.calls] == [None, 0]

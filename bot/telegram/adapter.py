@@ -40,6 +40,14 @@ between a commit and its card edit leaves no wrong card once a worker runs again
 claimed (`claim_card_message`): if another worker posted the point's card in that chat first, this
 worker deletes its own copy and edits theirs.
 
+Nothing is sent twice or lost without a word (`bot.telegram.outbox`, `bot.telegram.delivery`): a call
+Telegram surely did not carry out (a 429, an error it answered, a refused connection) is made again a
+bounded number of times; a sendMessage/sendDocument whose answer was lost is not repeated. A message
+that cannot go out, or may not have, is told to the user who caused it: privately with its text, or
+by a short notice replying to their request. A card post whose answer was lost is posted once more;
+the copy that may have landed is found at its first press (`Lane.pressed`): it becomes the card if
+none is recorded, else it is deleted.
+
 To play a meeting against a local fake Telegram instead of the real one, see
 `python -m tests.telegram_fake --help` (the fake server, and the `draftbot run` line to point at it).
 """
@@ -93,6 +101,7 @@ class TelegramOrigin:
     message_id: int | None  # the user's message, to reply to
     thread_id: int | None  # its forum topic
     answers: list[str] | None = None  # a button press: replies to the presser go in the callback answer
+    user_id: int | None = None  # who asked: told privately when a message for them cannot be posted
 
 
 def chat_ref(chat_id: int | str) -> ChatRef:
@@ -222,7 +231,9 @@ class TelegramAdapter:
     async def redraw_stale(self) -> int:
         """Edits every card whose message shows less than its point's latest version (an edit lost to
         a crash or a restart); returns how many were found. Safe on several workers at once: the
-        second edit of the same content is answered "not modified"."""
+        second edit of the same content is answered "not modified". First cards whose post failed
+        (no message on record) are queued again too."""
+        self.outbox.repost_unposted()
         try:
             stale = await self.service.stale_cards(PLATFORM)
         except Exception:
@@ -328,7 +339,7 @@ class TelegramAdapter:
             return  # not addressed to the bot
         self._note_chat(chat)
         ref = chat_ref(chat.id)
-        origin = TelegramOrigin(ref, message.message_id, _topic_of(message))
+        origin = TelegramOrigin(ref, message.message_id, _topic_of(message), user_id=message.from_user.id)
         if message.sender_chat is not None and not (command is not None and is_read_only(command)):
             await self._refuse_sender_chat(message, origin)
             return
@@ -412,6 +423,13 @@ class TelegramAdapter:
         point_id, action = parsed
         ref = chat_ref(message.chat.id)
         self._note_chat(message.chat)
+        # A card the bot lost track of (its post's answer was lost) is found here, at its first press.
+        if (
+            isinstance(message, Message)
+            and message.from_user is not None
+            and message.from_user.id == self.bot.id
+        ):
+            await self.outbox.lane(message.chat.id).pressed(point_id, message.message_id, _topic_of(message))
         if action == "object":
             # An objection needs its reason, typed: the press only says how (no state is kept).
             lang = await self.service.language_for(ref)
@@ -433,14 +451,20 @@ class TelegramAdapter:
             await self._answer(query, "")
             return
         origin = TelegramOrigin(
-            ref, None, _topic_of(message) if isinstance(message, Message) else None, answers=[]
+            ref,
+            None,
+            _topic_of(message) if isinstance(message, Message) else None,
+            answers=[],
+            user_id=query.from_user.id,
         )
         await self.dispatcher.dispatch(outcome, platform=PLATFORM, origin=origin)
         answer = "\n".join(origin.answers or [])
         if units(answer) > MAX_CALLBACK_ANSWER:
             # Only an answer that did something joins the point's reply chain: a refusal links nothing.
             linked = point_id if outcome.ok else None
-            self.outbox.lane(message.chat.id).put(Outgoing("text", text=answer, point_id=linked))
+            self.outbox.lane(message.chat.id).put(
+                Outgoing("text", text=answer, point_id=linked, requester=query.from_user.id)
+            )
         await self._answer(query, short_answer(answer), alert=not outcome.ok)
 
     async def _answer(self, query: CallbackQuery, text: str, *, alert: bool = False) -> None:
@@ -505,6 +529,7 @@ class TelegramAdapter:
             reply_to=reply_to,
             thread_id=thread,
             answer=delivery.chat is None,
+            requester=here.user_id if here is not None else None,
         )
         if isinstance(message, Document):
             outgoing.kind, outgoing.document = "document", message
@@ -542,6 +567,8 @@ class TelegramAdapter:
             )
         outgoing.on_sent = follow_up(delivery.notice)
         outgoing.on_forbidden = follow_up(delivery.fallback)
+        if back_lane is not None:
+            outgoing.notice_to = (back_lane.chat_id, reply_to, thread)
         private.put(outgoing)
 
 

@@ -19,7 +19,16 @@ through that chat's lane, a small worker that:
   edit is skipped when the message is recorded as showing the newest version already, and made again
   when a newer version was committed while it was on its way (another worker's newer edit may have
   landed first, under ours);
-- splits texts at 4096 characters and captions at 1024.
+- splits texts at 4096 characters and captions at 1024;
+- makes again a call that surely did not take effect (`delivery.surely_not_sent`), up to
+  `Limits.retries` times, but never blindly one that adds a message and may have taken effect (the
+  connection broke after the request went out): a text or document is then not sent twice, and
+  whoever asked for it hears that it may not have arrived; a card is posted once more, and a copy
+  that did land is found at its first press (`pressed`): adopted as the card if none is recorded,
+  else deleted, so no card the bot lost track of keeps taking presses it never shows;
+- when a message finally cannot go out, tells the person who caused it (`_undelivered`): a private
+  copy of the text, or a short notice in the chat replying to their request; nothing is dropped
+  without a word.
 
 Nothing here is needed across a restart: the database knows which cards show an older state, and
 the adapter redraws them when it starts.
@@ -31,106 +40,35 @@ import asyncio
 import contextlib
 import logging
 import time
-import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.warnings import PTBDeprecationWarning
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.telegram.render import MAX_CAPTION, MAX_TEXT, card_keyboard, card_text, split_text, topic_name, units
+from bot.telegram.bounded import BoundedDict, BoundedSet
+from bot.telegram.card_lane import PLATFORM, CardLane
+from bot.telegram.delivery import (
+    Doubtful,
+    copy_for_requester,
+    notice_here,
+    notice_private_failed,
+    surely_not_sent,
+)
+from bot.telegram.outgoing import Outgoing, Place
+from bot.telegram.pacing import Limits, Pacer, retry_seconds
+from bot.telegram.render import MAX_CAPTION, MAX_TEXT, split_text, units
 from drafting.model import ChatRef
-from drafting.ports import CardMessage
-from drafting.replies import Document, PointCard
+from drafting.replies import Document
 from drafting.service import DraftingService
+
+__all__ = ["PLATFORM", "REMEMBERED", "Limits", "Outbox", "Outgoing", "Pacer", "retry_seconds"]
 
 log = logging.getLogger("draftbot.telegram.outbox")
 
-# python-telegram-bot warns, while building every RetryAfter, that `retry_after` will become a
-# timedelta; `retry_seconds` below takes either, so the warning says nothing to act on.
-warnings.filterwarnings("ignore", message=r".*`retry_after` will be of type", category=PTBDeprecationWarning)
-
-PLATFORM = "telegram"
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Client-side pacing. The defaults are Telegram's published limits."""
-
-    chat_interval: float = 1.0  # seconds between two messages in one chat
-    group_per_minute: int = 20  # messages in any 60 seconds in one group (0: no such limit)
-    global_per_second: float = 30.0  # messages a second over all chats (0: no such limit)
-    retries: int = 6  # attempts of one call after 429s and network errors
-
-    @classmethod
-    def off(cls) -> Limits:
-        """No client-side pacing (tests, a local fake server); 429s are still honoured."""
-        return cls(chat_interval=0.0, group_per_minute=0, global_per_second=0.0)
-
-
-class Pacer:
-    """A minimum interval plus an optional budget per rolling minute."""
-
-    def __init__(self, interval: float, per_minute: int = 0) -> None:
-        self.interval = interval
-        self.per_minute = per_minute
-        self.last = -1e9
-        self.recent: deque[float] = deque()
-        self.hold_until = 0.0
-
-    def wait_time(self, now: float) -> float:
-        wait = max(0.0, self.hold_until - now, self.last + self.interval - now)
-        if self.per_minute:
-            while self.recent and self.recent[0] <= now - 60.0:
-                self.recent.popleft()
-            if len(self.recent) >= self.per_minute:
-                wait = max(wait, self.recent[0] + 60.0 - now)
-        return wait
-
-    def spend(self, now: float) -> None:
-        self.last = now
-        if self.per_minute:
-            self.recent.append(now)
-
-    def hold(self, until: float) -> None:
-        self.hold_until = max(self.hold_until, until)
-
-
-def retry_seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value: int | timedelta = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-@dataclass
-class Outgoing:
-    """One message waiting in a lane."""
-
-    kind: str  # "text" | "document" | "card"
-    text: str = ""
-    document: Document | None = None
-    point_id: int | None = None  # posted in that point's thread, and linked to it
-    reply_to: int | None = None  # the requester's message, when answering it
-    thread_id: int | None = None  # the requester's forum topic
-    answer: bool = False  # a direct answer: it stays where the requester wrote, replying to them
-    on_sent: Callable[[], Awaitable[None]] | None = None
-    on_forbidden: Callable[[], Awaitable[None]] | None = None
-
-    @property
-    def mergeable(self) -> bool:
-        return self.kind == "text" and self.on_sent is None and self.on_forbidden is None
-
-
-@dataclass
-class _Place:
-    thread_id: int | None
-    reply_to: int | None
+REMEMBERED = 1000  # entries each per-process memory keeps (cards, topics, idle chats, moved chats)
 
 
 class Outbox:
@@ -150,8 +88,8 @@ class Outbox:
         self.limits = limits
         self.on_migrated = on_migrated
         self.clock = clock
-        self.lanes: dict[int, Lane] = {}
-        self.moved: dict[int, int] = {}  # old chat id -> new, after a group became a supergroup
+        self.lanes: dict[int, Lane] = {}  # idle lanes beyond REMEMBERED are forgotten (`_forget_idle`)
+        self.moved: BoundedDict[int, int] = BoundedDict(REMEMBERED)  # old chat id -> new (supergroups)
         self.global_pacer = Pacer(1.0 / limits.global_per_second if limits.global_per_second else 0.0)
 
     def set_limits(self, limits: Limits) -> None:
@@ -166,8 +104,21 @@ class Outbox:
             chat_id = self.moved[chat_id]
         lane = self.lanes.get(chat_id)
         if lane is None:
+            self._forget_idle()
             lane = self.lanes[chat_id] = Lane(self, chat_id)
         return lane
+
+    def _forget_idle(self) -> None:
+        """Keeps at most REMEMBERED lanes: idle ones are dropped, oldest first (a dropped lane holds
+        nothing to send; its chat gets a new one when it is written to again)."""
+        if len(self.lanes) < REMEMBERED:
+            return
+        for chat_id, lane in list(self.lanes.items()):
+            if len(self.lanes) < REMEMBERED:
+                return
+            if lane.idle and not len(lane.unposted):
+                lane.stop()
+                del self.lanes[chat_id]
 
     def chat_moved(self, old: int, new: int) -> None:
         """Later messages for `old` go to `new`; a lane already running for `old` follows."""
@@ -196,6 +147,11 @@ class Outbox:
     def idle(self) -> bool:
         return all(lane.idle for lane in self.lanes.values())
 
+    def repost_unposted(self) -> int:
+        """Queues again every first card whose post failed; the stale-card sweep calls this, as those
+        cards have no message on record for it to find. Returns how many."""
+        return sum(lane.repost() for lane in list(self.lanes.values()))
+
     async def drain(self, timeout: float | None = None) -> None:
         """Returns once every lane has sent everything it holds."""
         deadline = None if timeout is None else self.clock() + timeout
@@ -217,7 +173,7 @@ class Outbox:
                     await lane.task
 
 
-class Lane:
+class Lane(CardLane):
     """One chat's sender: one call at a time, in order, at the chat's pace."""
 
     def __init__(self, outbox: Outbox, chat_id: int) -> None:
@@ -228,9 +184,10 @@ class Lane:
         self.queue: deque[Outgoing] = deque()
         self.dirty: dict[int, None] = {}  # points whose card here must be re-read and edited
         self.force: set[int] = set()  # dirty points to edit even if their newest version is recorded shown
-        self.posted: set[int] = set()  # points whose card is known to be in this chat
-        self.topics: dict[int, int] = {}  # point -> forum topic created before its card was posted
-        self.topic_names: dict[int, str] = {}  # topic -> the name we last gave it
+        self.posted: BoundedSet[int] = BoundedSet(REMEMBERED)  # points whose card is known to be here
+        self.unposted: BoundedSet[int] = BoundedSet(REMEMBERED)  # points whose first card failed to post
+        self.topics: BoundedDict[int, int] = BoundedDict(REMEMBERED)  # point -> topic made before its card
+        self.topic_names: BoundedDict[int, str] = BoundedDict(REMEMBERED)  # topic -> the name we gave it
         self.is_forum: bool | None = None if chat_id < 0 else False
         self.no_topics = False  # a forum where creating a topic failed: reply chains instead, until restart
         self.wake = asyncio.Event()
@@ -239,10 +196,6 @@ class Lane:
         self.task: asyncio.Task[None] | None = None
 
     # ---- what the adapter calls ----------------------------------------------------------------
-
-    @property
-    def chat(self) -> ChatRef:
-        return ChatRef(PLATFORM, str(self.chat_id))
 
     @property
     def idle(self) -> bool:
@@ -267,6 +220,19 @@ class Lane:
         self.posted.add(point_id)
         self.dirty[point_id] = None
         self._kick()
+
+    def repost(self) -> int:
+        """Queues again the first cards of this chat whose post failed."""
+        points = [p for p in self.unposted if p not in self.posted]
+        for point_id in list(self.unposted):
+            self.unposted.discard(point_id)
+        queued = {o.point_id for o in self.queue if o.kind == "card"}
+        for point_id in points:
+            if point_id not in queued:
+                self.queue.append(Outgoing("card", point_id=point_id))
+        if points:
+            self._kick()
+        return len(points)
 
     def stop(self) -> None:
         if self.task is not None and not self.task.done():
@@ -294,7 +260,7 @@ class Lane:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("telegram: a message for chat %s was dropped", self.chat_id)
+                log.exception("telegram: a card or message for chat %s failed", self.chat_id)
             finally:
                 self.busy = False
 
@@ -319,16 +285,25 @@ class Lane:
         self.edit_next = True
         if outgoing.kind == "card":
             assert outgoing.point_id is not None
-            await self._show_card(outgoing.point_id)
+            try:
+                await self._show_card(outgoing.point_id)
+            except (Doubtful, TelegramError):
+                self.unposted.add(outgoing.point_id)  # no message on record: the sweep re-queues it
+                raise
+            self.unposted.discard(outgoing.point_id)
         elif outgoing.kind == "document":
             await self._send_document(outgoing)
+        elif outgoing.kind == "retire":
+            await self._retire(outgoing.retire)
         else:
             await self._send_texts(outgoing)
 
     # ---- calls with pacing and retries -----------------------------------------------------------
 
     async def _call(self, what: str, make: Callable[[int], Awaitable[T]], *, repeatable: bool = True) -> T:
-        """One Bot API call for this chat: paced; a 429 waits `retry_after` and goes again."""
+        """One Bot API call for this chat, paced. A 429 waits `retry_after` and goes again; so does, after
+        a back-off, a network error that surely had no effect. One that may have had an effect is
+        repeated only if the call is `repeatable` (an edit, a read); otherwise `Doubtful` is raised."""
         attempts = max(1, self.outbox.limits.retries)
         for attempt in range(1, attempts + 1):
             await self._ready()
@@ -354,15 +329,15 @@ class Lane:
                     await self.outbox.on_migrated(old, new)
                 if attempt == attempts:
                     raise
-            except TimedOut:
-                # The message may have gone out: only calls that cannot double anything are repeated.
-                if not repeatable or attempt == attempts:
+            except BadRequest:
+                raise
+            except NetworkError as error:  # TimedOut included
+                if not repeatable and not surely_not_sent(error):
+                    raise Doubtful(what, error) from error
+                if attempt == attempts:
                     raise
-                await asyncio.sleep(min(2.0**attempt, 10.0))
-            except NetworkError as error:
-                if isinstance(error, BadRequest | Forbidden) or attempt == attempts:
-                    raise
-                await asyncio.sleep(min(0.5 * 2.0**attempt, 10.0))
+                log.warning("telegram: %s in chat %s failed (%s); trying again", what, self.chat_id, error)
+                await asyncio.sleep(min(self.outbox.limits.backoff * 2.0 ** (attempt - 1), 10.0))
         raise AssertionError("unreachable")
 
     # ---- texts ---------------------------------------------------------------------------------
@@ -395,11 +370,15 @@ class Lane:
             if first.on_forbidden is not None and _cannot_write(error):
                 await first.on_forbidden()
                 return
-            raise
+            await self._undelivered(batch, error)
+            return
+        except (Doubtful, TelegramError) as error:
+            await self._undelivered(batch, error)
+            return
         if first.on_sent is not None:
             await first.on_sent()
 
-    async def _send_message(self, text: str, place: _Place, markup: Any = None) -> Message:
+    async def _send_message(self, text: str, place: Place, markup: Any = None) -> Message:
         reply = (
             ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)
             if place.reply_to is not None
@@ -424,21 +403,30 @@ class Lane:
             # The topic was deleted: say it in the chat's general flow rather than not at all.
             return await self._call("sendMessage", send(None), repeatable=False)
 
-    async def _place(self, outgoing: Outgoing) -> _Place:
-        """Where a message goes: the requester's thread, or the point's topic or reply chain."""
+    async def _place(self, outgoing: Outgoing) -> Place:
+        """Where a message goes; where the requester wrote when that cannot be found out (the
+        database or a topic's creation failed): a message in the wrong place beats none."""
+        try:
+            return await self._find_place(outgoing)
+        except Exception as error:
+            log.warning("telegram: no place found for a message in chat %s (%s)", self.chat_id, error)
+            return Place(outgoing.thread_id, outgoing.reply_to)
+
+    async def _find_place(self, outgoing: Outgoing) -> Place:
+        """The requester's thread, or the point's topic or reply chain."""
         if outgoing.point_id is None or (outgoing.answer and outgoing.reply_to is not None):
-            return _Place(outgoing.thread_id, outgoing.reply_to)
+            return Place(outgoing.thread_id, outgoing.reply_to)
         placed = await self._card_message(outgoing.point_id)
         if placed is not None and placed.thread_id:
             topic = int(placed.thread_id)
-            return _Place(topic, outgoing.reply_to if outgoing.thread_id == topic else None)
+            return Place(topic, outgoing.reply_to if outgoing.thread_id == topic else None)
         if placed is not None:
-            return _Place(outgoing.thread_id, outgoing.reply_to or int(placed.message_id))
+            return Place(outgoing.thread_id, outgoing.reply_to or int(placed.message_id))
         if await self._forum():
             created = await self._topic(outgoing.point_id, None)
             if created is not None:
-                return _Place(created, outgoing.reply_to if outgoing.thread_id == created else None)
-        return _Place(outgoing.thread_id, outgoing.reply_to)
+                return Place(created, outgoing.reply_to if outgoing.thread_id == created else None)
+        return Place(outgoing.thread_id, outgoing.reply_to)
 
     # ---- documents -----------------------------------------------------------------------------
 
@@ -455,177 +443,85 @@ class Lane:
             else None
         )
         try:
-            await self._call(
-                "sendDocument",
-                lambda chat_id: self.outbox.bot.send_document(
-                    chat_id,
-                    InputFile(document.content, filename=document.filename, attach=True),
-                    caption=caption or None,
-                    message_thread_id=place.thread_id,
-                    reply_parameters=reply,
-                    write_timeout=60,
-                    read_timeout=60,
-                ),
-                repeatable=False,
-            )
+            await self._send_document_call(document, caption, place, reply)
+            for piece in split_text(rest) if rest else []:
+                await self._send_message(piece, place)
         except (Forbidden, BadRequest) as error:
             if outgoing.on_forbidden is not None and _cannot_write(error):
                 await outgoing.on_forbidden()
                 return
-            raise
-        for piece in split_text(rest) if rest else []:
-            await self._send_message(piece, place)
+            await self._undelivered([outgoing], error)
+            return
+        except (Doubtful, TelegramError) as error:
+            await self._undelivered([outgoing], error)
+            return
         if outgoing.on_sent is not None:
             await outgoing.on_sent()
 
-    # ---- cards ---------------------------------------------------------------------------------
-
-    async def _card_message(self, point_id: int) -> CardMessage | None:
-        return self._here(await self.outbox.service.card_messages(point_id))
-
-    def _here(self, placed: list[CardMessage]) -> CardMessage | None:
-        return next((p for p in placed if p.chat == self.chat), None)
-
-    async def _forum(self) -> bool:
-        if self.no_topics:
-            return False
-        if self.is_forum is None:
-            try:
-                info = await self._call("getChat", lambda chat_id: self.outbox.bot.get_chat(chat_id))
-                self.is_forum = bool(info.is_forum)
-            except Exception:
-                log.warning("telegram: could not tell whether chat %s is a forum", self.chat_id)
-                return False
-        return self.is_forum
-
-    async def _topic(self, point_id: int, card: PointCard | None) -> int | None:
-        """The forum topic of a point whose card is not posted yet, created on first need."""
-        if point_id in self.topics:
-            return self.topics[point_id]
-        if card is None:
-            card = await self.outbox.service.card(point_id)
-            if card is None:
-                return None
-        name = topic_name(card)
-        try:
-            topic = await self._call(
-                "createForumTopic",
-                lambda chat_id: self.outbox.bot.create_forum_topic(chat_id, name),
-                repeatable=False,
-            )
-        except BadRequest as error:
-            # Not a forum after all, or the bot may not manage topics: points live in reply chains here.
-            log.warning("telegram: no topic for point %s in chat %s: %s", point_id, self.chat_id, error)
-            self.no_topics = True
-            return None
-        self.topics[point_id] = topic.message_thread_id
-        self.topic_names[topic.message_thread_id] = name
-        return topic.message_thread_id
-
-    async def _show_card(self, point_id: int) -> None:
-        """Posts the point's card here, or edits the one posted, from a fresh read of the point."""
-        card, messages = await self.outbox.service.card_and_messages(point_id)
-        if card is None:
-            return
-        placed = self._here(messages)
-        if placed is None:
-            await self._post_card(card)
-            return
-        self.posted.add(point_id)
-        forced = point_id in self.force
-        self.force.discard(point_id)
-        if placed.shown_version >= card.version and not forced:
-            return  # the message already shows this version (this worker or another drew it)
-        message_id = int(placed.message_id)
-        text, keyboard = card_text(card), card_keyboard(card)
-        # No memory of what the card shows is trusted here but the database's: another worker may have
-        # edited it. An edit that changes nothing costs one call, answered "not modified".
-        try:
-            await self._call(
-                "editMessageText",
-                lambda chat_id: self.outbox.bot.edit_message_text(
-                    text,
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    reply_markup=keyboard,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                ),
-            )
-        except BadRequest as error:
-            reason = error.message.lower()
-            if "not modified" in reason:
-                pass  # it already shows this: still worth recording below
-            elif "not found" in reason or "can't be edited" in reason:
-                await self._post_card(card, replace=True)  # deleted by someone: post it again
-                return
-            else:
-                raise
-        latest = await self.outbox.service.mark_card_shown(point_id, self.chat, card.version)
-        if latest > card.version:
-            # A newer state was committed meanwhile, and another worker may have drawn it before this
-            # older edit landed on top of it: draw the newest again, even if it is recorded as shown.
-            self.force.add(point_id)
-            self.dirty[point_id] = None
-        if placed.thread_id:
-            await self._rename_topic(int(placed.thread_id), topic_name(card))
-
-    async def _post_card(self, card: PointCard, *, replace: bool = False) -> None:
-        """Posts the card and records where it is, with the version it shows. A first card is
-        claimed: when another worker recorded its own card for this point and chat meanwhile, ours is
-        deleted and theirs edited. `replace`: the recorded message is gone; this one takes its place."""
-        topic: int | None = None
-        if await self._forum():
-            topic = await self._topic(card.point_id, card)
-        text, keyboard = card_text(card), card_keyboard(card)
-        message = await self._send_message(text, _Place(topic, None), keyboard)
-        mine = CardMessage(
-            card.point_id,
-            self.chat,
-            str(message.message_id),
-            str(topic) if topic else "",
-            shown_version=card.version,
+    async def _send_document_call(
+        self, document: Document, caption: str, place: Place, reply: ReplyParameters | None
+    ) -> None:
+        await self._call(
+            "sendDocument",
+            lambda chat_id: self.outbox.bot.send_document(
+                chat_id,
+                InputFile(document.content, filename=document.filename, attach=True),
+                caption=caption or None,
+                message_thread_id=place.thread_id,
+                reply_parameters=reply,
+                write_timeout=60,
+                read_timeout=60,
+            ),
+            repeatable=False,
         )
-        self.topics.pop(card.point_id, None)
-        self.posted.add(card.point_id)
-        if replace:
-            await self.outbox.service.save_card_message(mine)
-            return
-        stands = await self.outbox.service.claim_card_message(mine)
-        if stands.message_id == mine.message_id:
-            return
-        log.info(
-            "telegram: point %s already has a card in chat %s (message %s); deleting the copy %s",
-            card.point_id,
+
+    # ---- messages that could not go out --------------------------------------------------------
+
+    async def _undelivered(self, batch: list[Outgoing], error: Exception) -> None:
+        """Tells whoever caused each of these messages that it could not be delivered, or may not
+        have been (`Doubtful`): never sent again blindly, never dropped without a word."""
+        doubtful = isinstance(error, Doubtful)
+        log.warning(
+            "telegram: %s message(s) for chat %s %s: %s",
+            len(batch),
             self.chat_id,
-            stands.message_id,
-            mine.message_id,
+            "may not have arrived" if doubtful else "could not be delivered",
+            error,
         )
-        await self._delete_copy(message.message_id, topic)
-        self.dirty[card.point_id] = None  # theirs may show an older state than ours did
+        for outgoing in batch:
+            await self._tell(outgoing, doubtful=doubtful)
 
-    async def _delete_copy(self, message_id: int, topic: int | None) -> None:
-        try:
-            await self._call(
-                "deleteMessage", lambda chat_id: self.outbox.bot.delete_message(chat_id, message_id)
-            )
-            if topic is not None:
-                await self._call(
-                    "deleteForumTopic", lambda chat_id: self.outbox.bot.delete_forum_topic(chat_id, topic)
-                )
-        except (BadRequest, Forbidden) as error:
-            log.warning("telegram: a duplicate card in chat %s stays: %s", self.chat_id, error)
-
-    async def _rename_topic(self, topic: int, name: str) -> None:
-        known = self.topic_names.get(topic)
-        self.topic_names[topic] = name
-        if known is None or known == name:
+    async def _tell(self, outgoing: Outgoing, *, doubtful: bool) -> None:
+        if outgoing.notice:
+            log.error("telegram: a notice about an undelivered message in chat %s was lost too", self.chat_id)
             return
-        try:
-            await self._call(
-                "editForumTopic", lambda chat_id: self.outbox.bot.edit_forum_topic(chat_id, topic, name=name)
+        if outgoing.notice_to is not None:  # a private message: said where it was asked for
+            chat_id, reply_to, thread = outgoing.notice_to
+            lang = await self.outbox.service.language_for(ChatRef(PLATFORM, str(chat_id)))
+            text = notice_private_failed(lang, doubtful=doubtful)
+            self.outbox.lane(chat_id).put(
+                Outgoing("text", text=text, reply_to=reply_to, thread_id=thread, notice=True)
             )
-        except BadRequest as error:
-            log.info("telegram: topic %s not renamed: %s", topic, error)
+            return
+        lang = await self.outbox.service.language_for(self.chat)
+        here = Outgoing(
+            "text",
+            text=notice_here(lang, doubtful=doubtful),
+            reply_to=outgoing.reply_to,
+            thread_id=outgoing.thread_id,
+            notice=True,
+        )
+        requester = outgoing.requester
+        if outgoing.kind != "text" or requester is None or requester == self.chat_id:
+            self.put(here)
+            return
+
+        async def say_here_instead() -> None:  # the requester never opened a private chat with the bot
+            self.put(here)
+
+        copy = Outgoing("text", text=copy_for_requester(lang, outgoing.text, doubtful=doubtful), notice=True)
+        copy.on_forbidden = say_here_instead
+        self.outbox.lane(requester).put(copy)
 
 
 def _cannot_write(error: Exception) -> bool:

@@ -12,6 +12,10 @@ Routes under `/_fake/` (JSON in, JSON out):
 - `POST /_fake/settle {"quiet", "timeout"}`: returns once the bot took every update and has
   been quiet for `quiet` seconds
 - `GET /_fake/state`: whether the bot is connected, and counts
+- `POST /_fake/fail {"method", "times", "code", "chat_id"}`: the next calls of a method fail without
+  effect (code 429 by default; 500: Telegram could not do it)
+- `POST /_fake/lose_answer {"method", "times", "chat_id", "starts"}`: the next calls are done, then
+  their connection is dropped unanswered
 - `GET /_fake/token`: the fake bot's token and username
 
 `HttpDriver` plays the scripted meeting (`scenario.play_meeting`) through these routes.
@@ -129,6 +133,33 @@ def add_control(fake: FakeTelegram) -> None:
     fake.app.router.add_get("/_fake/card", card)
     fake.app.router.add_post("/_fake/settle", settle)
     fake.app.router.add_get("/_fake/state", state)
+
+    def chat_id(data: JSON) -> int | None:
+        return int(data["chat_id"]) if data.get("chat_id") else None
+
+    async def fail(request: web.Request) -> web.Response:
+        data = await body(request)
+        fake.fail(
+            str(data["method"]),
+            times=int(data.get("times") or 1),
+            code=int(data.get("code") or 429),
+            chat_id=chat_id(data),
+        )
+        return web.json_response({"ok": True})
+
+    async def lose_answer(request: web.Request) -> web.Response:
+        data = await body(request)
+        starts = data.get("starts")
+        fake.lose_answer(
+            str(data["method"]),
+            times=int(data.get("times") or 1),
+            chat_id=chat_id(data),
+            starts=str(starts) if starts else None,
+        )
+        return web.json_response({"ok": True})
+
+    fake.app.router.add_post("/_fake/fail", fail)
+    fake.app.router.add_post("/_fake/lose_answer", lose_answer)
 
     async def token(request: web.Request) -> web.Response:
         # Only this local test server hands out its (fake) token, for `play` to call getFile.

@@ -12,8 +12,9 @@ never started the bot, groups that became supergroups) and answers the same erro
 Tests play users through the same object: `send` (a user's message, reply or forum-topic message),
 `press` (a button), `edit` (an edited message), `migrate` (a group upgraded to a supergroup),
 `redeliver` (the same update handed out twice). Every call the bot makes is recorded in `calls`,
-with the time it arrived; `fail` injects errors such as a 429 with `retry_after`, and `hold` keeps a
-method's calls waiting until the test releases them.
+with the time it arrived; `fail` injects errors such as a 429 with `retry_after` or a 500, `lose_answer`
+performs a call and then drops the connection unanswered (the bot cannot know it took effect), and
+`hold` keeps a method's calls waiting until the test releases them.
 
 When the bot sets a webhook, pushed updates are POSTed to it (with its secret token header) instead
 of being handed out by getUpdates, over `webhook_connections` connections at once (Telegram's
@@ -77,14 +78,21 @@ class Call:
     params: JSON
     at: float  # time.monotonic() when it arrived
     files: dict[str, bytes] = field(default_factory=dict)
-    error: int | None = None  # the error code answered, if any
+    error: int | None = None  # the error code answered, if any; 0: done, but no answer (connection dropped)
 
 
 @dataclass
 class Failure:
-    code: int
+    code: int  # 0: no answer at all (the connection is dropped after the call took effect)
     description: str
     parameters: JSON | None = None
+    chat_id: int | None = None  # only calls for this chat
+    starts: str | None = None  # only calls whose text starts so
+
+    def matches(self, params: JSON) -> bool:
+        if self.chat_id is not None and _as_int(params.get("chat_id")) != self.chat_id:
+            return False
+        return self.starts is None or str(params.get("text") or "").startswith(self.starts)
 
 
 def utf16_len(text: str) -> int:
@@ -351,14 +359,38 @@ class FakeTelegram:
     # ---- test controls -------------------------------------------------------------------------
 
     def fail(
-        self, method: str, *, times: int = 1, code: int = 429, retry_after: int = 1, description: str = ""
+        self,
+        method: str,
+        *,
+        times: int = 1,
+        code: int = 429,
+        retry_after: int = 1,
+        description: str = "",
+        chat_id: int | None = None,
+        starts: str | None = None,
     ) -> None:
-        """The next `times` calls of `method` fail (by default with 429 Too Many Requests)."""
+        """The next `times` calls of `method` (for `chat_id`, and whose text `starts` so, if given) fail
+        without taking effect, by default with 429 Too Many Requests; `code=500`: Telegram could not."""
         parameters = {"retry_after": retry_after} if code == 429 else None
         text = description or (
-            f"Too Many Requests: retry after {retry_after}" if code == 429 else "Bad Request"
+            f"Too Many Requests: retry after {retry_after}"
+            if code == 429
+            else "Internal Server Error"
+            if code >= 500
+            else "Bad Request"
         )
-        self.failures.setdefault(method, []).extend(Failure(code, text, parameters) for _ in range(times))
+        self.failures.setdefault(method, []).extend(
+            Failure(code, text, parameters, chat_id=chat_id, starts=starts) for _ in range(times)
+        )
+
+    def lose_answer(
+        self, method: str, *, times: int = 1, chat_id: int | None = None, starts: str | None = None
+    ) -> None:
+        """The next `times` calls of `method` (for `chat_id`, and whose text `starts` so, if given) take
+        effect, and then the connection is dropped without an answer: the bot cannot tell they did."""
+        self.failures.setdefault(method, []).extend(
+            Failure(0, "", chat_id=chat_id, starts=starts) for _ in range(times)
+        )
 
     def hold(self, method: str) -> asyncio.Event:
         """Calls of `method` wait until the returned event is set."""
@@ -438,7 +470,10 @@ class FakeTelegram:
             gate = self.gates.get(method)
             if gate is not None:
                 await gate.wait()
-            return await self._answer_call(method, params, files, call)
+            response = await self._answer_call(method, params, files, call)
+            if call.error == 0 and request.transport is not None:
+                request.transport.abort()  # done, but the bot never hears so
+            return response
         finally:
             self.in_flight -= 1
 
@@ -446,14 +481,18 @@ class FakeTelegram:
         self, method: str, params: JSON, files: dict[str, bytes], call: Call
     ) -> web.Response:
         try:
-            queued = self.failures.get(method)
-            if queued:
-                failure = queued.pop(0)
-                raise ApiError(failure.code, failure.description, failure.parameters)
+            queued = self.failures.get(method, [])
+            failure = next((f for f in queued if f.matches(params)), None)
+            if failure is not None:
+                queued.remove(failure)
+                if failure.code:
+                    raise ApiError(failure.code, failure.description, failure.parameters)
             handler = getattr(self, "_m_" + method, None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
             result = await handler(params, files)
+            if failure is not None:
+                call.error = 0  # taken, but its answer is lost
         except ApiError as error:
             call.error = error.code
             return _error(error.code, error.description, error.parameters)

@@ -1,0 +1,277 @@
+"""A lane's point cards: posted once (claimed against other workers), edited from a fresh read of the
+point, each in its forum topic where the chat is a forum; and a card copy the bot lost track of found
+at its first press. `Lane` in `bot.telegram.outbox` is a `CardLane`; see that module's docstring."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from telegram import ForumTopic, LinkPreviewOptions, Message
+from telegram.error import BadRequest, Forbidden
+
+from bot.telegram.bounded import BoundedDict, BoundedSet
+from bot.telegram.delivery import Doubtful
+from bot.telegram.outgoing import Outgoing, Place
+from bot.telegram.render import card_keyboard, card_text, topic_name
+from drafting.model import ChatRef
+from drafting.ports import CardMessage
+from drafting.replies import PointCard
+
+if TYPE_CHECKING:
+    from bot.telegram.outbox import Outbox
+
+log = logging.getLogger("draftbot.telegram.outbox")
+
+PLATFORM = "telegram"
+NOT_SHOWN = -1  # shown_version of a card message found again: stale until it is redrawn
+T = TypeVar("T")
+
+
+class CardLane:
+    """The card half of a lane; the lane supplies the state below and its paced calls."""
+
+    outbox: Outbox
+    chat_id: int
+    dirty: dict[int, None]  # points whose card here must be re-read and edited
+    force: set[int]  # dirty points to edit even if their newest version is recorded shown
+    posted: BoundedSet[int]  # points whose card is known to be here
+    topics: BoundedDict[int, int]  # point -> forum topic created before its card was posted
+    topic_names: BoundedDict[int, str]  # topic -> the name we last gave it
+    is_forum: bool | None
+    no_topics: bool  # a forum where creating a topic failed: reply chains instead, until restart
+
+    @property
+    def chat(self) -> ChatRef:
+        return ChatRef(PLATFORM, str(self.chat_id))
+
+    async def _call(self, what: str, make: Callable[[int], Awaitable[T]], *, repeatable: bool = True) -> T:
+        raise NotImplementedError
+
+    async def _send_message(self, text: str, place: Place, markup: Any = None) -> Message:
+        raise NotImplementedError
+
+    def put(self, outgoing: Outgoing) -> None:
+        raise NotImplementedError
+
+    def refresh(self, point_id: int) -> None:
+        raise NotImplementedError
+
+    async def _card_message(self, point_id: int) -> CardMessage | None:
+        return self._here(await self.outbox.service.card_messages(point_id))
+
+    def _here(self, placed: list[CardMessage]) -> CardMessage | None:
+        return next((p for p in placed if p.chat == self.chat), None)
+
+    async def _forum(self) -> bool:
+        if self.no_topics:
+            return False
+        if self.is_forum is None:
+            try:
+                info = await self._call("getChat", lambda chat_id: self.outbox.bot.get_chat(chat_id))
+                self.is_forum = bool(info.is_forum)
+            except Exception:
+                log.warning("telegram: could not tell whether chat %s is a forum", self.chat_id)
+                return False
+        return self.is_forum
+
+    async def _topic(self, point_id: int, card: PointCard | None) -> int | None:
+        """The forum topic of a point whose card is not posted yet, created on first need."""
+        if point_id in self.topics:
+            return self.topics[point_id]
+        if card is None:
+            card = await self.outbox.service.card(point_id)
+            if card is None:
+                return None
+        name = topic_name(card)
+
+        def create(chat_id: int) -> Awaitable[ForumTopic]:
+            return self.outbox.bot.create_forum_topic(chat_id, name)
+
+        try:
+            try:
+                topic = await self._call("createForumTopic", create, repeatable=False)
+            except Doubtful as error:
+                # A topic may have been made: one more leaves at worst an empty topic behind.
+                log.warning(
+                    "telegram: a topic in chat %s may have been made (%s); again", self.chat_id, error
+                )
+                topic = await self._call("createForumTopic", create, repeatable=False)
+        except BadRequest as error:
+            # Not a forum after all, or the bot may not manage topics: points live in reply chains here.
+            log.warning("telegram: no topic for point %s in chat %s: %s", point_id, self.chat_id, error)
+            self.no_topics = True
+            return None
+        self.topics[point_id] = topic.message_thread_id
+        self.topic_names[topic.message_thread_id] = name
+        return topic.message_thread_id
+
+    async def _show_card(self, point_id: int) -> None:
+        """Posts the point's card here, or edits the one posted, from a fresh read of the point."""
+        card, messages = await self.outbox.service.card_and_messages(point_id)
+        if card is None:
+            self.force.discard(point_id)  # the point is gone: nothing of it stays remembered
+            return
+        placed = self._here(messages)
+        if placed is None:
+            await self._post_card(card)
+            return
+        self.posted.add(point_id)
+        forced = point_id in self.force
+        self.force.discard(point_id)
+        if placed.shown_version >= card.version and not forced:
+            return  # the message already shows this version (this worker or another drew it)
+        message_id = int(placed.message_id)
+        text, keyboard = card_text(card), card_keyboard(card)
+        # No memory of what the card shows is trusted here but the database's: another worker may have
+        # edited it. An edit that changes nothing costs one call, answered "not modified".
+        try:
+            await self._call(
+                "editMessageText",
+                lambda chat_id: self.outbox.bot.edit_message_text(
+                    text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=keyboard,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                ),
+            )
+        except BadRequest as error:
+            reason = error.message.lower()
+            if "not modified" in reason:
+                pass  # it already shows this: still worth recording below
+            elif "not found" in reason or "can't be edited" in reason:
+                await self._post_card(card, replace=True)  # deleted by someone: post it again
+                return
+            else:
+                raise
+        latest = await self.outbox.service.mark_card_shown(point_id, self.chat, card.version)
+        if latest > card.version:
+            # A newer state was committed meanwhile, and another worker may have drawn it before this
+            # older edit landed on top of it: draw the newest again, even if it is recorded as shown.
+            self.force.add(point_id)
+            self.dirty[point_id] = None
+        if placed.thread_id:
+            await self._rename_topic(int(placed.thread_id), topic_name(card))
+
+    async def _post_card(self, card: PointCard, *, replace: bool = False) -> None:
+        """Posts the card and records where it is, with the version it shows. A first card is
+        claimed: when another worker recorded its own card for this point and chat meanwhile, ours is
+        deleted and theirs edited. `replace`: the recorded message is gone; this one takes its place."""
+        topic: int | None = None
+        if await self._forum():
+            topic = await self._topic(card.point_id, card)
+        text, keyboard = card_text(card), card_keyboard(card)
+        message = await self._post(text, topic, keyboard)
+        mine = CardMessage(
+            card.point_id,
+            self.chat,
+            str(message.message_id),
+            str(topic) if topic else "",
+            shown_version=card.version,
+        )
+        self.topics.pop(card.point_id, None)
+        self.posted.add(card.point_id)
+        if replace:
+            await self.outbox.service.save_card_message(mine)
+            return
+        stands = await self.outbox.service.claim_card_message(mine)
+        if stands.message_id == mine.message_id:
+            return
+        log.info(
+            "telegram: point %s already has a card in chat %s (message %s); deleting the copy %s",
+            card.point_id,
+            self.chat_id,
+            stands.message_id,
+            mine.message_id,
+        )
+        await self._delete_copy(message.message_id, topic)
+        self.dirty[card.point_id] = None  # theirs may show an older state than ours did
+
+    async def _post(self, text: str, topic: int | None, keyboard: Any) -> Message:
+        """A new card's message. When the answer to its sendMessage was lost, it is sent once more and
+        that one recorded: a copy that did land is a card the bot does not know, and the first press
+        on it finds that out (`pressed`)."""
+        try:
+            return await self._send_message(text, Place(topic, None), keyboard)
+        except Doubtful as error:
+            log.warning(
+                "telegram: a card in chat %s may have been posted (%s); posting it again", self.chat_id, error
+            )
+            return await self._send_message(text, Place(topic, None), keyboard)
+
+    async def pressed(self, point_id: int, message_id: int, thread_id: int | None) -> None:
+        """A button of point `point_id` was pressed on message `message_id` here. A message that is not
+        the point's recorded card is a copy the bot lost track of (the answer to its post was lost):
+        if the point has no card here on record, that message becomes it (recorded, then redrawn);
+        otherwise it is deleted (or, where Telegram refuses, loses its buttons), so it does not go
+        on taking presses while never showing them. The press itself counts either way: its buttons
+        named the point and the position, and the core still checks them."""
+        try:
+            placed = await self._card_message(point_id)
+            if placed is not None and placed.message_id == str(message_id):
+                return
+            if placed is None:
+                found = CardMessage(
+                    point_id, self.chat, str(message_id), str(thread_id or ""), shown_version=NOT_SHOWN
+                )
+                placed = await self.outbox.service.claim_card_message(found)
+                if placed.message_id == found.message_id:
+                    log.info(
+                        "telegram: card %s of point %s in chat %s found again",
+                        message_id,
+                        point_id,
+                        self.chat_id,
+                    )
+                    self.refresh(point_id)
+                    return
+        except Exception:  # the database is down: the stale copy is dealt with at its next press
+            log.exception("telegram: could not check the card pressed in chat %s", self.chat_id)
+            return
+        log.info("telegram: retiring card copy %s of point %s in chat %s", message_id, point_id, self.chat_id)
+        self.put(Outgoing("retire", retire=message_id))
+
+    async def _retire(self, message_id: int) -> None:
+        try:
+            await self._call(
+                "deleteMessage", lambda chat_id: self.outbox.bot.delete_message(chat_id, message_id)
+            )
+            return
+        except (BadRequest, Forbidden) as error:  # older than 48 hours, say
+            log.info("telegram: card copy %s in chat %s not deleted (%s)", message_id, self.chat_id, error)
+        try:
+            await self._call(
+                "editMessageReplyMarkup",
+                lambda chat_id: self.outbox.bot.edit_message_reply_markup(
+                    chat_id, message_id, reply_markup=None
+                ),
+            )
+        except (BadRequest, Forbidden) as error:
+            log.warning(
+                "telegram: card copy %s in chat %s keeps its buttons: %s", message_id, self.chat_id, error
+            )
+
+    async def _delete_copy(self, message_id: int, topic: int | None) -> None:
+        try:
+            await self._call(
+                "deleteMessage", lambda chat_id: self.outbox.bot.delete_message(chat_id, message_id)
+            )
+            if topic is not None:
+                await self._call(
+                    "deleteForumTopic", lambda chat_id: self.outbox.bot.delete_forum_topic(chat_id, topic)
+                )
+        except (BadRequest, Forbidden) as error:
+            log.warning("telegram: a duplicate card in chat %s stays: %s", self.chat_id, error)
+
+    async def _rename_topic(self, topic: int, name: str) -> None:
+        known = self.topic_names.get(topic)
+        self.topic_names[topic] = name
+        if known is None or known == name:
+            return
+        try:
+            await self._call(
+                "editForumTopic", lambda chat_id: self.outbox.bot.edit_forum_topic(chat_id, topic, name=name)
+            )
+        except BadRequest as error:
+            log.info("telegram: topic %s not renamed: %s", topic, error)
