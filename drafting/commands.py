@@ -77,6 +77,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("compile", "compilar", (), frozenset({Role.RAPPORTEUR})),
     Spec("finalize", "finalizar", (), frozenset({Role.RAPPORTEUR})),
     Spec("download", "descargar", (), frozenset({Role.SECRETARIAT}), writes=False),
+    Spec("panel", "panel", (), ANY_MEMBER, writes=False),
 )
 
 BY_NAME: Mapping[str, Spec] = {s.name: s for s in SPECS}

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from drafting.cards import build_card
 from drafting.commands import Command, ParseError, Ref, parse
-from drafting.handlers import points, positions, reports, setup
+from drafting.handlers import panel, points, positions, reports, setup
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, MeetingState, UserRef
 from drafting.ports import CardMessage, RetryableConflict, StoreFactory, TransientStoreError
@@ -52,6 +52,7 @@ HANDLERS: Mapping[str, Handler] = {
     "compile": reports.compile_,
     "finalize": reports.finalize,
     "download": reports.download,
+    "panel": panel.panel,
 }
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes get read aloud and retyped
@@ -77,10 +78,12 @@ class DraftingService:
         *,
         clock: Callable[[], datetime] = utcnow,
         new_code: Callable[[], str] = new_invite_code,
+        public_url: str = "",
     ) -> None:
         self.stores = stores
         self.clock = clock
         self.new_code = new_code
+        self.public_url = public_url  # the web page's base for `panel` links; "" when none is served
 
     # ---- entry points for adapters -------------------------------------------------------------
 
@@ -168,6 +171,7 @@ class DraftingService:
                     raise Refusal(command.key, **command.params, _usage=command.spec, _lang=command.lang)
                 member = await store.member(meeting.id, ctx.user) if meeting is not None else None
                 turn = Turn(store, ctx, command, now, lang, meeting, member, self.new_code)
+                turn.public_url = self.public_url
                 await self._authorise(turn)
                 await HANDLERS[command.name](turn)
                 return Outcome(
