@@ -65,6 +65,14 @@ class Denied(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Refused:
+    """A request turned away, with the language to say why in."""
+
+    why: Denied
+    lang: str = "es"
+
+
+@dataclass(frozen=True)
 class Viewer:
     meeting: Meeting
     member: Member
@@ -112,19 +120,19 @@ async def enter(
     return secret, session
 
 
-async def viewer(store: WebStore, request: web.Request, meeting_id: int, now: datetime) -> Viewer | Denied:
+async def viewer(store: WebStore, request: web.Request, meeting_id: int, now: datetime) -> Viewer | Refused:
     meeting = await store.meeting(meeting_id)
     if meeting is None:
-        return Denied.NOT_FOUND
+        return Refused(Denied.NOT_FOUND)
     secret = request.cookies.get(cookie_name(meeting_id), "")
     if not secret:
-        return Denied.NO_SESSION
+        return Refused(Denied.NO_SESSION, meeting.language)
     session = await store.web_session(secret_hash(secret), now)
     if session is None or session.meeting_id != meeting_id:
-        return Denied.NO_SESSION
+        return Refused(Denied.NO_SESSION, meeting.language)
     member = await store.member(meeting_id, session.user)
     if member is None:
-        return Denied.NOT_MEMBER
+        return Refused(Denied.NOT_MEMBER, meeting.language)
     return Viewer(meeting, member, session)
 
 

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.web.access import (
     Denied,
+    Refused,
     Viewer,
     WebStore,
     WebStoreFactory,
@@ -82,7 +83,7 @@ class WebPages:
         if isinstance(result, Denied):
             return _denied(lang, result)
         secret, _session = result
-        response = web.HTTPSeeOther(f"/m/{meeting_id}", headers=SECURITY_HEADERS)
+        response = web.Response(status=303, headers={**SECURITY_HEADERS, "Location": f"/m/{meeting_id}"})
         response.set_cookie(
             cookie_name(meeting_id),
             secret,
@@ -99,8 +100,8 @@ class WebPages:
         form = await request.post()
         async with self.stores.transaction() as store:
             seen = await viewer(store, request, meeting_id, self.clock())
-            if isinstance(seen, Denied):
-                return _denied("es", seen)
+            if isinstance(seen, Refused):
+                return _refused(seen)
             if not csrf_ok(seen, str(form.get("csrf", ""))):
                 return _denied(seen.meeting.language, Denied.BAD_FORM)
             await store.revoke_web_session(secret_hash(session_secret(request, meeting_id)), self.clock())
@@ -115,8 +116,8 @@ class WebPages:
         now = self.clock()
         async with self.stores.transaction() as store:
             seen = await viewer(store, request, meeting_id, now)
-            if isinstance(seen, Denied):
-                return await self._denied_for(meeting_id, seen)
+            if isinstance(seen, Refused):
+                return _refused(seen)
             stamp = await store.change_stamp(meeting_id)
             view = await meeting_view(store, seen, now, stamp)
         return html("meeting.html", v=view, lang=view.lang)
@@ -127,8 +128,9 @@ class WebPages:
         now = self.clock()
         async with self.stores.transaction() as store:
             seen = await viewer(store, request, meeting_id, now)
-            if isinstance(seen, Denied):
-                return web.json_response({"denied": seen.value}, status=seen.status, headers=SECURITY_HEADERS)
+            if isinstance(seen, Refused):
+                body = {"denied": seen.why.value}
+                return web.json_response(body, status=seen.why.status, headers=SECURITY_HEADERS)
             stamp = await store.change_stamp(meeting_id)
             if stamp == request.query.get("v", "") and not request.query.get("clock"):
                 return web.Response(status=204, headers=SECURITY_HEADERS)
@@ -141,8 +143,8 @@ class WebPages:
         now = self.clock()
         async with self.stores.transaction() as store:
             seen = await viewer(store, request, meeting_id, now)
-            if isinstance(seen, Denied):
-                return await self._denied_for(meeting_id, seen)
+            if isinstance(seen, Refused):
+                return _refused(seen)
             document = await store.document(meeting_id, int(request.match_info["document"]))
             if document is None:
                 return _denied(seen.meeting.language, Denied.NOT_FOUND)
@@ -186,21 +188,13 @@ class WebPages:
 
     async def _auditor(self, store: WebStore, request: web.Request, meeting_id: int) -> Viewer | web.Response:
         seen = await viewer(store, request, meeting_id, self.clock())
-        if isinstance(seen, Denied):
-            return await self._denied_for(meeting_id, seen)
+        if isinstance(seen, Refused):
+            return _refused(seen)
         if not seen.sees_audit:
             return _denied(seen.meeting.language, Denied.NOT_ALLOWED)
         return seen
 
     # ---- helpers ----
-
-    async def _denied_for(self, meeting_id: int, denied: Denied) -> web.Response:
-        lang = "es"
-        if denied is not Denied.NOT_FOUND:
-            async with self.stores.transaction() as store:
-                meeting = await store.meeting(meeting_id)
-                lang = meeting.language if meeting is not None else lang
-        return _denied(lang, denied)
 
     async def static(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
@@ -237,6 +231,10 @@ async def _stream(
 
 def _problem(lang: str, key: str, status: int) -> web.Response:
     return html("problem.html", status=status, lang=lang, message=say(lang, key), status_code=status)
+
+
+def _refused(refused: Refused) -> web.Response:
+    return _denied(refused.lang, refused.why)
 
 
 def _denied(lang: str, denied: Denied) -> web.Response:
