@@ -103,7 +103,7 @@ class WebPages:
             if isinstance(seen, Refused):
                 return _refused(seen)
             if not csrf_ok(seen, str(form.get("csrf", ""))):
-                return _denied(seen.meeting.language, Denied.BAD_FORM)
+                return _denied(seen.meeting.language, Denied.BAD_FORM, seen.meeting.id)
             await store.revoke_web_session(secret_hash(session_secret(request, meeting_id)), self.clock())
         response = _problem(seen.meeting.language, "problem.signed_out", 200)
         response.del_cookie(cookie_name(meeting_id), path=f"/m/{meeting_id}")
@@ -147,9 +147,9 @@ class WebPages:
                 return _refused(seen)
             document = await store.document(meeting_id, int(request.match_info["document"]))
             if document is None:
-                return _denied(seen.meeting.language, Denied.NOT_FOUND)
+                return _denied(seen.meeting.language, Denied.NOT_FOUND, seen.meeting.id)
             if document.kind == "final" and not seen.gets_final:
-                return _denied(seen.meeting.language, Denied.NOT_ALLOWED)
+                return _denied(seen.meeting.language, Denied.NOT_ALLOWED, seen.meeting.id)
             user = seen.member.user
             await store.audit(
                 AuditEntry(
@@ -191,7 +191,7 @@ class WebPages:
         if isinstance(seen, Refused):
             return _refused(seen)
         if not seen.sees_audit:
-            return _denied(seen.meeting.language, Denied.NOT_ALLOWED)
+            return _denied(seen.meeting.language, Denied.NOT_ALLOWED, seen.meeting.id)
         return seen
 
     # ---- helpers ----
@@ -229,13 +229,17 @@ async def _stream(
     return response
 
 
-def _problem(lang: str, key: str, status: int) -> web.Response:
-    return html("problem.html", status=status, lang=lang, message=say(lang, key), status_code=status)
+def _problem(lang: str, key: str, status: int, back: int | None = None) -> web.Response:
+    """An explanation page: how to get a new link, or (for a page the role does not open) the way
+    back to the meeting."""
+    return html(
+        "problem.html", status=status, lang=lang, message=say(lang, key), status_code=status, back=back
+    )
 
 
 def _refused(refused: Refused) -> web.Response:
     return _denied(refused.lang, refused.why)
 
 
-def _denied(lang: str, denied: Denied) -> web.Response:
-    return _problem(lang, _DENIED_TEXT[denied], denied.status)
+def _denied(lang: str, denied: Denied, back: int | None = None) -> web.Response:
+    return _problem(lang, _DENIED_TEXT[denied], denied.status, back)

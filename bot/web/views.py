@@ -11,9 +11,12 @@ from datetime import datetime
 
 from bot.web.access import Viewer, WebStore
 from bot.web.texts import iso_utc, local_time, remaining, say, zone_name
-from drafting.cards import STANCE_MARK, participating
+from drafting.cards import participating
 from drafting.model import DelegationKind, MeetingState, Point, PointState, Position, Stance
 from drafting.panel import DocumentInfo
+
+# Marks any common font has (the chat's emoji are missing from many desktops' fonts).
+MARK = {Stance.APPROVE: "✓", Stance.OBJECT: "✗", Stance.ABSTAIN: "–"}
 
 
 @dataclass(frozen=True)
@@ -157,11 +160,11 @@ def _cell(position: Position | None, present: bool, lang: str) -> Cell:
     if position is not None:
         s = position.stance
         return Cell(
-            STANCE_MARK[s],
+            MARK[s],
             say(lang, f"stance.{s.value}"),
             s.value,
             position.reason if s is Stance.OBJECT else "",
         )
     if present:
-        return Cell("", say(lang, "page.no_position"), "none")
-    return Cell("", say(lang, "page.absent"), "absent")
+        return Cell("?", say(lang, "page.no_position"), "none")
+    return Cell("—", say(lang, "page.absent"), "absent")
