@@ -13,6 +13,7 @@ from storage.store import SqlStoreFactory
 from storage.tables import AuditRow, PanelTokenRow, WebSessionRow
 from tests.conftest import FakeClock
 from tests.kit import Room, set_up_meeting
+from tests.slack_fake.harness import MEETING_ES, slack_world
 from tests.webkit import link_in, web_site
 
 
@@ -133,3 +134,19 @@ async def test_a_page_without_a_session_says_how_to_get_in_and_an_unknown_meetin
         assert page.status == 401 and "enlace personal" in await page.text()
         assert (await browser.get(f"{site.base}/m/42")).status == 404
         assert (await browser.get(f"{site.base}/m/1/live")).status == 401
+
+
+async def test_on_slack_the_link_comes_as_an_ephemeral_message_with_unfurling_off(
+    service: DraftingService, stores: SqlStoreFactory
+) -> None:
+    async with slack_world(service) as slack, web_site(service, stores) as site:
+        await slack.command("U0ST", MEETING_ES)
+        await slack.command("U0ST", "panel")
+        link = link_in(slack.fake.ephemerals_for("U0ST"))
+        assert link.startswith(f"{site.base}/m/1/t/")
+        assert not any(link in text for text in slack.fake.texts(slack.channel))  # never in the channel
+        (call,) = [c for c in slack.fake.calls_to("chat.postEphemeral") if link in str(c.params)]
+        assert str(call.params["unfurl_links"]).lower() in ("false", "0")
+        assert str(call.params["unfurl_media"]).lower() in ("false", "0")
+        async with site.browser() as browser:
+            assert (await browser.get(link, allow_redirects=False)).status == 303
