@@ -7,6 +7,7 @@ from collections.abc import Callable
 import aiohttp
 from sqlalchemy import delete, select
 
+from drafting.ports import StoredDocument
 from drafting.replies import Document
 from drafting.service import DraftingService
 from storage.store import SqlStoreFactory
@@ -118,3 +119,29 @@ async def test_signing_out_needs_the_pages_csrf_token_and_then_ends_the_session(
     async with stores.transaction() as store:
         (revoked_at,) = list(await store.s.scalars(select(WebSessionRow.revoked_at)))
     assert revoked_at is not None
+
+
+async def test_a_final_in_another_form_follows_the_final_rules_and_a_redline_the_drafts(
+    make_service: Callable[[SqlStoreFactory], DraftingService], stores: SqlStoreFactory
+) -> None:
+    room = Room(make_service(stores))
+    people = await set_up_meeting(room, PEOPLE)
+    await _adopted_and_final(room, people)
+    async with stores.transaction() as store:  # as the PDF and redline commands will store them
+        meeting = await store.meeting(1)
+        assert meeting is not None and meeting.created_at is not None
+        for kind, name in (("final_pdf", "informe-final.pdf"), ("redline", "informe-cambios.docx")):
+            await store.save_document(
+                StoredDocument(1, kind, 1, name, b"%PDF-1.7 " + name.encode(), meeting.created_at)
+            )
+    async with web_site(room.service, stores) as site:
+        async with await _sign_in(site, room, "st") as st:
+            page = await (await st.get(f"{site.base}/m/1")).text()
+            assert "informe-final.pdf" in page and "informe-cambios.docx" in page
+            pdf = await st.get(f"{site.base}/m/1/documents/3")
+            assert pdf.status == 200 and pdf.headers["Content-Type"] == "application/pdf"
+        async with await _sign_in(site, room, people["Honduras"]) as delegate:
+            page = await (await delegate.get(f"{site.base}/m/1")).text()
+            assert "informe-final.pdf" not in page and "informe-cambios.docx" in page
+            assert (await delegate.get(f"{site.base}/m/1/documents/3")).status == 403
+            assert (await delegate.get(f"{site.base}/m/1/documents/4")).status == 200

@@ -47,3 +47,20 @@ async def test_silence_deadlines_are_shown_in_the_meetings_zone_and_named(
     assert 'data-deadline="2026-11-25T09:00:00Z"' in page
     assert "quedan 2 d 0 h 00 min" in page
     assert "Horas en la zona de la reunión: America/Tegucigalpa." in page
+
+
+async def test_the_page_speaks_the_meetings_language(
+    make_service: Callable[[SqlStoreFactory], DraftingService], stores: SqlStoreFactory
+) -> None:
+    room = Room(make_service(stores))
+    people = await set_up_meeting(room, ["México", "Honduras"])
+    assert (await room.say("st", "reunion idioma: en")).ok
+    card_in(await room.say(people["México"], "propose Thank IOM."))
+    async with web_site(room.service, stores) as site, site.browser() as browser:
+        await browser.get(link_in(await room.say("st", "panel")))
+        page = await (await browser.get(f"{site.base}/m/1")).text()
+        used = await browser.get(link_in(await room.say("st", "panel")).replace("/t/", "/t/x"))
+    assert '<html lang="en">' in page
+    assert "Positions by delegation" in page and "Point 1: Honduras, México" in page
+    assert "under discussion" in page
+    assert "This link is not valid." in await used.text()

@@ -30,7 +30,7 @@ from bot.web.audit_view import AuditFilter, audit_csv, audit_view
 from bot.web.config import WebConfig
 from bot.web.render import SECURITY_HEADERS, fragment, html
 from bot.web.texts import say
-from bot.web.views import meeting_view
+from bot.web.views import is_final, meeting_view
 from drafting.model import AuditEntry
 from drafting.panel import SESSION_TTL, LinkProblem, secret_hash
 
@@ -148,7 +148,7 @@ class WebPages:
             document = await store.document(meeting_id, int(request.match_info["document"]))
             if document is None:
                 return _denied(seen.meeting.language, Denied.NOT_FOUND, seen.meeting.id)
-            if document.kind == "final" and not seen.gets_final:
+            if is_final(document.kind) and not seen.gets_final:
                 return _denied(seen.meeting.language, Denied.NOT_ALLOWED, seen.meeting.id)
             user = seen.member.user
             await store.audit(
@@ -161,7 +161,8 @@ class WebPages:
                     detail={"file": document.filename, "bytes": str(len(document.content))},
                 )
             )
-        return await _stream(request, document.content, document.filename, _DOCX)
+        kind = _PDF if document.filename.lower().endswith(".pdf") else _DOCX
+        return await _stream(request, document.content, document.filename, kind)
 
     # ---- the audit trail ----
 
@@ -206,6 +207,7 @@ class WebPages:
 
 
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_PDF = "application/pdf"
 
 
 async def _stream(

@@ -63,6 +63,7 @@ class MeetingView:
     rows: list[Row]
     drafts: list[DocumentInfo]
     final_doc: DocumentInfo | None
+    others: list[DocumentInfo]  # kinds this page does not know yet (redline, PDF), listed as they are
     viewer_name: str
     viewer_role: str
     sees_audit: bool
@@ -129,6 +130,11 @@ async def meeting_view(store: WebStore, viewer: Viewer, now: datetime, stamp: st
     ]
     drafts = [d for d in documents if d.kind == "draft"]
     finals = [d for d in documents if d.kind == "final"]
+    others = [
+        d
+        for d in documents
+        if d.kind not in ("draft", "final") and (viewer.gets_final or not is_final(d.kind))
+    ]
     member = viewer.member
     return MeetingView(
         lang=lang,
@@ -143,6 +149,7 @@ async def meeting_view(store: WebStore, viewer: Viewer, now: datetime, stamp: st
         rows=rows,
         drafts=drafts,
         final_doc=finals[-1] if finals else None,
+        others=others,
         viewer_name=member.user.display_name or names.get(member.delegation_id or -1) or member.user.user_id,
         viewer_role=say(lang, f"role.{member.role.value}"),
         sees_audit=viewer.sees_audit,
@@ -150,6 +157,11 @@ async def meeting_view(store: WebStore, viewer: Viewer, now: datetime, stamp: st
         csrf=viewer.session.csrf,
         meeting_id=meeting.id,
     )
+
+
+def is_final(kind: str) -> bool:
+    """A final document in any form (the .docx, a PDF of it): downloaded as `download` allows."""
+    return "final" in kind
 
 
 def _dates(start: str, end: str) -> str:
