@@ -132,7 +132,7 @@ class WebPages:
                 body = {"denied": seen.why.value}
                 return web.json_response(body, status=seen.why.status, headers=SECURITY_HEADERS)
             stamp = await store.change_stamp(meeting_id)
-            if stamp == request.query.get("v", "") and not request.query.get("clock"):
+            if stamp == request.query.get("v", ""):
                 return web.Response(status=204, headers=SECURITY_HEADERS)
             view = await meeting_view(store, seen, now, stamp)
         body = {"v": stamp, "html": fragment("live.html", v=view, lang=view.lang)}
