@@ -20,7 +20,7 @@ def mount_web(
 ) -> WebPages:
     pages = WebPages(stores, config, clock)
     for method, path, handler in pages.routes():
-        http.add_page(method, path, handler)  # type: ignore[arg-type]
+        http.add_page(method, path, handler)
     return pages
 
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from bot.http import Handler
 from bot.web.access import (
     Denied,
     Refused,
@@ -56,7 +57,7 @@ class WebPages:
         self.config = config
         self.clock = clock
 
-    def routes(self) -> list[tuple[str, str, Callable[[web.Request], object]]]:
+    def routes(self) -> list[tuple[str, str, Handler]]:
         m = "/m/{meeting:[0-9]{1,9}}"
         return [
             ("GET", m + "/t/{token}", self.open_link),
