@@ -1,4 +1,4 @@
-"""The `draftbot` command: demo, console, run."""
+"""The `draftbot` command: demo, console, run, serve."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     console = sub.add_parser("console", help="play several users at this terminal")
     console.add_argument("--out", type=Path, default=Path("out"), help="folder for documents")
     sub.add_parser("run", help="start every chat platform whose credentials are set")
+    serve = sub.add_parser("serve", help="serve the demo meeting's web page and print a one-time link")
+    serve.add_argument("--out", type=Path, default=Path("out"), help="folder of the demo's database")
+    serve.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (default 8080)")
     args = parser.parse_args(argv)
     # The demo and the console print a conversation; only `run`, a service, logs what it does.
     if args.command == "run":
@@ -36,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.console_repl import repl
 
         return asyncio.run(repl(args.out))
+    if args.command == "serve":
+        from bot.web.serve import serve as serve_page
+
+        return asyncio.run(serve_page(args.out, port=args.port))
     from bot.runner import run
 
     return asyncio.run(run())

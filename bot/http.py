@@ -182,6 +182,13 @@ class HttpServer:
         self._paths.add(path)
         self.app.router.add_post(path, handler)
 
+    def add_page(self, method: str, path: str, handler: Handler) -> None:
+        """A route of the meeting's web page (`bot.web`); unlike `add_post`, it does not by itself
+        make `draftbot run` serve HTTP."""
+        if self._runner is not None:
+            raise RuntimeError("routes must be added before the HTTP server starts")
+        self.app.router.add_route(method, path, handler)
+
     async def start(self) -> None:
         runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
         await runner.setup()

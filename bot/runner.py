@@ -25,6 +25,7 @@ from typing import Protocol
 
 from bot.dispatch import Dispatcher
 from bot.http import HttpConfig, HttpServer, database_probe
+from bot.web import WebConfig, mount_web
 from bot.wiring import open_service
 from drafting.service import DraftingService
 
@@ -120,6 +121,10 @@ async def run(env: Mapping[str, str] | None = None, stop: asyncio.Event | None =
     # Served when a platform posts to it, or when asked for (DRAFTBOT_HTTP_PORT set: a health check for
     # a polling / Socket Mode process, as under docker compose).
     serving = http if http.has_routes or env.get("DRAFTBOT_HTTP_PORT", "").strip() else None
+    if serving is None and env.get("DRAFTBOT_PUBLIC_URL", "").strip():
+        serving = http  # the meeting's web page was asked for
+    if serving is not None:
+        mount_web(http, stores, WebConfig.from_env(env, http.port), service.clock)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -132,6 +137,8 @@ async def run(env: Mapping[str, str] | None = None, stop: asyncio.Event | None =
     try:
         if serving is not None:
             await serving.start()
+            # `panel` links point here (the bound port is known only now when it was 0).
+            service.public_url = WebConfig.from_env(env, serving.port).public_url
         for adapter in adapters:
             await adapter.start()
             started.append(adapter.platform)

@@ -86,6 +86,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("download", "descargar", (), frozenset({Role.SECRETARIAT}), writes=False),
     Spec("resolve", "resolver", (Arg.REF, Arg.BRACKET, Arg.CHOICE), frozenset({Role.RAPPORTEUR, Role.CHAIR})),
     Spec("member", "miembro", (Arg.WHO, Arg.PLACE), frozenset({Role.SECRETARIAT})),
+    Spec("panel", "panel", (), ANY_MEMBER, writes=False),
 )
 
 BY_NAME: Mapping[str, Spec] = {s.name: s for s in SPECS}

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from drafting.cards import build_card
 from drafting.commands import Command, ParseError, Ref, parse
-from drafting.handlers import brackets, members, points, positions, reports, setup
+from drafting.handlers import brackets, members, panel, points, positions, reports, setup
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, MeetingState, UserRef
 from drafting.ports import CardMessage, RetryableConflict, StoreFactory, TransientStoreError
@@ -55,6 +55,7 @@ HANDLERS: Mapping[str, Handler] = {
     "download": reports.download,
     "resolve": brackets.resolve,
     "member": members.member,
+    "panel": panel.panel,
 }
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes get read aloud and retyped
@@ -80,10 +81,12 @@ class DraftingService:
         *,
         clock: Callable[[], datetime] = utcnow,
         new_code: Callable[[], str] = new_invite_code,
+        public_url: str = "",
     ) -> None:
         self.stores = stores
         self.clock = clock
         self.new_code = new_code
+        self.public_url = public_url  # the web page's base for `panel` links; "" when none is served
 
     # ---- entry points for adapters -------------------------------------------------------------
 
@@ -171,6 +174,7 @@ class DraftingService:
                     raise Refusal(command.key, **command.params, _usage=command.spec, _lang=command.lang)
                 member = await store.member(meeting.id, ctx.user) if meeting is not None else None
                 turn = Turn(store, ctx, command, now, lang, meeting, member, self.new_code)
+                turn.public_url = self.public_url
                 await self._authorise(turn)
                 await HANDLERS[command.name](turn)
                 await _link_request(turn)

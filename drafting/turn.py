@@ -56,6 +56,7 @@ class Turn:
     new_code: Callable[[], str]
     out: list[Delivery] = field(default_factory=list)
     touched: list[int] = field(default_factory=list)
+    public_url: str = ""  # where the meeting's web page is served, for `panel` links
 
     def say(self, key: str, /, **params: object) -> str:
         return t(self.lang, key, **params)

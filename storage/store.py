@@ -41,6 +41,7 @@ from drafting.ports import (
 )
 from storage.database import is_sqlite, make_engine
 from storage.migrate import upgrade
+from storage.panel_store import PanelRecords
 from storage.tables import (
     AmendmentRow,
     AuditRow,
@@ -129,7 +130,7 @@ def _chat_filter(table: Any, chat: ChatRef) -> list[Any]:
     return [table.platform == chat.platform, table.workspace == chat.workspace, table.chat_id == chat.chat_id]
 
 
-class SqlStore:
+class SqlStore(PanelRecords):
     """One transaction on one session."""
 
     def __init__(self, session: AsyncSession) -> None:

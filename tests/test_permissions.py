@@ -50,6 +50,7 @@ finalize     no        no        yes         no     no           no
 download     no        no        no          no     yes          no
 resolve      no        no        yes         yes    no           no
 member       no        no        no          no     yes          no
+panel        yes       yes       yes         yes    yes          no
 """
 
 
@@ -103,6 +104,7 @@ REQUESTS = {
     "download": "download",
     "resolve": "resolve 2 1 2",
     "member": "member d1 Canadá",
+    "panel": "panel",
 }
 ROLE_ERRORS = {"error.role", "error.not_member", "error.not_proposer", "error.not_proposer_or_role"}
 

@@ -203,7 +203,13 @@ class SlackChannel:
         try:
             for part in chunks(text):
                 await self.client.chat_postEphemeral(
-                    channel=chat.chat_id, user=user.user_id, text=escape(part), thread_ts=thread_ts
+                    channel=chat.chat_id,
+                    user=user.user_id,
+                    text=escape(part),
+                    thread_ts=thread_ts,
+                    # A preview fetch would spend a one-time link (`panel`) before its owner opens it.
+                    unfurl_links=False,
+                    unfurl_media=False,
                 )
         except SlackApiError as error:
             log.warning("ephemeral message to %s failed: %s", user.user_id, error.response.get("error"))
