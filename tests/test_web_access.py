@@ -12,7 +12,7 @@ from drafting.replies import Document
 from drafting.service import DraftingService
 from storage.store import SqlStoreFactory
 from storage.tables import MemberRow, WebSessionRow
-from tests.kit import Room, card_in, code_in, set_up_meeting
+from tests.kit import Room, card_in, set_up_meeting
 from tests.webkit import Site, link_in, web_site
 
 PEOPLE = ["México", "Honduras"]
@@ -78,9 +78,8 @@ async def test_a_member_whose_role_changes_in_chat_loses_the_audit_trail_at_the_
     await set_up_meeting(room, PEOPLE)
     async with web_site(room.service, stores) as site, await _sign_in(site, room, "chair") as chair:
         assert (await chair.get(f"{site.base}/m/1/audit.csv")).status == 200
-        # the chair joins with a delegate's code: from now on a delegate
-        code = code_in(await room.say("st", "invitar México"))
-        assert (await room.say("chair", f"unirse {code}")).ok
+        # the secretariat moves the chair to a delegation: from now on a delegate
+        assert (await room.say("st", "miembro @chair México")).ok
         assert (await chair.get(f"{site.base}/m/1/audit.csv")).status == 403
         assert (await chair.get(f"{site.base}/m/1")).status == 200
 

@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 
 from drafting.i18n import LANGUAGES, _flatten
+from drafting.i18n import catalogue as chat_catalogue
 from drafting.i18n import t as chat_t
 from drafting.model import Meeting
 from drafting.timezones import meeting_zone, zone_named
@@ -27,7 +28,8 @@ def say(lang: str, key: str, /, **params: object) -> str:
     lang = lang if lang in LANGUAGES else "es"
     template = catalogue(lang).get(key)
     if template is None:
-        return chat_t(lang, key, **params)
+        # A key neither catalogue has (an audit kind with no wording) is shown as itself.
+        return chat_t(lang, key, **params) if key in chat_catalogue(lang) else key
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
