@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from drafting.commands import Command, ParseError, parse
 from drafting.model import DateSpan, Delegation, DelegationKind, Meeting, Point, PointState
 from drafting.report.builder import build_report
-from drafting.report.docx_render import render_docx
-from drafting.report.markdown import render_markdown
+from drafting.report.formats.informe.docx import render_docx
+from drafting.report.formats.informe.markdown import render_markdown
 from drafting.report.template import load_template
 from drafting.service import DraftingService
 from storage.store import SqlStoreFactory

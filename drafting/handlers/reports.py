@@ -7,10 +7,11 @@ import unicodedata
 
 from drafting.cards import STANCE_MARK, build_card, state_label
 from drafting.meeting_fields import FIELDS
-from drafting.model import MeetingState, Point, PointState, ReportFormat
+from drafting.model import MeetingState, Point, PointState
 from drafting.ports import StoredDocument
 from drafting.replies import Document, Text
 from drafting.report.builder import build_report
+from drafting.report.formats import get_format
 from drafting.report.render import render_document, render_preview
 from drafting.report.template import load_template
 from drafting.turn import Turn
@@ -129,13 +130,13 @@ def _slug(text: str) -> str:
 def _missing_fields(turn: Turn) -> list[str]:
     """The meeting data the document prints and does not have yet.
 
-    Every format prints the place and the date; only the informe names the network (its opening
-    paragraph and lead-in), so a programa or a mesas report does not need one.
+    Every format prints the place and the date; a format may need more (the informe names the network
+    in its opening paragraph and lead-in; a programa or a mesas report does not need one).
     """
     meeting = turn.need_meeting()
-    needed = [("place", meeting.place)]
-    if meeting.format == ReportFormat.INFORME:
-        needed.insert(0, ("network", meeting.network))
+    extra = {"network": meeting.network}
+    needed = [(k, extra[k]) for k in get_format(meeting.format).needs if k in extra]
+    needed.append(("place", meeting.place))
     missing = [k for k, v in needed if not v]
     if meeting.dates is None:
         missing.append("date")
@@ -154,7 +155,8 @@ async def _render(turn: Turn, *, final: bool) -> tuple[bytes, str, int]:
     points = await turn.store.points(meeting.id)
     report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
     adopted = sum(1 for p in points if not p.is_sub and p.state is PointState.ADOPTED)
-    return render_document(report, template, fmt), render_preview(report, fmt, template=template), adopted
+    preview = render_preview(report, fmt.value, template=template)
+    return render_document(report, template, fmt.value), preview, adopted
 
 
 async def compile_(turn: Turn) -> None:

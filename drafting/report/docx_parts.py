@@ -1,7 +1,7 @@
 """Pieces every Word renderer shares: units, runs and paragraph properties as WordprocessingML strings,
 the page, the styles, the draft header, list definitions, the title block and the document properties.
 
-The renderers (`docx_render` for the informe, `programa_render`, `mesas_render`) write their body as
+The formats' renderers (`drafting.report.formats.<name>.docx`) write their body as
 one XML string and hand it to `insert_body`, which parses it once: python-docx's paragraph API with
 per-paragraph property lookups is far slower for long reports. Every piece of text passes through
 `xml_safe`, so control characters, lone surrogates and the like cannot break the document.

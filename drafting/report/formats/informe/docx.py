@@ -13,7 +13,7 @@ Layout (sizes, fonts, spacing and indents come from the `ReportTemplate`):
 * drafts show text not yet agreed as "[Agradecer a …] (en discusión)", the note in italics.
 
 The body is written as one WordprocessingML string and parsed once (`drafting.report.docx_parts`,
-shared with the programa and mesas renderers); every piece of text passes through `xml_safe`.
+shared with the other formats); every piece of text passes through `xml_safe`.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from drafting.report.docx_parts import (
     title_block,
     twips,
 )
+from drafting.report.formats.informe.model import InformeContent
 from drafting.report.model import Block, Bullets, Paragraph, Report, ReportPoint, ReportSubPoint
 from drafting.report.template import ReportTemplate
 
@@ -89,7 +90,8 @@ class _BodyWriter:
     def report(self, report: Report) -> None:
         lines = [*report.bodies, report.title, report.place, report.date_line]
         self.out.extend(title_block(report, self.t, lines))
-        for text in (report.opening, report.objective or "", report.lead_in):
+        content = report.part(InformeContent)
+        for text in (content.opening, report.objective or "", content.lead_in):
             if text.strip():
                 self.para(ppr(jc=self.body_jc), runs(text))
         for point in report.points:

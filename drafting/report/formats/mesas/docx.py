@@ -14,7 +14,8 @@ Layout (sizes and indents come from the `[sections]` of templates/mesas.toml):
   table from its heading to the end of its own text, each pending sub-point on its own (for a labelled
   list, from its first item to its last).
 
-How points become sections and lists is `drafting.report.mesas`; this module holds layout only.
+How points become sections and lists is `drafting.report.formats.mesas.arrange`; this module holds
+layout only.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ from drafting.report.docx_parts import (
     twentieths,
     twips,
 )
-from drafting.report.model import Block, Bullets, LabelledList, Report, WorkingTable
+from drafting.report.formats.mesas.model import LabelledList, MesasContent, WorkingTable
+from drafting.report.model import Block, Bullets, Report
 from drafting.report.template import ReportTemplate
 
 _NUMBERED_NSID = "4452414D"  # "DRAM"
@@ -81,7 +83,7 @@ def render_mesas_docx(report: Report, template: ReportTemplate) -> bytes:
     body = title_block(report, template, [*report.bodies, report.title, report.place, report.date_line])
     if report.objective:
         body.append(para(ppr(jc=writer.body_jc), runs(report.objective)))
-    for table in report.tables:
+    for table in report.part(MesasContent).tables:
         body.extend(writer.section(table))
     insert_body(doc, body)
     return save(doc, report, template)

@@ -42,24 +42,29 @@ heading and text, and each pending sub-point (for a labelled list, its items; th
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
-from drafting.report.model import (
-    Block,
-    Bullets,
+from drafting.report.formats.base import Arrangement
+from drafting.report.formats.mesas.model import (
     LabelledList,
     ListEntry,
-    Paragraph,
+    MesasContent,
     Passage,
-    ReportPoint,
-    ReportSubPoint,
     TablePart,
     WorkingTable,
 )
+from drafting.report.model import Block, Bullets, Paragraph, Report, ReportPoint, ReportSubPoint
 from drafting.spanish import fold
 
 _TYPED_NUMBER = re.compile(r"^\d{1,2}[.)]\s+")
+
+
+def arrange(report: Report, given: Arrangement) -> Report:
+    """The report with its points as working-table sections."""
+    content = MesasContent(tables=working_tables(report.points, given.words.list_labels))
+    return dataclasses.replace(report, content=content)
 
 
 def working_tables(points: Sequence[ReportPoint], labels: Sequence[str]) -> tuple[WorkingTable, ...]:
