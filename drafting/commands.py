@@ -34,6 +34,7 @@ class Arg(enum.Enum):
     NAMES = "names"  # "A, B y C" or one per line
     TARGET = "target"  # a delegation name or a role word
     FIELDS = "fields"  # "key: value" lines
+    OPTION = "option"  # one optional word from the spec's `options`: "compile pdf", "compilar cambios"
 
 
 ANY_MEMBER = frozenset(Role)
@@ -51,6 +52,7 @@ class Spec:
     owner: bool = False
     needs_meeting: bool = True
     writes: bool = True
+    options: tuple[tuple[str, str], ...] = ()  # (English, Spanish) words an Arg.OPTION accepts
 
 
 SPECS: tuple[Spec, ...] = (
@@ -74,9 +76,23 @@ SPECS: tuple[Spec, ...] = (
     Spec("items", "puntos", (), None, writes=False),
     Spec("item", "punto", (Arg.REF,), None, writes=False),
     Spec("move", "mover", (Arg.POINT, Arg.POSITION), frozenset({Role.RAPPORTEUR})),
-    Spec("compile", "compilar", (), frozenset({Role.RAPPORTEUR})),
+    Spec(
+        "compile",
+        "compilar",
+        (Arg.OPTION,),
+        frozenset({Role.RAPPORTEUR}),
+        options=(("redline", "cambios"), ("pdf", "pdf")),
+    ),
     Spec("finalize", "finalizar", (), frozenset({Role.RAPPORTEUR})),
-    Spec("download", "descargar", (), frozenset({Role.SECRETARIAT}), writes=False),
+    Spec(
+        "download",
+        "descargar",
+        (Arg.OPTION,),
+        frozenset({Role.SECRETARIAT}),
+        writes=False,
+        options=(("pdf", "pdf"),),
+    ),
+    Spec("preview", "vista", (), ANY_MEMBER, writes=False),
 )
 
 BY_NAME: Mapping[str, Spec] = {s.name: s for s in SPECS}
@@ -206,6 +222,14 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
             if not re.fullmatch(r"[A-Za-z0-9_-]{4,64}", word):
                 return ParseError("error.need_code", lang, spec)
             values["text"] = word
+        elif arg is Arg.OPTION:
+            word, _, rest = rest.strip().partition(" ")
+            if word:
+                chosen = next((en for en, es in spec.options if _fold(word) in (_fold(en), _fold(es))), None)
+                if chosen is None:
+                    words = ", ".join(es if lang == "es" else en for en, es in spec.options)
+                    return ParseError("error.need_option", lang, spec, {"word": word[:40], "options": words})
+                values["text"] = chosen
         elif arg is Arg.FIELDS:
             parsed = _parse_fields(rest)
             if isinstance(parsed, str):

@@ -26,6 +26,7 @@ from drafting.model import (
     Role,
     UserRef,
 )
+from drafting.report.history import Circulation
 
 
 class TransientStoreError(Exception):
@@ -140,6 +141,24 @@ class Store(Protocol):
     # documents
     async def save_document(self, document: StoredDocument) -> None: ...
     async def final_document(self, meeting_id: int) -> StoredDocument | None: ...
+
+    # what each compiled draft was built from (the last one is what a redline compares with)
+    async def save_circulation(self, circulation: Circulation) -> None: ...
+    async def last_circulation(self, meeting_id: int) -> Circulation | None: ...
+
+
+class ConversionUnavailable(Exception):
+    """The converter's program (LibreOffice) is not installed here."""
+
+
+class ConversionFailed(Exception):
+    """The converter ran but gave no document (a broken file, a time limit); the message says why."""
+
+
+class PdfConverter(Protocol):
+    """Turns a .docx into a PDF; outside the domain (bot/documents), as it runs a program."""
+
+    async def to_pdf(self, filename: str, content: bytes) -> bytes: ...
 
 
 class StoreFactory(Protocol):

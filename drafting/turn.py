@@ -11,7 +11,7 @@ from typing import NoReturn
 from drafting.commands import Command, Ref
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, Delegation, Meeting, Member, Point, PointState, UserRef
-from drafting.ports import Store
+from drafting.ports import PdfConverter, Store
 from drafting.replies import Delivery, Message, Text
 
 
@@ -53,6 +53,7 @@ class Turn:
     new_code: Callable[[], str]
     out: list[Delivery] = field(default_factory=list)
     touched: list[int] = field(default_factory=list)
+    converter: PdfConverter | None = None  # .docx to PDF; None where the service has none
 
     def say(self, key: str, /, **params: object) -> str:
         return t(self.lang, key, **params)

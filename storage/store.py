@@ -39,12 +39,14 @@ from drafting.ports import (
     TakenInvite,
     TransientStoreError,
 )
+from drafting.report.history import Circulation
 from storage.database import is_sqlite, make_engine
 from storage.migrate import upgrade
 from storage.tables import (
     AmendmentRow,
     AuditRow,
     CardMessageRow,
+    CirculationRow,
     CommentRow,
     DelegationRow,
     DocumentRow,
@@ -621,6 +623,29 @@ class SqlStore:
         if row is None:
             return None
         return StoredDocument(row.meeting_id, row.kind, row.version, row.filename, row.content, row.at)
+
+    async def save_circulation(self, circulation: Circulation) -> None:
+        self.s.add(
+            CirculationRow(
+                meeting_id=circulation.meeting_id,
+                version=circulation.version,
+                at=circulation.at,
+                snapshot=circulation.as_json(),
+            )
+        )
+        await self.s.flush()
+
+    async def last_circulation(self, meeting_id: int) -> Circulation | None:
+        stmt = (
+            select(CirculationRow)
+            .where(CirculationRow.meeting_id == meeting_id)
+            .order_by(CirculationRow.version.desc())
+            .limit(1)
+        )
+        row = (await self.s.execute(stmt)).scalar_one_or_none()
+        if row is None:
+            return None
+        return Circulation.from_json(row.meeting_id, row.version, row.at, row.snapshot)
 
     async def count(self, table: type[Any]) -> int:
         """Rows in a table; used by tests to show a refusal changed nothing."""

@@ -246,3 +246,15 @@ class PointMessageRow(Base):
     chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     point_id: Mapped[int] = mapped_column(ForeignKey("points.id", ondelete="CASCADE"), index=True)
+
+
+class CirculationRow(Base):
+    """What each compiled draft was built from, so a later draft can be compared with it (redline)."""
+
+    __tablename__ = "circulations"
+    __table_args__ = (UniqueConstraint("meeting_id", "version", name="uq_circulation_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -40,6 +40,7 @@ REQUESTS = {
     "compile": "compile",
     "finalize": "finalize",
     "download": "download",
+    "preview": "preview",
 }
 # newmeeting and join are for anyone and are covered in test_meeting_flow.
 assert set(REQUESTS) | {"newmeeting", "join"} == {s.name for s in SPECS}

@@ -6,14 +6,17 @@ import re
 import unicodedata
 
 from drafting.cards import STANCE_MARK, build_card, state_label
+from drafting.handlers import documents
 from drafting.meeting_fields import FIELDS
-from drafting.model import MeetingState, Point, PointState
+from drafting.model import Delegation, MeetingState, Point, PointState
 from drafting.ports import StoredDocument
 from drafting.replies import Document, Text
 from drafting.report.builder import build_report
 from drafting.report.formats import get_format
+from drafting.report.history import snapshot
+from drafting.report.model import Report
 from drafting.report.render import render_document, render_preview
-from drafting.report.template import load_template
+from drafting.report.template import ReportTemplate, load_template
 from drafting.turn import Turn
 from drafting.usage import help_text
 
@@ -144,36 +147,71 @@ def _missing_fields(turn: Turn) -> list[str]:
     return [words[k] for k in missing]
 
 
-async def _render(turn: Turn, *, final: bool) -> tuple[bytes, str, int]:
+async def _build(turn: Turn, *, final: bool) -> tuple[Report, ReportTemplate, list[Point], list[Delegation]]:
     meeting = turn.need_meeting()
     missing = _missing_fields(turn)
     if missing:
         turn.refuse("error.meeting_incomplete", keys=", ".join(missing), prefix=turn.ctx.prefix)
-    fmt = meeting.format
-    template = load_template(fmt.value)
+    template = load_template(meeting.format.value)
     delegations = await turn.store.delegations(meeting.id)
     points = await turn.store.points(meeting.id)
     report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
+    return report, template, points, delegations
+
+
+async def _render(turn: Turn, *, final: bool) -> tuple[bytes, str, int]:
+    report, template, points, _ = await _build(turn, final=final)
     adopted = sum(1 for p in points if not p.is_sub and p.state is PointState.ADOPTED)
-    preview = render_preview(report, fmt.value, template=template)
-    return render_document(report, template, fmt.value), preview, adopted
+    preview = render_preview(report, template=template)
+    return render_document(report, template), preview, adopted
 
 
 async def compile_(turn: Turn) -> None:
+    """A new draft version, posted to every chat of the meeting; `compile redline` adds the .docx with
+    tracked changes against the last circulated draft, `compile pdf` posts the draft as a PDF."""
     meeting = turn.need_meeting()
+    option = turn.cmd.text
+    previous = await turn.store.last_circulation(meeting.id)
     meeting.draft_version += 1
-    content, preview, adopted = await _render(turn, final=False)
+    report, template, points, delegations = await _build(turn, final=False)
+    content = render_document(report, template)
     await turn.store.save_meeting(meeting)
     name = f"{_slug(meeting.title)}-{turn.say('report.draft_word')}-v{meeting.draft_version}.docx"
     await turn.store.save_document(
         StoredDocument(meeting.id, "draft", meeting.draft_version, name, content, turn.now)
     )
+    await turn.store.save_circulation(snapshot(meeting, delegations, points, turn.now))
     await turn.audit("compile", version=meeting.draft_version, bytes=len(content))
-    total = sum(
-        1 for p in await turn.store.points(meeting.id) if not p.is_sub and p.state is not PointState.WITHDRAWN
-    )
+    adopted = sum(1 for p in points if not p.is_sub and p.state is PointState.ADOPTED)
+    total = sum(1 for p in points if not p.is_sub and p.state is not PointState.WITHDRAWN)
     caption = turn.say("report.draft_caption", version=meeting.draft_version, adopted=adopted, total=total)
+    changes = documents.changes_since(turn, previous, points)
+    if changes:
+        caption += "\n\n" + changes
+    preview = render_preview(report, template=template)
+    if option == "pdf":
+        pdf = await documents.to_pdf(turn, name, content)
+        pdf_caption = turn.say("documents.pdf_caption", caption=caption)
+        await turn.broadcast(Document(documents.pdf_name(name), pdf, pdf_caption, preview))
+        return
     await turn.broadcast(Document(name, content, caption, preview))
+    if option != "redline":
+        return
+    if previous is None:
+        turn.reply("documents.redline_first", prefix=turn.ctx.prefix)
+        return
+    marked = await documents.redline(turn, previous, report, template, points, delegations)
+    if marked is None:
+        turn.reply("documents.redline_unsupported", format=meeting.format.value)
+        return
+    redline_name = name.removesuffix(".docx") + f"-{turn.say('documents.redline_word')}.docx"
+    redline_caption = turn.say(
+        "documents.redline_caption",
+        version=meeting.draft_version,
+        previous=previous.version,
+        date=documents.circulated_on(turn, previous),
+    )
+    await turn.broadcast(Document(redline_name, marked, redline_caption))
 
 
 async def finalize(turn: Turn) -> None:
@@ -203,7 +241,15 @@ async def download(turn: Turn) -> None:
     document = await turn.store.final_document(meeting.id)
     if document is None:
         turn.refuse("error.not_final", prefix=turn.ctx.prefix)
+    caption = turn.say("report.final_caption", title=meeting.title)
+    if turn.cmd.text == "pdf":
+        pdf = await documents.to_pdf(turn, document.filename, document.content)
+        await turn.audit("download", format="pdf", bytes=len(pdf))
+        turn.send(
+            Document(
+                documents.pdf_name(document.filename), pdf, turn.say("documents.pdf_caption", caption=caption)
+            )
+        )
+        return
     await turn.audit("download", bytes=len(document.content))
-    turn.send(
-        Document(document.filename, document.content, turn.say("report.final_caption", title=meeting.title))
-    )
+    turn.send(Document(document.filename, document.content, caption))

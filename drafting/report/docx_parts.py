@@ -150,40 +150,6 @@ def save(doc: DocxDocument, report: Report, template: ReportTemplate) -> bytes:
     return buffer.getvalue()
 
 
-def title_block(report: Report, template: ReportTemplate, lines: Sequence[str]) -> list[str]:
-    """The draft mark (drafts only) and the title lines as paragraphs.
-
-    The first `len(report.bodies)` lines are the parent bodies (space after: bodies_space_after_pt),
-    the others space_after_pt, the last one space_after_block_pt; all kept with the next paragraph
-    but the last. Empty lines are skipped.
-    """
-    title = template.title
-    out: list[str] = []
-    if report.draft and report.draft_mark:
-        out.append(
-            para(
-                ppr(after=twentieths(title.space_after_block_pt), jc="center"),
-                runs(report.draft_mark, mark_rpr(template)),
-            )
-        )
-    nbodies = len(report.bodies)
-    spaced = [
-        (line, title.bodies_space_after_pt if i < nbodies else title.space_after_pt)
-        for i, line in enumerate(lines)
-        if line.strip()
-    ]
-    if spaced:
-        spaced[-1] = (spaced[-1][0], title.space_after_block_pt)
-    jc = "center" if title.centered else None
-    bold = "<w:b/><w:bCs/>" if title.bold else ""
-    size = half_points(template.font.title_size_pt)
-    rpr = f'{bold}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
-    for i, (line, after) in enumerate(spaced):
-        keep = i < len(spaced) - 1
-        out.append(para(ppr(keep_next=keep, after=twentieths(after), jc=jc), runs(line, rpr)))
-    return out
-
-
 def mark_rpr(template: ReportTemplate) -> str:
     draft = template.draft
     color = f'<w:color w:val="{draft.color}"/>' if draft.color else ""

@@ -11,7 +11,9 @@ same meeting (the last circulated draft and this one) can be compared point by p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal, TypeVar
 
 
@@ -47,6 +49,31 @@ class ReportPoint:
     point_id: int = 0
 
 
+@dataclass(frozen=True)
+class Revision:
+    """Whose a tracked change is and when it was made.
+
+    The delegation whose amendment was accepted (at the moment of acceptance), the delegation that
+    proposed a new point (when it proposed it), the proposer that withdrew one, or the rapporteur for
+    everything else (moves, adoptions, meeting data), at compile time.
+    """
+
+    author: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class History:
+    """What a redline needs beside the new draft: the last circulated draft and whose each change is."""
+
+    previous: Report
+    default: Revision  # the rapporteur, at compile time
+    by_point: Mapping[int, Revision] = field(default_factory=dict)  # point id -> its latest change
+
+    def revision(self, point_id: int) -> Revision:
+        return self.by_point.get(point_id, self.default)
+
+
 _Content = TypeVar("_Content")
 
 
@@ -66,6 +93,7 @@ class Report:
     extra: dict[str, str] = field(default_factory=dict)
     format: str = "informe"  # the name of a package in drafting.report.formats
     content: object = None  # what only this format shows, a dataclass of the format's own model
+    history: History | None = None  # set for a redline: the last circulated draft and the authors
 
     def part(self, kind: type[_Content]) -> _Content:
         """`content` as the format's model class; `ValueError` if the report is of another format."""

@@ -35,3 +35,5 @@ class DocumentFormat:
     render_docx: Callable[[Report, ReportTemplate], bytes]
     # (report, template, escape) -> Markdown; `escape=False` for plain-text chats
     render_markdown: Callable[[Report, ReportTemplate, bool], str]
+    # whether `render_docx` draws a redline when the report carries its `history`
+    tracks_changes: bool = False

@@ -27,5 +27,10 @@ def _markdown(report: Report, template: ReportTemplate, escape: bool) -> str:
 
 
 FORMAT = DocumentFormat(
-    name="informe", needs=("network",), arrange=arrange, render_docx=render_docx, render_markdown=_markdown
+    name="informe",
+    needs=("network",),
+    arrange=arrange,
+    render_docx=render_docx,
+    render_markdown=_markdown,
+    tracks_changes=True,
 )

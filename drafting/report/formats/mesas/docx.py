@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
 
+from drafting.report.docx_lines import title_block
 from drafting.report.docx_parts import (
     add_abstract_num,
     add_num,
@@ -38,7 +39,6 @@ from drafting.report.docx_parts import (
     ppr,
     runs,
     save,
-    title_block,
     twentieths,
     twips,
 )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from drafting.report.docx_lines import title_block
 from drafting.report.docx_parts import (
     half_points,
     insert_body,
@@ -30,7 +31,6 @@ from drafting.report.docx_parts import (
     ppr,
     runs,
     save,
-    title_block,
     twentieths,
     twips,
 )

@@ -1,0 +1,169 @@
+"""Documents beside the clean draft: the redline, PDFs, the preview in chat and what changed.
+
+"Circulated" means posted to the meeting's chats by `compile`: each compile keeps what its draft was
+built from (`drafting.report.history.Circulation`), and the next one compares with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from drafting.model import Delegation, Point, PointState
+from drafting.ports import ConversionFailed, ConversionUnavailable
+from drafting.replies import Text
+from drafting.report.builder import build_report
+from drafting.report.formats import get_format
+from drafting.report.history import CirculatedPoint, Circulation, restore
+from drafting.report.model import History, Report, Revision
+from drafting.report.render import render_document, render_preview
+from drafting.report.template import ReportTemplate, load_template
+from drafting.spanish import long_date
+from drafting.turn import Turn
+
+
+async def preview(turn: Turn) -> None:
+    """The draft's text in the chat, as the document shows it (no new version, nothing stored)."""
+    meeting = turn.need_meeting()
+    points = await turn.store.points(meeting.id)
+    if not points:
+        turn.reply("documents.preview_empty", prefix=turn.ctx.prefix)
+        return
+    template = load_template(meeting.format.value)
+    delegations = await turn.store.delegations(meeting.id)
+    report = build_report(meeting, delegations, points, final=False, template=template, now=turn.now)
+    turn.send(Text(render_preview(report, template=template, escape=False).strip()))
+
+
+async def to_pdf(turn: Turn, filename: str, content: bytes) -> bytes:
+    """The .docx as a PDF; refuses (nothing changes) when there is no converter or it fails."""
+    if turn.converter is None:
+        turn.refuse("documents.pdf_missing")
+    try:
+        return await turn.converter.to_pdf(filename, content)
+    except ConversionUnavailable:
+        turn.refuse("documents.pdf_missing")
+    except ConversionFailed as exc:
+        turn.refuse("documents.pdf_failed", reason=str(exc)[:200])
+
+
+def pdf_name(docx_name: str) -> str:
+    return docx_name.removesuffix(".docx") + ".pdf"
+
+
+async def redline(
+    turn: Turn,
+    previous: Circulation,
+    report: Report,
+    template: ReportTemplate,
+    points: Sequence[Point],
+    delegations: Sequence[Delegation],
+) -> bytes | None:
+    """The new draft with tracked changes against `previous`; None when the format has no redline."""
+    if not get_format(report.format).tracks_changes:
+        return None
+    old_meeting, old_delegations, old_points = restore(previous)
+    before = build_report(
+        old_meeting, old_delegations, old_points, final=False, template=template, now=previous.at
+    )
+    history = History(
+        previous=before,
+        default=Revision(turn.who(delegations), turn.now),
+        by_point=await _authors(turn, previous, points, delegations),
+    )
+    return render_document(dataclasses.replace(report, history=history), template)
+
+
+async def _authors(
+    turn: Turn, previous: Circulation, points: Sequence[Point], delegations: Sequence[Delegation]
+) -> dict[int, Revision]:
+    """Whose the latest change of each point since `previous` is, and when it was made.
+
+    Read from the audit trail after the compile that circulated `previous`: an accepted amendment is
+    its author's delegation's, at acceptance; a new point or sub-point its proposer's, a withdrawal
+    the withdrawer's, a move the rapporteur's, each at its time.
+    """
+    meeting_id = turn.need_meeting().id
+    names = {d.id: d.name for d in delegations}
+    members = await turn.store.members(meeting_id)
+    by_id = {m.id: m for m in members}
+    by_user = {(m.user.platform, m.user.user_id): m for m in members}
+
+    def name_of(member_id: int | None) -> str:
+        member = by_id.get(member_id or -1)
+        if member is None:
+            return ""
+        return names.get(member.delegation_id or -1) or member.user.display_name or member.user.user_id
+
+    log = await turn.store.audit_log(meeting_id)
+    start = 0
+    for index, entry in enumerate(log):
+        if entry.action == "compile" and entry.detail.get("version") == str(previous.version):
+            start = index + 1
+    known = {p.id for p in points}
+    out: dict[int, Revision] = {}
+    for entry in log[start:]:
+        point_id = entry.point_id
+        if point_id is None or point_id not in known:
+            continue
+        actor = by_user.get((entry.platform, entry.user_id))
+        author = name_of(actor.id if actor else None) or entry.user_id
+        if entry.action == "accept":
+            new_text = entry.detail.get("new", "")
+            accepted = [
+                a
+                for a in await turn.store.amendments(point_id)
+                if a.status == "accepted" and a.text == new_text
+            ]
+            if accepted:
+                author = name_of(accepted[-1].member_id) or author
+        elif entry.action not in ("propose", "sub", "withdraw", "move"):
+            continue
+        out[point_id] = Revision(author, entry.at)
+    return out
+
+
+def changes_since(turn: Turn, previous: Circulation | None, points: Sequence[Point]) -> str:
+    """What changed in the points since the last circulated draft, one line per kind of change."""
+    if previous is None:
+        return ""
+    before: dict[int, CirculatedPoint] = {p.point_id: p for p in previous.points}
+    added: list[str] = []
+    amended: list[str] = []
+    adopted: list[str] = []
+    withdrawn: list[str] = []
+    moved: list[str] = []
+    for p in sorted(points, key=lambda p: (p.number, p.letter)):
+        old = before.get(p.id)
+        gone = p.state is PointState.WITHDRAWN
+        if old is None or old.state == PointState.WITHDRAWN.value:
+            if not gone:
+                added.append(p.label)
+            continue
+        if gone:
+            withdrawn.append(p.label)
+            continue
+        if old.text != p.text:
+            amended.append(p.label)
+        if p.state is PointState.ADOPTED and old.state != PointState.ADOPTED.value:
+            adopted.append(p.label)
+        if not p.is_sub and old.number != p.number:
+            moved.append(f"{old.number}→{p.number}")
+    kinds = (
+        ("added", added),
+        ("amended", amended),
+        ("adopted", adopted),
+        ("withdrawn", withdrawn),
+        ("moved", moved),
+    )
+    lines = [
+        turn.say(f"documents.changes_{kind}", labels=", ".join(labels)) for kind, labels in kinds if labels
+    ]
+    if not lines:
+        return turn.say("documents.changes_none", previous=previous.version)
+    header = turn.say("documents.changes_header", previous=previous.version)
+    return "\n".join([header, *(f"· {line}" for line in lines)])
+
+
+def circulated_on(turn: Turn, previous: Circulation) -> str:
+    return long_date(previous.at.date(), turn.lang)
