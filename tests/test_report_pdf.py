@@ -52,7 +52,9 @@ def pdf_text(data: bytes, tmp_path: Path) -> str:
 def with_pdf(stores: SqlStoreFactory, clock: FakeClock) -> DraftingService:
     need_soffice()
     codes = iter(f"CODE{n:06d}" for n in range(1, 1_000_000))
-    return DraftingService(stores, clock=clock, new_code=lambda: next(codes), converter=LibreOfficeConverter())
+    return DraftingService(
+        stores, clock=clock, new_code=lambda: next(codes), converter=LibreOfficeConverter()
+    )
 
 
 async def test_compile_pdf_posts_the_draft_as_a_pdf(with_pdf: DraftingService, tmp_path: Path) -> None:
@@ -66,7 +68,9 @@ async def test_compile_pdf_posts_the_draft_as_a_pdf(with_pdf: DraftingService, t
     assert TITLE in text and f"[{POINT_1}] (en discusión)" in text
 
 
-async def test_download_pdf_gives_the_final_report_as_a_pdf(with_pdf: DraftingService, tmp_path: Path) -> None:
+async def test_download_pdf_gives_the_final_report_as_a_pdf(
+    with_pdf: DraftingService, tmp_path: Path
+) -> None:
     room = Room(with_pdf)
     people = await set_up_meeting(room)
     assert (await room.say(people["Honduras"], f"proponer {POINT_1}")).ok

@@ -13,6 +13,7 @@ from drafting.model import Delegation, Point, PointState
 from drafting.ports import ConversionFailed, ConversionUnavailable
 from drafting.replies import Text
 from drafting.report.builder import build_report
+from drafting.report.chat_text import for_chat
 from drafting.report.formats import get_format
 from drafting.report.history import CirculatedPoint, Circulation, restore
 from drafting.report.model import History, Report, Revision
@@ -31,8 +32,11 @@ async def preview(turn: Turn) -> None:
         return
     template = load_template(meeting.format.value)
     delegations = await turn.store.delegations(meeting.id)
-    report = build_report(meeting, delegations, points, final=False, template=template, now=turn.now)
-    turn.send(Text(render_preview(report, template=template, escape=False).strip()))
+    # the draft the next compile would circulate, with its version number
+    upcoming = dataclasses.replace(meeting, draft_version=meeting.draft_version + 1)
+    report = build_report(upcoming, delegations, points, final=False, template=template, now=turn.now)
+    markdown = render_preview(report, template=template, escape=False).strip()
+    turn.send(Text(for_chat(markdown, turn.ctx.user.platform)))
 
 
 async def to_pdf(turn: Turn, filename: str, content: bytes) -> bytes:
