@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from drafting.report.docx_parts import half_points, mark_rpr, para, ppr, runs, twentieths
+from drafting.report.docx_parts import half_points, para, ppr, runs, twentieths
 from drafting.report.model import Report
 from drafting.report.template import ReportTemplate
 
@@ -66,7 +66,9 @@ def plain_body(items: Sequence[Item]) -> list[str]:
 
 
 def title_items(report: Report, template: ReportTemplate, lines: Sequence[tuple[str, str]]) -> list[Item]:
-    """The draft mark (drafts only) and the title lines, each an item keyed by what it is.
+    """The title lines, each an item keyed by what it is.
+
+    The draft mark is in the page header only (`docx_parts.header`), not again as the first line.
 
     `lines` are (key, text): the first `len(report.bodies)` are the parent bodies (space after:
     bodies_space_after_pt), the others space_after_pt, the last one space_after_block_pt; all kept with
@@ -74,9 +76,6 @@ def title_items(report: Report, template: ReportTemplate, lines: Sequence[tuple[
     """
     title = template.title
     out: list[Item] = []
-    if report.draft and report.draft_mark:
-        props = ppr(after=twentieths(title.space_after_block_pt), jc="center")
-        out.append(Item("mark", (Line(props, (Segment(report.draft_mark, mark_rpr(template)),)),)))
     nbodies = len(report.bodies)
     spaced = [
         (key, text, title.bodies_space_after_pt if i < nbodies else title.space_after_pt)
