@@ -49,6 +49,8 @@ PROGRAMME_COLUMNS = ("themes", "objectives", "activities", "calendar")  # the ke
 _NETWORK_FIELDS = frozenset({"network", "the_network", "subject"})
 OPENING_FIELDS = _NETWORK_FIELDS | {
     "kind",
+    "kind_before",  # an ordinal kind ("primera ") goes before the noun: "celebró su primera reunión"
+    "kind_after",  # any other kind (" ordinaria") after it: "celebró su reunión ordinaria"
     "date_phrase",
     "date_line",
     "place",

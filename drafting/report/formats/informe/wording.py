@@ -35,6 +35,47 @@ def network_subject(network: str, words: Wording) -> tuple[str, str]:
     return full, full
 
 
+# kinds of meeting that Spanish puts before "reunión" (and English before "meeting", as every kind)
+ORDINALS = frozenset(
+    [
+        "primera",
+        "segunda",
+        "tercera",
+        "cuarta",
+        "quinta",
+        "sexta",
+        "septima",
+        "octava",
+        "novena",
+        "decima",
+        "undecima",
+        "duodecima",
+        "ultima",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "last",
+    ]
+)
+
+
+def kind_parts(kind: str) -> tuple[str, str]:
+    """("primera ", "") for an ordinal kind, ("", " ordinaria") for any other, ("", "") for none."""
+    kind = one_line(kind)
+    if not kind:
+        return "", ""
+    if fold(kind.split()[0]) in ORDINALS:
+        return f"{kind} ", ""
+    return "", f" {kind}"
+
+
 def opening_paragraph(meeting: Meeting, participants: Sequence[str], words: Wording) -> str:
     """The generated first paragraph: who met, what kind of meeting, when, where, before what, with whom."""
     lang = normalize_lang(meeting.language)
@@ -53,6 +94,8 @@ def opening_paragraph(meeting: Meeting, participants: Sequence[str], words: Word
         "the_network": the_network,
         "subject": subject,
         "kind": one_line(meeting.kind),
+        "kind_before": kind_parts(meeting.kind)[0],
+        "kind_after": kind_parts(meeting.kind)[1],
         "date_phrase": date_phrase(meeting.dates, lang) if meeting.dates else "",
         "date_line": date_line(meeting.dates, lang) if meeting.dates else "",
         "place": place,
