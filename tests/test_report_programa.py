@@ -744,3 +744,10 @@ def test_libreoffice_reads_a_draft_with_its_brackets(template: ReportTemplate, t
     assert lines[7] == f"[{THEME_1}] (en discusión)"
     assert lines[8] == "[" + ref("Establecer mecanismos de cooperación")
     assert re.fullmatch(r"Por conducto de la Secretaría Técnica y OIM\] \(en discusión\)", lines[14])
+
+
+def test_no_row_of_the_table_breaks_across_pages(template: ReportTemplate) -> None:
+    table = the_table(render(template, points_003(), final=True))
+    assert all(row._tr.find(f"{W}trPr/{W}cantSplit") is not None for row in table.rows)
+    header = table.rows[0]._tr
+    assert header.find(f"{W}trPr/{W}tblHeader") is not None  # repeated at the top of every page

@@ -129,7 +129,8 @@ class _TableWriter:
                 first = self.cell(0, self.paragraphs(theme_cell, theme_rpr), merge=merge)
             else:
                 first = self.cell(0, para(self.cell_ppr, ""), merge="<w:vMerge/>")
-            out.append(f"<w:tr>{first}{self.row_cells(row)}</w:tr>")
+            # a row never breaks across pages (reference 003): an activity stays beside its date
+            out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{first}{self.row_cells(row)}</w:tr>")
         return out
 
     def row_cells(self, row: ProgrammeRow) -> str:
