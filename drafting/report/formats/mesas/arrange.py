@@ -48,6 +48,7 @@ from collections.abc import Sequence
 
 from drafting.report.formats.base import Arrangement
 from drafting.report.formats.mesas.model import (
+    Comparison,
     LabelledList,
     ListEntry,
     MesasContent,
@@ -59,6 +60,8 @@ from drafting.report.model import Block, Bullets, Paragraph, Report, ReportPoint
 from drafting.spanish import fold
 
 _TYPED_NUMBER = re.compile(r"^\d{1,2}[.)]\s+")
+# a vertical bar with white space (or the start/end of the line) on both sides, as in a programa
+_COLUMN = re.compile(r"(?<!\S)\|(?!\S)")
 
 
 def arrange(report: Report, given: Arrangement) -> Report:
@@ -92,6 +95,10 @@ def working_tables(points: Sequence[ReportPoint], labels: Sequence[str]) -> tupl
 def _parts(subpoints: Sequence[ReportSubPoint], known: set[str]) -> tuple[TablePart, ...]:
     parts: list[TablePart] = []
     for sub in subpoints:
+        table = comparison(sub.label, sub.blocks, sub.pending, sub.state_note)
+        if table is not None:
+            parts.append(table)
+            continue
         found = labelled(sub.blocks, known)
         if found is None or not found[1]:  # no label, or a label with nothing under it
             parts.append(Passage(sub.label, sub.blocks, pending=sub.pending, state_note=sub.state_note))
@@ -104,6 +111,26 @@ def _parts(subpoints: Sequence[ReportSubPoint], known: set[str]) -> tuple[TableP
         else:
             parts.append(LabelledList(title, (entry,)))
     return tuple(parts)
+
+
+def comparison(label: str, blocks: Sequence[Block], pending: bool, note: str | None) -> Comparison | None:
+    """A two-column table when the first line is two headers cut by " | " ("Trata | Tráfico")."""
+    if not blocks or not isinstance(blocks[0], Paragraph):
+        return None
+    headers = [h.strip() for h in _COLUMN.split(blocks[0].text)]
+    if len(headers) != 2 or not all(headers):
+        return None
+    left: list[str] = []
+    right: list[str] = []
+    for block in blocks[1:]:
+        for line in block.items if isinstance(block, Bullets) else (block.text,):
+            pieces = _COLUMN.split(line, maxsplit=1)
+            first, second = pieces[0].strip(), (pieces[1].strip() if len(pieces) > 1 else "")
+            if first:
+                left.append(first)
+            if second:
+                right.append(second)
+    return Comparison(label, (headers[0], headers[1]), tuple(left), tuple(right), pending, note)
 
 
 def labelled(blocks: Sequence[Block], known: set[str]) -> tuple[str, tuple[str, ...]] | None:

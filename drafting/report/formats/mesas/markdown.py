@@ -5,8 +5,11 @@ bold, its paragraphs and "- " bullets, each labelled list as its label in bold f
 
 from __future__ import annotations
 
-from drafting.report.formats.mesas.model import LabelledList, MesasContent
+from itertools import zip_longest
+
+from drafting.report.formats.mesas.model import Comparison, LabelledList, MesasContent
 from drafting.report.markdown import (
+    Cleaner,
     block_chunks,
     bracket_chunks,
     cleaner,
@@ -41,9 +44,23 @@ def render_mesas_markdown(report: Report, *, escape: bool = True, numbered: bool
                 marks = [f"{n}. " if numbered else "- " for n in range(1, len(items) + 1)]
                 chunks.append(f"**{clean(part.title)}**")
                 chunks.append("\n".join(mark + item for mark, item in zip(marks, items, strict=True)))
+            elif isinstance(part, Comparison):
+                chunks.append(_comparison(part, clean, pending=report.draft and part.pending))
             else:
                 passage = block_chunks(part.blocks, clean)
                 if report.draft and part.pending:
                     bracket_chunks(passage, part.state_note, clean)
                 chunks.extend("\n".join(lines) for lines in passage)
     return "\n\n".join(chunks) + "\n"
+
+
+def _comparison(part: Comparison, clean: Cleaner, *, pending: bool) -> str:
+    """The two-column table as a pipe table, one line of each column per row."""
+    left, right = [clean(t) for t in part.left], [clean(t) for t in part.right]
+    if pending and (left or right):
+        first, last = (left or right), (right or left)
+        first[0] = open_bracket(first[0])
+        last[-1] = close_bracket(last[-1], part.state_note, clean)
+    rows = [f"| {clean(part.headers[0])} | {clean(part.headers[1])} |", "| --- | --- |"]
+    rows += [f"| {a} | {b} |" for a, b in zip_longest(left, right, fillvalue="")]
+    return "\n".join(rows)

@@ -35,7 +35,20 @@ class Passage:
     state_note: str | None = None
 
 
-TablePart = LabelledList | Passage
+@dataclass(frozen=True)
+class Comparison:
+    """A two-column table ("Trata | Tráfico"): the sub-point's first line gives the headers, every
+    further line "left | right" adds a paragraph to either column (reference 004)."""
+
+    label: str
+    headers: tuple[str, str]
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    pending: bool = False
+    state_note: str | None = None
+
+
+TablePart = LabelledList | Passage | Comparison
 
 
 @dataclass(frozen=True)
