@@ -1,4 +1,4 @@
-"""The `draftbot` command: demo, console, run."""
+"""The `draftbot` command: demo, console, run, template."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     console = sub.add_parser("console", help="play several users at this terminal")
     console.add_argument("--out", type=Path, default=Path("out"), help="folder for documents")
     sub.add_parser("run", help="start every chat platform whose credentials are set")
+    from bot.documents.template_cli import add_parser as add_template_parser
+
+    add_template_parser(sub)
     args = parser.parse_args(argv)
     # The demo and the console print a conversation; only `run`, a service, logs what it does.
     if args.command == "run":
@@ -32,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         path = asyncio.run(run_demo(args.out, quiet=args.quiet))
         print(f"\nFinal report: {path.resolve()}")
         return 0
+    if args.command == "template":
+        from bot.documents.template_cli import run as run_template
+
+        return asyncio.run(run_template(args))
     if args.command == "console":
         from bot.console_repl import repl
 

@@ -93,6 +93,13 @@ SPECS: tuple[Spec, ...] = (
         options=(("pdf", "pdf"),),
     ),
     Spec("preview", "vista", (), ANY_MEMBER, writes=False),
+    Spec(
+        "template",
+        "plantilla",
+        (Arg.OPTION,),
+        frozenset({Role.SECRETARIAT}),
+        options=(("reset", "restablecer"),),
+    ),
 )
 
 BY_NAME: Mapping[str, Spec] = {s.name: s for s in SPECS}

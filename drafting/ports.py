@@ -66,6 +66,15 @@ class StoredDocument:
     at: datetime
 
 
+@dataclass(frozen=True)
+class StoredWordTemplate:
+    meeting_id: int | None  # None: the server's default for the format
+    format: str
+    filename: str
+    content: bytes
+    at: datetime
+
+
 class Store(Protocol):
     # processed updates, for idempotency
     async def claim_update(self, platform: str, key: str, at: datetime) -> bool: ...
@@ -145,6 +154,11 @@ class Store(Protocol):
     # what each compiled draft was built from (the last one is what a redline compares with)
     async def save_circulation(self, circulation: Circulation) -> None: ...
     async def last_circulation(self, meeting_id: int) -> Circulation | None: ...
+
+    # Word templates: the meeting's own for a format, else the server's default for it
+    async def save_word_template(self, template: StoredWordTemplate) -> None: ...
+    async def word_template(self, meeting_id: int | None, fmt: str) -> StoredWordTemplate | None: ...
+    async def delete_word_template(self, meeting_id: int | None, fmt: str) -> bool: ...
 
 
 class ConversionUnavailable(Exception):

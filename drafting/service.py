@@ -53,6 +53,7 @@ HANDLERS: Mapping[str, Handler] = {
     "finalize": reports.finalize,
     "download": reports.download,
     "preview": documents.preview,
+    "template": documents.template,
 }
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes get read aloud and retyped

@@ -25,6 +25,7 @@ class Context:
     dedup_key: str | None = None  # the platform's update or event id
     thread_point_id: int | None = None  # the point whose thread the message was written in
     private: bool = False  # a one-to-one chat with the bot
+    attachment: tuple[str, bytes] | None = None  # (file name, content) of a file sent with the command
 
 
 class Refusal(Exception):

@@ -36,6 +36,7 @@ from drafting.ports import (
     CardMessage,
     RetryableConflict,
     StoredDocument,
+    StoredWordTemplate,
     TakenInvite,
     TransientStoreError,
 )
@@ -59,6 +60,7 @@ from storage.tables import (
     PositionHistoryRow,
     PositionRow,
     ProcessedUpdateRow,
+    WordTemplateRow,
 )
 
 
@@ -646,6 +648,41 @@ class SqlStore:
         if row is None:
             return None
         return Circulation.from_json(row.meeting_id, row.version, row.at, row.snapshot)
+
+    async def save_word_template(self, template: StoredWordTemplate) -> None:
+        await self.delete_word_template(template.meeting_id, template.format)
+        self.s.add(
+            WordTemplateRow(
+                meeting_id=template.meeting_id,
+                format=template.format,
+                filename=template.filename,
+                content=template.content,
+                at=template.at,
+            )
+        )
+        await self.s.flush()
+
+    def _word_template_query(self, meeting_id: int | None, fmt: str) -> Any:
+        owner = (
+            WordTemplateRow.meeting_id.is_(None)
+            if meeting_id is None
+            else WordTemplateRow.meeting_id == meeting_id
+        )
+        return select(WordTemplateRow).where(owner, WordTemplateRow.format == fmt)
+
+    async def word_template(self, meeting_id: int | None, fmt: str) -> StoredWordTemplate | None:
+        for owner in (meeting_id, None) if meeting_id is not None else (None,):
+            row = (await self.s.execute(self._word_template_query(owner, fmt).limit(1))).scalar_one_or_none()
+            if row is not None:
+                return StoredWordTemplate(row.meeting_id, row.format, row.filename, row.content, row.at)
+        return None
+
+    async def delete_word_template(self, meeting_id: int | None, fmt: str) -> bool:
+        rows = list(await self.s.scalars(self._word_template_query(meeting_id, fmt)))
+        for row in rows:
+            await self.s.delete(row)
+        await self.s.flush()
+        return bool(rows)
 
     async def count(self, table: type[Any]) -> int:
         """Rows in a table; used by tests to show a refusal changed nothing."""

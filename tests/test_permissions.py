@@ -41,6 +41,7 @@ REQUESTS = {
     "finalize": "finalize",
     "download": "download",
     "preview": "preview",
+    "template": "template reset",
 }
 # newmeeting and join are for anyone and are covered in test_meeting_flow.
 assert set(REQUESTS) | {"newmeeting", "join"} == {s.name for s in SPECS}

@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from drafting.i18n import t
 from drafting.model import Delegation, Point, PointState
-from drafting.ports import ConversionFailed, ConversionUnavailable
+from drafting.ports import ConversionFailed, ConversionUnavailable, StoredWordTemplate
 from drafting.replies import Text
+from drafting.report import word_template
 from drafting.report.builder import build_report
 from drafting.report.chat_text import for_chat
 from drafting.report.formats import get_format
@@ -30,7 +32,7 @@ async def preview(turn: Turn) -> None:
     if not points:
         turn.reply("documents.preview_empty", prefix=turn.ctx.prefix)
         return
-    template = load_template(meeting.format.value)
+    template = await with_word_template(turn, load_template(meeting.format.value))
     delegations = await turn.store.delegations(meeting.id)
     # the draft the next compile would circulate, with its version number
     upcoming = dataclasses.replace(meeting, draft_version=meeting.draft_version + 1)
@@ -171,3 +173,40 @@ def changes_since(turn: Turn, previous: Circulation | None, points: Sequence[Poi
 
 def circulated_on(turn: Turn, previous: Circulation) -> str:
     return long_date(previous.at.date(), turn.lang)
+
+
+async def template(turn: Turn) -> None:
+    """`plantilla` with a .docx attached: the meeting's format takes that Word template; `plantilla
+    restablecer` goes back to the default look."""
+    meeting = turn.need_meeting()
+    fmt = meeting.format.value
+    if turn.cmd.text == "reset":
+        removed = await turn.store.delete_word_template(meeting.id, fmt)
+        await turn.audit("template_reset", format=fmt)
+        turn.reply("documents.template_reset" if removed else "documents.template_none", format=fmt)
+        return
+    attached = turn.ctx.attachment
+    if attached is None:
+        turn.refuse("documents.template_attach", prefix=turn.ctx.prefix)
+    filename, content = attached
+    problems = word_template.check(content)
+    if problems:
+        lines = "\n".join(f"· {describe_problem(turn.lang, p)}" for p in problems)
+        turn.refuse("documents.template_invalid", filename=filename[:80], problems=lines)
+    await turn.store.save_word_template(
+        StoredWordTemplate(meeting.id, fmt, filename[:200], content, turn.now)
+    )
+    await turn.audit("template", format=fmt, filename=filename[:80], bytes=len(content))
+    turn.reply("documents.template_installed", filename=filename[:80], format=fmt, prefix=turn.ctx.prefix)
+
+
+def describe_problem(lang: str, problem: str) -> str:
+    """A problem code from `word_template.check` in words: "the style Normal is missing"."""
+    kind, _, detail = problem.partition(":")
+    return t(lang, f"documents.template_problem_{kind}", detail=detail, max=word_template.MAX_BYTES // 2**20)
+
+
+async def with_word_template(turn: Turn, template: ReportTemplate) -> ReportTemplate:
+    """The format's template with the meeting's Word template (or the server's default) when there is one."""
+    stored = await turn.store.word_template(turn.need_meeting().id, template.format)
+    return dataclasses.replace(template, word=stored.content) if stored is not None else template

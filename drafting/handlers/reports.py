@@ -152,7 +152,7 @@ async def _build(turn: Turn, *, final: bool) -> tuple[Report, ReportTemplate, li
     missing = _missing_fields(turn)
     if missing:
         turn.refuse("error.meeting_incomplete", keys=", ".join(missing), prefix=turn.ctx.prefix)
-    template = load_template(meeting.format.value)
+    template = await documents.with_word_template(turn, load_template(meeting.format.value))
     delegations = await turn.store.delegations(meeting.id)
     points = await turn.store.points(meeting.id)
     report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)

@@ -27,6 +27,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from drafting.report.model import Report
 from drafting.report.template import ReportTemplate
+from drafting.report.word_template import base_document
 from drafting.xmltext import xml_safe
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -110,7 +111,16 @@ def para(ppr_xml: str, runs_xml: str) -> str:
 
 
 def new_document(report: Report, template: ReportTemplate) -> DocxDocument:
-    """An empty document with the template's page, type and styles, and the draft mark in the header."""
+    """An empty document with the template's page, type and styles, and the draft mark in the header;
+    with a Word template, that file with its own page, styles, header and footer (placeholders filled)."""
+    if template.word is not None:
+        values = {
+            "draft_mark": report.draft_mark if report.draft else "",
+            "title": " ".join(report.title.split()),
+            "place": report.place,
+            "date_line": report.date_line,
+        }
+        return base_document(template.word, values)
     doc = Document()
     drop_thumbnail(doc)
     page_setup(doc, template)

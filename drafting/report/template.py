@@ -209,6 +209,9 @@ class ReportTemplate:
     lists: ListLayout | None = None  # informe only
     table: TableLayout | None = None  # programa only
     sections: SectionLayout | None = None  # mesas only
+    # a Word template (.docx) whose styles, page, header and footer the document is written into
+    # (drafting.report.word_template); None: python-docx's default document with the settings above
+    word: bytes | None = None
 
     def words(self, lang: str) -> Wording:
         """The wording for a report language ("es", "en"; "" means Spanish)."""

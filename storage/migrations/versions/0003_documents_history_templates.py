@@ -1,4 +1,4 @@
-"""circulations: what each compiled draft was built from (redline)
+"""documents: circulations (what each compiled draft was built from, for the redline) and Word templates
 
 Revision ID: 0003_documents
 Revises: 0002
@@ -30,9 +30,25 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("circulations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_circulations_meeting_id"), ["meeting_id"], unique=False)
+    op.create_table(
+        "word_templates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=True),
+        sa.Column("format", sa.String(length=20), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("word_templates", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_word_templates_meeting_id"), ["meeting_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("word_templates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_word_templates_meeting_id"))
+    op.drop_table("word_templates")
     with op.batch_alter_table("circulations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_circulations_meeting_id"))
     op.drop_table("circulations")
