@@ -32,8 +32,18 @@ How the secretariat and the delegates type a mesas report in chat:
   printed as a plain paragraph). The items are numbered
   1., 2., … by Word (or bulleted: `numbered_labelled_lists` in the template); numbers typed at the
   start of an item ("1. ") and bullet markers are dropped.
+* A sub-point whose first line is two headers cut by " | " is a two-column table (reference 004's
+  "Trata | Tráfico"); each further line "left | right" adds a paragraph to either column ("text |"
+  only to the left one, "| text" only to the right one; a line without a bar goes to the left)::
+
+      subpunto 3 Trata | Tráfico
+      Guatemala: Protocolo de repatriación … | Grupos interdisciplinarios en fronteras …
+      México: Mesas temáticas … |
+
 * Any other sub-point is more text of the section, paragraphs and "· " bullets as typed — e.g. a
   closing paragraph, or a lead-in of its own with bullets ("Como recomendaciones …:" + "· …" lines).
+  Lines typed "a) …", "b) …" are a lettered list and a numbered line such as "2. Obstáculos …" a
+  sub-heading (`drafting.report.formats.mesas.docx`).
 
 The final document holds the adopted points only. Drafts hold every point not withdrawn and show text
 not yet agreed in [square brackets] followed by its state, as the informe does: a pending point's

@@ -10,6 +10,9 @@ Layout (sizes and indents come from the `[sections]` of templates/mesas.toml):
 * labelled lists: the label ("Buenas prácticas:") in bold, then the items as a real Word list, numbered
   1., 2., … (each labelled list restarts at 1: a `w:num` of its own with a start override) or bulleted,
   as the template says; sub-points that are not labelled lists are more paragraphs and bullets;
+* a two-column comparison ("Trata | Tráfico") as a real Word table, its header row bold and repeated;
+  lines typed "a) …" as a Word list lettered a), b), … (restarting at each "a)"), numbered lines such
+  as "2. Obstáculos …" as bold sub-headings;
 * drafts show text not yet agreed in [square brackets] followed by its state in italics: a pending
   table from its heading to the end of its own text, each pending sub-point on its own (for a labelled
   list, from its first item to its last).
@@ -55,7 +58,7 @@ _BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
 
 @dataclass
 class _Line:
-    kind: str  # "heading", "para", "bullet", "label", "item"
+    kind: str  # "heading", "subheading", "para", "bullet", "label", "item", "cell", "raw" (a table)
     text: str
     note: str = ""
     num: int = 0  # the w:numId of an item's list
@@ -174,8 +177,9 @@ class _SectionWriter:
     def comparison(self, part: Comparison) -> str:
         """The two-column table: a header row (bold, repeated on each page), then one row whose two
         cells hold the columns' paragraphs; a pending one bracketed from its first line to its last."""
-        left = [_Line("para", text) for text in part.left]
-        right = [_Line("para", text) for text in part.right]
+        # left-aligned in the cells: justified text in half a page leaves wide gaps between words
+        left = [_Line("cell", text) for text in part.left]
+        right = [_Line("cell", text) for text in part.right]
         if self.show_pending and part.pending:
             _bracket([*left, *right], part.state_note)
         page = self.page
@@ -214,6 +218,8 @@ class _SectionWriter:
             props = ppr(num=(line.num or self.bullets_num, 0), jc=self.body_jc)
         elif line.kind == "item":
             props = ppr(num=(line.num, 0), jc=self.body_jc)
+        elif line.kind == "cell":
+            props = ppr()
         else:
             props = ppr(jc=self.body_jc)
         text = runs(line.text, rpr)
