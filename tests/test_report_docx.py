@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import shutil
 import subprocess
 import time
 from collections.abc import Sequence
@@ -31,6 +30,7 @@ from drafting.report.formats.informe.model import InformeContent
 from drafting.report.formats.informe.wording import network_subject
 from drafting.report.model import Bullets, Paragraph, Report
 from drafting.report.template import ENV_VAR, ReportTemplate, TemplateError, load_template, parse_template
+from tests.office import need_soffice
 
 NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 
@@ -539,9 +539,7 @@ def test_libreoffice_reads_the_rendered_001_as_the_reference(
 
 def libreoffice_text(data: bytes, tmp_path: Path) -> list[str]:
     """The document as LibreOffice exports it to text: non-empty lines, spaces collapsed, "·" bullets."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed; apt-get install libreoffice-writer-nogui")
+    soffice = need_soffice()  # skips saying why outside CI; fails in CI, which installs it
     source = tmp_path / "report.docx"
     source.write_bytes(data)
     profile = (tmp_path / "lo-profile").as_uri()
