@@ -68,3 +68,7 @@ async def test_compile_says_what_changed_since_the_last_draft(service: DraftingS
     )
     (third,) = documents(await room.say("rap", "compilar"))
     assert third.caption.endswith("Sin cambios en los puntos desde la versión 2.")
+    assert (await room.say("rap", "mover 4 1")).ok
+    (fourth,) = documents(await room.say("rap", "compilar"))
+    # the point that moved, not the ones it passed
+    assert fourth.caption.endswith("Cambios desde la versión 3:\n· movidos: 4→1")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from drafting.i18n import t
 from drafting.model import Delegation, Point, PointState
@@ -138,7 +139,7 @@ def changes_since(turn: Turn, previous: Circulation | None, points: Sequence[Poi
     amended: list[str] = []
     adopted: list[str] = []
     withdrawn: list[str] = []
-    moved: list[str] = []
+    moved = [f"{before[i].number}→{p.number}" for i, p in _moved(before, points)]
     for p in sorted(points, key=lambda p: (p.number, p.letter)):
         old = before.get(p.id)
         gone = p.state is PointState.WITHDRAWN
@@ -153,8 +154,6 @@ def changes_since(turn: Turn, previous: Circulation | None, points: Sequence[Poi
             amended.append(p.label)
         if p.state is PointState.ADOPTED and old.state != PointState.ADOPTED.value:
             adopted.append(p.label)
-        if not p.is_sub and old.number != p.number:
-            moved.append(f"{old.number}→{p.number}")
     kinds = (
         ("added", added),
         ("amended", amended),
@@ -169,6 +168,20 @@ def changes_since(turn: Turn, previous: Circulation | None, points: Sequence[Poi
         return turn.say("documents.changes_none", previous=previous.version)
     header = turn.say("documents.changes_header", previous=previous.version)
     return "\n".join([header, *(f"· {line}" for line in lines)])
+
+
+def _moved(before: dict[int, CirculatedPoint], points: Sequence[Point]) -> list[tuple[int, Point]]:
+    """The points that changed places: those out of the longest run kept in the same order (moving
+    point 4 to the top moves point 4, not the three it passed), as (point id, point) in new order."""
+    kept = [p for p in points if not p.is_sub and p.state is not PointState.WITHDRAWN and p.id in before]
+    old_order = [i for i, _ in sorted(((p.id, before[p.id].number) for p in kept), key=lambda x: x[1])]
+    new_order = [p.id for p in sorted(kept, key=lambda p: p.number)]
+    matcher = SequenceMatcher(None, old_order, new_order, autojunk=False)
+    steady = {
+        new_order[j] for block in matcher.get_matching_blocks() for j in range(block.b, block.b + block.size)
+    }
+    by_id = {p.id: p for p in kept}
+    return [(i, by_id[i]) for i in new_order if i not in steady]
 
 
 def circulated_on(turn: Turn, previous: Circulation) -> str:
