@@ -20,6 +20,12 @@ RUN groupadd --system --gid 10001 draftbot \
  && mkdir -p /data \
  && chown draftbot:draftbot /data
 
+# LibreOffice (Writer only, no GUI) for `compile pdf` / `download pdf`; without it those commands say
+# how to install it and everything else works.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 # Install the project from its own files (pyproject.toml declares the dependencies and the packages).
 WORKDIR /src
 COPY pyproject.toml README.md ./

@@ -52,7 +52,7 @@ def child(points: int, repeat: int, compile_: bool) -> None:
     from render_report import sample
 
     from drafting.report.builder import build_report
-    from drafting.report.docx_render import render_docx
+    from drafting.report.formats.informe.docx import render_docx
     from drafting.report.template import load_template
 
     template = load_template()
@@ -119,7 +119,7 @@ def markdown_of(points: int) -> str:
     from render_report import sample
 
     from drafting.report.builder import build_report
-    from drafting.report.markdown import render_markdown
+    from drafting.report.formats.informe.markdown import render_markdown
     from drafting.report.template import load_template
 
     template = load_template()

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from drafting.model import DateSpan, Delegation, DelegationKind, Meeting, Point, PointState
 from drafting.report.builder import build_report
-from drafting.report.docx_render import render_docx
-from drafting.report.markdown import render_markdown
+from drafting.report.formats.informe.docx import render_docx
+from drafting.report.formats.informe.markdown import render_markdown
 from drafting.report.template import ReportTemplate, load_template
 
 SIZES = (50, 300, 1000)

@@ -1,4 +1,4 @@
-"""The `draftbot` command: demo, console, run, serve."""
+"""The `draftbot` command: demo, console, run, serve, template."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="serve the demo meeting's web page and print a one-time link")
     serve.add_argument("--out", type=Path, default=Path("out"), help="folder of the demo's database")
     serve.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (default 8080)")
+    from bot.documents.template_cli import add_parser as add_template_parser
+
+    add_template_parser(sub)
     args = parser.parse_args(argv)
     # The demo and the console print a conversation; only `run`, a service, logs what it does.
     if args.command == "run":
@@ -35,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         path = asyncio.run(run_demo(args.out, quiet=args.quiet))
         print(f"\nFinal report: {path.resolve()}")
         return 0
+    if args.command == "template":
+        from bot.documents.template_cli import run as run_template
+
+        return asyncio.run(run_template(args))
     if args.command == "console":
         from bot.console_repl import repl
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.documents.pdf import LibreOfficeConverter
 from drafting.service import DraftingService, utcnow
 from storage.database import database_url, normalize_url
 from storage.store import SqlStoreFactory
@@ -14,4 +15,4 @@ async def open_service(
     url: str | None = None, *, clock: Callable[[], datetime] = utcnow
 ) -> tuple[DraftingService, SqlStoreFactory]:
     stores = await SqlStoreFactory.open(normalize_url(url) if url else database_url())
-    return DraftingService(stores, clock=clock), stores
+    return DraftingService(stores, clock=clock, converter=LibreOfficeConverter()), stores

@@ -41,6 +41,7 @@ class Arg(enum.Enum):
     FIELDS = "fields"  # "key: value" lines
     BRACKET = "bracket"  # a bracket's number in a point's text, "2"
     CHOICE = "choice"  # the rest: an alternative's number, new text, or "-"
+    OPTION = "option"  # one optional word from the spec's `options`: "compile pdf", "compilar cambios"
 
 
 ANY_MEMBER = frozenset(Role)
@@ -58,6 +59,7 @@ class Spec:
     owner: bool = False
     needs_meeting: bool = True
     writes: bool = True
+    options: tuple[tuple[str, str], ...] = ()  # (English, Spanish) words an Arg.OPTION accepts
 
 
 SPECS: tuple[Spec, ...] = (
@@ -81,9 +83,30 @@ SPECS: tuple[Spec, ...] = (
     Spec("items", "puntos", (), None, writes=False),
     Spec("item", "punto", (Arg.REF,), None, writes=False),
     Spec("move", "mover", (Arg.POINT, Arg.POSITION), frozenset({Role.RAPPORTEUR})),
-    Spec("compile", "compilar", (), frozenset({Role.RAPPORTEUR})),
+    Spec(
+        "compile",
+        "compilar",
+        (Arg.OPTION,),
+        frozenset({Role.RAPPORTEUR}),
+        options=(("redline", "cambios"), ("pdf", "pdf")),
+    ),
     Spec("finalize", "finalizar", (), frozenset({Role.RAPPORTEUR})),
-    Spec("download", "descargar", (), frozenset({Role.SECRETARIAT}), writes=False),
+    Spec(
+        "download",
+        "descargar",
+        (Arg.OPTION,),
+        frozenset({Role.SECRETARIAT}),
+        writes=False,
+        options=(("pdf", "pdf"),),
+    ),
+    Spec("preview", "vista", (), ANY_MEMBER, writes=False),
+    Spec(
+        "template",
+        "plantilla",
+        (Arg.OPTION,),
+        frozenset({Role.SECRETARIAT}),
+        options=(("reset", "restablecer"),),
+    ),
     Spec("resolve", "resolver", (Arg.REF, Arg.BRACKET, Arg.CHOICE), frozenset({Role.RAPPORTEUR, Role.CHAIR})),
     Spec("member", "miembro", (Arg.WHO, Arg.PLACE), frozenset({Role.SECRETARIAT})),
     Spec("panel", "panel", (), ANY_MEMBER, writes=False),
@@ -224,6 +247,14 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
             if not re.fullmatch(r"[A-Za-z0-9_-]{4,64}", word):
                 return ParseError("error.need_code", lang, spec)
             values["text"] = word
+        elif arg is Arg.OPTION:
+            word, _, rest = rest.strip().partition(" ")
+            if word:
+                chosen = next((en for en, es in spec.options if _fold(word) in (_fold(en), _fold(es))), None)
+                if chosen is None:
+                    words = ", ".join(es if lang == "es" else en for en, es in spec.options)
+                    return ParseError("error.need_option", lang, spec, {"word": word[:40], "options": words})
+                values["text"] = chosen
         elif arg is Arg.FIELDS:
             parsed = _parse_fields(rest)
             if isinstance(parsed, str):

@@ -26,6 +26,7 @@ from drafting.model import (
     Role,
     UserRef,
 )
+from drafting.report.history import Circulation
 
 
 class TransientStoreError(Exception):
@@ -60,6 +61,15 @@ class StoredDocument:
     meeting_id: int
     kind: str  # "draft" | "final"
     version: int
+    filename: str
+    content: bytes
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StoredWordTemplate:
+    meeting_id: int | None  # None: the server's default for the format
+    format: str
     filename: str
     content: bytes
     at: datetime
@@ -153,6 +163,29 @@ class Store(Protocol):
     # documents
     async def save_document(self, document: StoredDocument) -> None: ...
     async def final_document(self, meeting_id: int) -> StoredDocument | None: ...
+
+    # what each compiled draft was built from (the last one is what a redline compares with)
+    async def save_circulation(self, circulation: Circulation) -> None: ...
+    async def last_circulation(self, meeting_id: int) -> Circulation | None: ...
+
+    # Word templates: the meeting's own for a format, else the server's default for it
+    async def save_word_template(self, template: StoredWordTemplate) -> None: ...
+    async def word_template(self, meeting_id: int | None, fmt: str) -> StoredWordTemplate | None: ...
+    async def delete_word_template(self, meeting_id: int | None, fmt: str) -> bool: ...
+
+
+class ConversionUnavailable(Exception):
+    """The converter's program (LibreOffice) is not installed here."""
+
+
+class ConversionFailed(Exception):
+    """The converter ran but gave no document (a broken file, a time limit); the message says why."""
+
+
+class PdfConverter(Protocol):
+    """Turns a .docx into a PDF; outside the domain (bot/documents), as it runs a program."""
+
+    async def to_pdf(self, filename: str, content: bytes) -> bytes: ...
 
 
 class StoreFactory(Protocol):

@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 
 from drafting.cards import build_card
 from drafting.commands import Command, ParseError, Ref, parse
-from drafting.handlers import brackets, members, panel, points, positions, reports, setup
+from drafting.handlers import brackets, documents, members, panel, points, positions, reports, setup
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, MeetingState, UserRef
-from drafting.ports import CardMessage, RetryableConflict, StoreFactory, TransientStoreError
+from drafting.ports import CardMessage, PdfConverter, RetryableConflict, StoreFactory, TransientStoreError
 from drafting.replies import Delivery, Outcome, PointCard, Text
 from drafting.turn import Context, Refusal, Turn, is_owner
 from drafting.usage import usage
@@ -56,6 +56,8 @@ HANDLERS: Mapping[str, Handler] = {
     "resolve": brackets.resolve,
     "member": members.member,
     "panel": panel.panel,
+    "preview": documents.preview,
+    "template": documents.template,
 }
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes get read aloud and retyped
@@ -82,11 +84,13 @@ class DraftingService:
         clock: Callable[[], datetime] = utcnow,
         new_code: Callable[[], str] = new_invite_code,
         public_url: str = "",
+        converter: PdfConverter | None = None,
     ) -> None:
         self.stores = stores
         self.clock = clock
         self.new_code = new_code
         self.public_url = public_url  # the web page's base for `panel` links; "" when none is served
+        self.converter = converter  # for `compile pdf` / `download pdf`; None: they say how to get one
 
     # ---- entry points for adapters -------------------------------------------------------------
 
@@ -173,7 +177,9 @@ class DraftingService:
                 if isinstance(command, ParseError):
                     raise Refusal(command.key, **command.params, _usage=command.spec, _lang=command.lang)
                 member = await store.member(meeting.id, ctx.user) if meeting is not None else None
-                turn = Turn(store, ctx, command, now, lang, meeting, member, self.new_code)
+                turn = Turn(
+                    store, ctx, command, now, lang, meeting, member, self.new_code, converter=self.converter
+                )
                 turn.public_url = self.public_url
                 await self._authorise(turn)
                 await HANDLERS[command.name](turn)

@@ -11,7 +11,7 @@ from typing import NoReturn
 from drafting.commands import Command, Ref
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, Delegation, Meeting, Member, Point, PointState, UserRef
-from drafting.ports import Store
+from drafting.ports import PdfConverter, Store
 from drafting.replies import Delivery, Message, Text
 
 
@@ -28,6 +28,7 @@ class Context:
     # The platform message carrying the request: when the request succeeds it joins its point's reply
     # chain, in the request's own transaction, so a refused one links nothing.
     message_id: str | None = None
+    attachment: tuple[str, bytes] | None = None  # (file name, content) of a file sent with the command
 
 
 class Refusal(Exception):
@@ -57,6 +58,7 @@ class Turn:
     out: list[Delivery] = field(default_factory=list)
     touched: list[int] = field(default_factory=list)
     public_url: str = ""  # where the meeting's web page is served, for `panel` links
+    converter: PdfConverter | None = None  # .docx to PDF; None where the service has none
 
     def say(self, key: str, /, **params: object) -> str:
         return t(self.lang, key, **params)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from drafting.commands import SPECS, Spec
+from drafting.commands import SPECS, Arg, Spec
 from drafting.i18n import t
 from drafting.model import Member, Role
 
 
 def usage(spec: Spec, lang: str, prefix: str) -> str:
     word = spec.alias if lang == "es" else spec.name
-    args = " ".join(t(lang, f"arg.{a.value}") for a in spec.args)
+    args = " ".join(_arg(spec, a, lang) for a in spec.args)
     line = f"{prefix}{word} {args}".rstrip()
     if spec.args and spec.args[-1].value == "fields":
         line = f"{prefix}{word}\n" + t(lang, "arg.fields_example")
     return line
+
+
+def _arg(spec: Spec, arg: Arg, lang: str) -> str:
+    if arg is Arg.OPTION:  # the words themselves: "[redline | pdf]"
+        return "[" + " | ".join(es if lang == "es" else en for en, es in spec.options) + "]"
+    return t(lang, f"arg.{arg.value}")
 
 
 def may_use(spec: Spec, member: Member | None, has_meeting: bool) -> bool:

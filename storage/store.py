@@ -36,9 +36,11 @@ from drafting.ports import (
     CardMessage,
     RetryableConflict,
     StoredDocument,
+    StoredWordTemplate,
     TakenInvite,
     TransientStoreError,
 )
+from drafting.report.history import Circulation
 from storage.database import is_sqlite, make_engine
 from storage.migrate import upgrade
 from storage.panel_store import PanelRecords
@@ -46,6 +48,7 @@ from storage.tables import (
     AmendmentRow,
     AuditRow,
     CardMessageRow,
+    CirculationRow,
     CommentRow,
     DelegationRow,
     DocumentRow,
@@ -58,6 +61,7 @@ from storage.tables import (
     PositionHistoryRow,
     PositionRow,
     ProcessedUpdateRow,
+    WordTemplateRow,
 )
 
 
@@ -691,6 +695,64 @@ class SqlStore(PanelRecords):
         if row is None:
             return None
         return StoredDocument(row.meeting_id, row.kind, row.version, row.filename, row.content, row.at)
+
+    async def save_circulation(self, circulation: Circulation) -> None:
+        self.s.add(
+            CirculationRow(
+                meeting_id=circulation.meeting_id,
+                version=circulation.version,
+                at=circulation.at,
+                snapshot=circulation.as_json(),
+            )
+        )
+        await self.s.flush()
+
+    async def last_circulation(self, meeting_id: int) -> Circulation | None:
+        stmt = (
+            select(CirculationRow)
+            .where(CirculationRow.meeting_id == meeting_id)
+            .order_by(CirculationRow.version.desc())
+            .limit(1)
+        )
+        row = (await self.s.execute(stmt)).scalar_one_or_none()
+        if row is None:
+            return None
+        return Circulation.from_json(row.meeting_id, row.version, row.at, row.snapshot)
+
+    async def save_word_template(self, template: StoredWordTemplate) -> None:
+        await self.delete_word_template(template.meeting_id, template.format)
+        self.s.add(
+            WordTemplateRow(
+                meeting_id=template.meeting_id,
+                format=template.format,
+                filename=template.filename,
+                content=template.content,
+                at=template.at,
+            )
+        )
+        await self.s.flush()
+
+    def _word_template_query(self, meeting_id: int | None, fmt: str) -> Any:
+        owner = (
+            WordTemplateRow.meeting_id.is_(None)
+            if meeting_id is None
+            else WordTemplateRow.meeting_id == meeting_id
+        )
+        return select(WordTemplateRow).where(owner, WordTemplateRow.format == fmt)
+
+    async def word_template(self, meeting_id: int | None, fmt: str) -> StoredWordTemplate | None:
+        for owner in (meeting_id, None) if meeting_id is not None else (None,):
+            row = (await self.s.execute(self._word_template_query(owner, fmt).limit(1))).scalar_one_or_none()
+            if row is not None:
+                return StoredWordTemplate(row.meeting_id, row.format, row.filename, row.content, row.at)
+        return None
+
+    async def delete_word_template(self, meeting_id: int | None, fmt: str) -> bool:
+        rows = list(await self.s.scalars(self._word_template_query(meeting_id, fmt)))
+        for row in rows:
+            await self.s.delete(row)
+        await self.s.flush()
+        return bool(rows)
 
     async def count(self, table: type[Any]) -> int:
         """Rows in a table; used by tests to show a refusal changed nothing."""

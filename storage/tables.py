@@ -280,3 +280,29 @@ class WebSessionRow(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class CirculationRow(Base):
+    """What each compiled draft was built from, so a later draft can be compared with it (redline)."""
+
+    __tablename__ = "circulations"
+    __table_args__ = (UniqueConstraint("meeting_id", "version", name="uq_circulation_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class WordTemplateRow(Base):
+    """A format's Word template (.docx): for one meeting, or the default (no meeting) for the server."""
+
+    __tablename__ = "word_templates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    format: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    at: Mapped[datetime]

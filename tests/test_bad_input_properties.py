@@ -18,8 +18,8 @@ from drafting.commands import Command, ParseError, parse
 from drafting.model import DateSpan, Delegation, DelegationKind, Meeting, Point, PointState
 from drafting.replies import Outcome
 from drafting.report.builder import build_report
-from drafting.report.docx_render import render_docx
-from drafting.report.markdown import render_markdown
+from drafting.report.formats.informe.docx import render_docx
+from drafting.report.formats.informe.markdown import render_markdown
 from drafting.report.template import load_template
 from drafting.service import DraftingService
 from drafting.turn import Context

@@ -51,6 +51,8 @@ download     no        no        no          no     yes          no
 resolve      no        no        yes         yes    no           no
 member       no        no        no          no     yes          no
 panel        yes       yes       yes         yes    yes          no
+preview      yes       yes       yes         yes    yes          no
+template     no        no        no          no     yes          no
 """
 
 
@@ -105,6 +107,8 @@ REQUESTS = {
     "resolve": "resolve 2 1 2",
     "member": "member d1 Canadá",
     "panel": "panel",
+    "preview": "preview",
+    "template": "template reset",
 }
 ROLE_ERRORS = {"error.role", "error.not_member", "error.not_proposer", "error.not_proposer_or_role"}
 

@@ -8,7 +8,9 @@ import pytest
 
 from drafting.model import DateSpan, Delegation, DelegationKind, Meeting, Point, PointState
 from drafting.report.builder import build_report
-from drafting.report.markdown import escape_markdown, letter, render_markdown
+from drafting.report.formats.informe.markdown import render_markdown
+from drafting.report.formats.informe.model import InformeContent
+from drafting.report.markdown import escape_markdown, letter
 from drafting.report.model import Paragraph, Report, ReportPoint
 from drafting.report.template import ENV_VAR, ReportTemplate, load_template
 
@@ -113,11 +115,10 @@ def plain_report(text: str, *, draft: bool = False, pending: bool = False) -> Re
         title="",
         place="",
         date_line="",
-        opening="",
         objective=None,
-        lead_in="",
         points=(ReportPoint("1", (Paragraph(text),), pending=pending, state_note="en discusión"),),
         draft=draft,
+        content=InformeContent(opening="", lead_in=""),
     )
 
 

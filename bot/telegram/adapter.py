@@ -85,6 +85,7 @@ from bot.telegram.render import (
 from bot.telegram.render import Command as RenderedCommand
 from drafting.model import ChatRef, UserRef
 from drafting.replies import Delivery, Document, PointCard, Text
+from drafting.report import word_template
 from drafting.service import DraftingService
 from drafting.turn import Context
 
@@ -327,7 +328,8 @@ class TelegramAdapter:
         if message.migrate_from_chat_id:
             await self.move_chat(message.migrate_from_chat_id, chat.id)
             return
-        text = message.text
+        # a file sent with a command in its caption ("/plantilla" with a .docx) reads as that command
+        text = message.text if message.text is not None else message.caption
         if text is None or message.from_user is None or message.is_automatic_forward:
             return
         private = chat.type == Chat.PRIVATE
@@ -351,6 +353,7 @@ class TelegramAdapter:
             thread_point_id=thread_point,
             private=private,
             message_id=str(message.message_id),
+            attachment=await _attachment(message) if command is not None else None,
         )
         if command is None:
             if private:
@@ -570,6 +573,19 @@ class TelegramAdapter:
         if back_lane is not None:
             outgoing.notice_to = (back_lane.chat_id, reply_to, thread)
         private.put(outgoing)
+
+
+async def _attachment(message: Message) -> tuple[str, bytes] | None:
+    """The file sent with a command, downloaded; None without one. A file larger than a Word template
+    can be is not downloaded: its name comes with no content, which the core refuses as no .docx."""
+    document = message.document
+    if document is None:
+        return None
+    name = document.file_name or "file"
+    if (document.file_size or 0) > word_template.MAX_BYTES:
+        return name, b""
+    file = await document.get_file()
+    return name, bytes(await file.download_as_bytearray())
 
 
 def _for_us(command: RenderedCommand, text: str) -> bool:

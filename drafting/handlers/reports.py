@@ -10,14 +10,18 @@ from pathlib import PurePath
 from typing import NoReturn
 
 from drafting.cards import STANCE_MARK, build_card, state_label
+from drafting.handlers import documents
 from drafting.i18n import catalogue
 from drafting.meeting_fields import FIELDS
-from drafting.model import MeetingState, Point, PointState, ReportFormat
+from drafting.model import Delegation, MeetingState, Point, PointState
 from drafting.ports import StoredDocument
 from drafting.replies import Document, Text
 from drafting.report.builder import build_report
+from drafting.report.formats import get_format
+from drafting.report.history import snapshot
+from drafting.report.model import Report
 from drafting.report.render import render_document, render_preview
-from drafting.report.template import TemplateError, load_template
+from drafting.report.template import ReportTemplate, TemplateError, load_template
 from drafting.timezones import meeting_zone, short_moment
 from drafting.turn import Turn
 from drafting.usage import help_text
@@ -152,13 +156,13 @@ def _slug(text: str) -> str:
 def _missing_fields(turn: Turn) -> list[str]:
     """The meeting data the document prints and does not have yet.
 
-    Every format prints the place and the date; only the informe names the network (its opening
-    paragraph and lead-in), so a programa or a mesas report does not need one.
+    Every format prints the place and the date; a format may need more (the informe names the network
+    in its opening paragraph and lead-in; a programa or a mesas report does not need one).
     """
     meeting = turn.need_meeting()
-    needed = [("place", meeting.place)]
-    if meeting.format == ReportFormat.INFORME:
-        needed.insert(0, ("network", meeting.network))
+    extra = {"network": meeting.network}
+    needed = [(k, extra[k]) for k in get_format(meeting.format).needs if k in extra]
+    needed.append(("place", meeting.place))
     missing = [k for k, v in needed if not v]
     if meeting.dates is None:
         missing.append("date")
@@ -166,19 +170,30 @@ def _missing_fields(turn: Turn) -> list[str]:
     return [words[k] for k in missing]
 
 
-async def _render(turn: Turn, *, final: bool) -> tuple[bytes, str, int]:
+async def _build(turn: Turn, *, final: bool) -> tuple[Report, ReportTemplate, list[Point], list[Delegation]]:
     meeting = turn.need_meeting()
     missing = _missing_fields(turn)
     if missing:
         turn.refuse("error.meeting_incomplete", keys=", ".join(missing), prefix=turn.ctx.prefix)
-    fmt = meeting.format
+    try:
+        template = await documents.with_word_template(turn, load_template(meeting.format.value))
+    except TemplateError as error:
+        _refuse_template(turn, error)
     delegations = await turn.store.delegations(meeting.id)
     points = await turn.store.points(meeting.id)
+    try:
+        report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
+    except TemplateError as error:
+        _refuse_template(turn, error)
+    return report, template, points, delegations
+
+
+async def _render(turn: Turn, *, final: bool) -> tuple[bytes, str, int]:
+    report, template, points, _ = await _build(turn, final=final)
     adopted = sum(1 for p in points if not p.is_sub and p.state is PointState.ADOPTED)
     try:
-        template = load_template(fmt.value)
-        report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
-        return render_document(report, template, fmt), render_preview(report, fmt, template=template), adopted
+        preview = render_preview(report, template=template)
+        return render_document(report, template), preview, adopted
     except TemplateError as error:
         _refuse_template(turn, error)
 
@@ -199,20 +214,51 @@ def _refuse_template(turn: Turn, error: TemplateError) -> NoReturn:
 
 
 async def compile_(turn: Turn) -> None:
+    """A new draft version, posted to every chat of the meeting; `compile redline` adds the .docx with
+    tracked changes against the last circulated draft, `compile pdf` posts the draft as a PDF."""
     meeting = turn.need_meeting()
+    option = turn.cmd.text
+    previous = await turn.store.last_circulation(meeting.id)
     meeting.draft_version += 1
-    content, preview, adopted = await _render(turn, final=False)
+    report, template, points, delegations = await _build(turn, final=False)
+    content = render_document(report, template)
     await turn.store.save_meeting(meeting)
     name = f"{_slug(meeting.title)}-{turn.say('report.draft_word')}-v{meeting.draft_version}.docx"
     await turn.store.save_document(
         StoredDocument(meeting.id, "draft", meeting.draft_version, name, content, turn.now)
     )
+    await turn.store.save_circulation(snapshot(meeting, delegations, points, turn.now))
     await turn.audit("compile", version=meeting.draft_version, bytes=len(content))
-    total = sum(
-        1 for p in await turn.store.points(meeting.id) if not p.is_sub and p.state is not PointState.WITHDRAWN
-    )
+    adopted = sum(1 for p in points if not p.is_sub and p.state is PointState.ADOPTED)
+    total = sum(1 for p in points if not p.is_sub and p.state is not PointState.WITHDRAWN)
     caption = turn.say("report.draft_caption", version=meeting.draft_version, adopted=adopted, total=total)
+    changes = documents.changes_since(turn, previous, points)
+    if changes:
+        caption += "\n\n" + changes
+    preview = render_preview(report, template=template)
+    if option == "pdf":
+        pdf = await documents.to_pdf(turn, name, content)
+        pdf_caption = turn.say("documents.pdf_caption", caption=caption)
+        await turn.broadcast(Document(documents.pdf_name(name), pdf, pdf_caption, preview))
+        return
     await turn.broadcast(Document(name, content, caption, preview))
+    if option != "redline":
+        return
+    if previous is None:
+        turn.reply("documents.redline_first", prefix=turn.ctx.prefix)
+        return
+    marked = await documents.redline(turn, previous, report, template, points, delegations)
+    if marked is None:
+        turn.reply("documents.redline_unsupported", format=meeting.format.value)
+        return
+    redline_name = name.removesuffix(".docx") + f"-{turn.say('documents.redline_word')}.docx"
+    redline_caption = turn.say(
+        "documents.redline_caption",
+        version=meeting.draft_version,
+        previous=previous.version,
+        date=documents.circulated_on(turn, previous),
+    )
+    await turn.broadcast(Document(redline_name, marked, redline_caption))
 
 
 async def finalize(turn: Turn) -> None:
@@ -243,7 +289,15 @@ async def download(turn: Turn) -> None:
     document = await turn.store.final_document(meeting.id)
     if document is None:
         turn.refuse("error.not_final", prefix=turn.ctx.prefix)
+    caption = turn.say("report.final_caption", title=meeting.title)
+    if turn.cmd.text == "pdf":
+        pdf = await documents.to_pdf(turn, document.filename, document.content)
+        await turn.audit("download", format="pdf", bytes=len(pdf))
+        turn.send(
+            Document(
+                documents.pdf_name(document.filename), pdf, turn.say("documents.pdf_caption", caption=caption)
+            )
+        )
+        return
     await turn.audit("download", bytes=len(document.content))
-    turn.send(
-        Document(document.filename, document.content, turn.say("report.final_caption", title=meeting.title))
-    )
+    turn.send(Document(document.filename, document.content, caption))

@@ -1,7 +1,7 @@
 """Pieces every Word renderer shares: units, runs and paragraph properties as WordprocessingML strings,
 the page, the styles, the draft header, list definitions, the title block and the document properties.
 
-The renderers (`docx_render` for the informe, `programa_render`, `mesas_render`) write their body as
+The formats' renderers (`drafting.report.formats.<name>.docx`) write their body as
 one XML string and hand it to `insert_body`, which parses it once: python-docx's paragraph API with
 per-paragraph property lookups is far slower for long reports. Every piece of text passes through
 `xml_safe`, so control characters, lone surrogates and the like cannot break the document.
@@ -27,6 +27,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from drafting.report.model import Report
 from drafting.report.template import ReportTemplate
+from drafting.report.word_template import base_document
 from drafting.xmltext import xml_safe
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -110,7 +111,16 @@ def para(ppr_xml: str, runs_xml: str) -> str:
 
 
 def new_document(report: Report, template: ReportTemplate) -> DocxDocument:
-    """An empty document with the template's page, type and styles, and the draft mark in the header."""
+    """An empty document with the template's page, type and styles, and the draft mark in the header;
+    with a Word template, that file with its own page, styles, header and footer (placeholders filled)."""
+    if template.word is not None:
+        values = {
+            "draft_mark": report.draft_mark if report.draft else "",
+            "title": " ".join(report.title.split()),
+            "place": report.place,
+            "date_line": report.date_line,
+        }
+        return base_document(template.word, values)
     doc = Document()
     drop_thumbnail(doc)
     page_setup(doc, template)
@@ -148,40 +158,6 @@ def save(doc: DocxDocument, report: Report, template: ReportTemplate) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
-
-
-def title_block(report: Report, template: ReportTemplate, lines: Sequence[str]) -> list[str]:
-    """The draft mark (drafts only) and the title lines as paragraphs.
-
-    The first `len(report.bodies)` lines are the parent bodies (space after: bodies_space_after_pt),
-    the others space_after_pt, the last one space_after_block_pt; all kept with the next paragraph
-    but the last. Empty lines are skipped.
-    """
-    title = template.title
-    out: list[str] = []
-    if report.draft and report.draft_mark:
-        out.append(
-            para(
-                ppr(after=twentieths(title.space_after_block_pt), jc="center"),
-                runs(report.draft_mark, mark_rpr(template)),
-            )
-        )
-    nbodies = len(report.bodies)
-    spaced = [
-        (line, title.bodies_space_after_pt if i < nbodies else title.space_after_pt)
-        for i, line in enumerate(lines)
-        if line.strip()
-    ]
-    if spaced:
-        spaced[-1] = (spaced[-1][0], title.space_after_block_pt)
-    jc = "center" if title.centered else None
-    bold = "<w:b/><w:bCs/>" if title.bold else ""
-    size = half_points(template.font.title_size_pt)
-    rpr = f'{bold}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
-    for i, (line, after) in enumerate(spaced):
-        keep = i < len(spaced) - 1
-        out.append(para(ppr(keep_next=keep, after=twentieths(after), jc=jc), runs(line, rpr)))
-    return out
 
 
 def mark_rpr(template: ReportTemplate) -> str:

@@ -1,20 +1,20 @@
 """The report as a document, independent of how it is rendered.
 
-The builder (`drafting.report.builder`) turns a meeting into a `Report`; the renderers
-(`docx_render`, `programa_render`, `mesas_render`, `markdown`, reached through `render`) turn a
-`Report` into bytes or text. Everything a renderer prints is already worded here, in the meeting's
-language, so renderers hold layout only.
+The builder (`drafting.report.builder`) turns a meeting into a `Report`; each format's package under
+`drafting.report.formats` adds what only its document shows (`Report.content`: the informe's opening
+and lead-in, the programa's table, the mesas' sections) and renders it as .docx and Markdown. Everything
+a renderer prints is already worded here, in the meeting's language, so renderers hold layout only.
 
-`points` holds the agreed points of every format. The formats other than the informe also carry the
-same points arranged as their document shows them: `themes` (programa: the rows of the work programme
-table, see `drafting.report.programa`) and `tables` (mesas: one section per working table, see
-`drafting.report.mesas`).
+`points` holds the agreed points of every format, each with its point id so that two reports of the
+same meeting (the last circulated draft and this one) can be compared point by point (the redline).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import datetime
+from typing import Literal, TypeVar
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class ReportSubPoint:
     blocks: tuple[Block, ...]
     pending: bool = False  # drafts show text not yet agreed in [square brackets]
     state_note: str | None = None  # "en discusión", shown after the brackets in drafts
+    point_id: int = 0  # the stored point's id; 0 for reports not built from stored points
 
 
 @dataclass(frozen=True)
@@ -45,88 +46,35 @@ class ReportPoint:
     subpoints: tuple[ReportSubPoint, ...] = ()
     pending: bool = False
     state_note: str | None = None
-
-
-# --- programa: the work programme table -----------------------------------------------------
-
-Cell = tuple[str, ...]  # the paragraphs of one table cell
+    point_id: int = 0
 
 
 @dataclass(frozen=True)
-class ProgrammeRow:
-    """One row of a theme: OBJETIVOS | ACTIVIDADES | CALENDARIO, from a sub-point (or the point itself)."""
+class Revision:
+    """Whose a tracked change is and when it was made.
 
-    label: str  # "3.b", or "3" for the row typed in the point's own text
-    objectives: Cell
-    activities: Cell
-    calendar: Cell
-    pending: bool = False
-    state_note: str | None = None
+    The delegation whose amendment was accepted (at the moment of acceptance), the delegation that
+    proposed a new point (when it proposed it), the proposer that withdrew one, or the rapporteur for
+    everything else (moves, adoptions, meeting data), at compile time.
+    """
 
-    @property
-    def cells(self) -> tuple[Cell, Cell, Cell]:
-        return (self.objectives, self.activities, self.calendar)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.objectives or self.activities or self.calendar)
+    author: str
+    at: datetime
 
 
 @dataclass(frozen=True)
-class ProgrammeTheme:
-    """One point of a programa: the TEMAS cell, spanning all of its rows (there is always one at least)."""
+class History:
+    """What a redline needs beside the new draft: the last circulated draft and whose each change is."""
 
-    label: str
-    theme: Cell
-    rows: tuple[ProgrammeRow, ...]
-    pending: bool = False
-    state_note: str | None = None
+    previous: Report
+    default: Revision  # the rapporteur, at compile time
+    by_point: Mapping[int, Revision] = field(default_factory=dict)  # point id -> its latest change
 
-
-# --- mesas: the working-tables report ---------------------------------------------------------
+    def revision(self, point_id: int) -> Revision:
+        return self.by_point.get(point_id, self.default)
 
 
-@dataclass(frozen=True)
-class ListEntry:
-    """The items one sub-point adds to a labelled list ("Buenas prácticas: …")."""
-
-    label: str  # the chat label, "2.a"
-    items: tuple[str, ...]
-    pending: bool = False
-    state_note: str | None = None
-
-
-@dataclass(frozen=True)
-class LabelledList:
-    """A list under a bold label; consecutive sub-points with the same label make one list."""
-
-    title: str  # "Buenas prácticas:" as the first of its sub-points typed it (with or without colon)
-    entries: tuple[ListEntry, ...]
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A sub-point that opens with no known label: paragraphs and bullets, as typed."""
-
-    label: str
-    blocks: tuple[Block, ...]
-    pending: bool = False
-    state_note: str | None = None
-
-
-TablePart = LabelledList | Passage
-
-
-@dataclass(frozen=True)
-class WorkingTable:
-    """One point of a mesas report: a section headed by the table's name."""
-
-    label: str
-    heading: str  # the point's first paragraph, "Protección Consular y Derechos Humanos"
-    blocks: tuple[Block, ...]  # the rest of the point's text
-    parts: tuple[TablePart, ...]  # its sub-points, in order
-    pending: bool = False
-    state_note: str | None = None
+_Content = TypeVar("_Content")
 
 
 @dataclass(frozen=True)
@@ -136,19 +84,19 @@ class Report:
     title: str
     place: str
     date_line: str  # "15 de noviembre, 2016" / "16-17 de marzo, 2017"
-    opening: str  # generated paragraph: who met, when, where, participants
     objective: str | None
-    lead_in: str  # "La Red somete a consideración del ... su informe ..."
     points: tuple[ReportPoint, ...]
     draft: bool = False
     version: int = 0
     draft_mark: str = ""  # "BORRADOR - versión 3" / "DRAFT - version 3"; empty in the final
     footer_note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
-    format: str = "informe"  # "informe", "programa", "mesas" (drafting.model.ReportFormat values)
-    # programa
-    place_date_line: str = ""  # "Tegucigalpa, Honduras, 19 de noviembre de 2008"
-    columns: tuple[str, ...] = ()  # the header row: TEMAS, OBJETIVOS, ACTIVIDADES, CALENDARIO
-    themes: tuple[ProgrammeTheme, ...] = ()
-    # mesas
-    tables: tuple[WorkingTable, ...] = ()
+    format: str = "informe"  # the name of a package in drafting.report.formats
+    content: object = None  # what only this format shows, a dataclass of the format's own model
+    history: History | None = None  # set for a redline: the last circulated draft and the authors
+
+    def part(self, kind: type[_Content]) -> _Content:
+        """`content` as the format's model class; `ValueError` if the report is of another format."""
+        if not isinstance(self.content, kind):
+            raise ValueError(f"the report was built for the {self.format} format, not for {kind.__name__}")
+        return self.content

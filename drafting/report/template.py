@@ -49,6 +49,8 @@ PROGRAMME_COLUMNS = ("themes", "objectives", "activities", "calendar")  # the ke
 _NETWORK_FIELDS = frozenset({"network", "the_network", "subject"})
 OPENING_FIELDS = _NETWORK_FIELDS | {
     "kind",
+    "kind_before",  # an ordinal kind ("primera ") goes before the noun: "celebró su primera reunión"
+    "kind_after",  # any other kind (" ordinaria") after it: "celebró su reunión ordinaria"
     "date_phrase",
     "date_line",
     "place",
@@ -230,6 +232,9 @@ class ReportTemplate:
     lists: ListLayout | None = None  # informe only
     table: TableLayout | None = None  # programa only
     sections: SectionLayout | None = None  # mesas only
+    # a Word template (.docx) whose styles, page, header and footer the document is written into
+    # (drafting.report.word_template); None: python-docx's default document with the settings above
+    word: bytes | None = None
 
     def words(self, lang: str) -> Wording:
         """The wording for a report language ("es", "en"; "" means Spanish)."""

@@ -277,6 +277,28 @@ class FakeTelegram:
         self.push({"message": message})
         return message
 
+    def send_document(self, user: JSON, chat: JSON, filename: str, content: bytes, caption: str = "") -> JSON:
+        """A user sends a file with a caption (a command such as "/plantilla"); the bot can download it."""
+        n = next(self._file_ids)
+        file_id = f"BQACAgEAAx{n:06d}"
+        self.files[file_id] = (f"documents/file_{n}{_suffix(filename)}", content, filename)
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"AgAD{n:06d}",
+            "file_name": filename,
+            "file_size": len(content),
+        }
+        extra = self._placement(chat, {})
+        extra["document"] = document
+        if caption:
+            extra["caption"] = caption
+            entities = _entities(caption)
+            if entities:
+                extra["caption_entities"] = entities
+        message = self._message(chat, user, **extra)
+        self.push({"message": message})
+        return message
+
     def anonymous_admin(self) -> JSON:
         return {
             "id": ANONYMOUS_ADMIN_ID,

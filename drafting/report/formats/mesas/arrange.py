@@ -32,8 +32,18 @@ How the secretariat and the delegates type a mesas report in chat:
   printed as a plain paragraph). The items are numbered
   1., 2., … by Word (or bulleted: `numbered_labelled_lists` in the template); numbers typed at the
   start of an item ("1. ") and bullet markers are dropped.
+* A sub-point whose first line is two headers cut by " | " is a two-column table (reference 004's
+  "Trata | Tráfico"); each further line "left | right" adds a paragraph to either column ("text |"
+  only to the left one, "| text" only to the right one; a line without a bar goes to the left)::
+
+      subpunto 3 Trata | Tráfico
+      Guatemala: Protocolo de repatriación … | Grupos interdisciplinarios en fronteras …
+      México: Mesas temáticas … |
+
 * Any other sub-point is more text of the section, paragraphs and "· " bullets as typed — e.g. a
   closing paragraph, or a lead-in of its own with bullets ("Como recomendaciones …:" + "· …" lines).
+  Lines typed "a) …", "b) …" are a lettered list and a numbered line such as "2. Obstáculos …" a
+  sub-heading (`drafting.report.formats.mesas.docx`).
 
 The final document holds the adopted points only. Drafts hold every point not withdrawn and show text
 not yet agreed in [square brackets] followed by its state, as the informe does: a pending point's
@@ -42,24 +52,32 @@ heading and text, and each pending sub-point (for a labelled list, its items; th
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
-from drafting.report.model import (
-    Block,
-    Bullets,
+from drafting.report.formats.base import Arrangement
+from drafting.report.formats.mesas.model import (
+    Comparison,
     LabelledList,
     ListEntry,
-    Paragraph,
+    MesasContent,
     Passage,
-    ReportPoint,
-    ReportSubPoint,
     TablePart,
     WorkingTable,
 )
+from drafting.report.model import Block, Bullets, Paragraph, Report, ReportPoint, ReportSubPoint
 from drafting.spanish import fold
 
 _TYPED_NUMBER = re.compile(r"^\d{1,2}[.)]\s+")
+# a vertical bar with white space (or the start/end of the line) on both sides, as in a programa
+_COLUMN = re.compile(r"(?<!\S)\|(?!\S)")
+
+
+def arrange(report: Report, given: Arrangement) -> Report:
+    """The report with its points as working-table sections."""
+    content = MesasContent(tables=working_tables(report.points, given.words.list_labels))
+    return dataclasses.replace(report, content=content)
 
 
 def working_tables(points: Sequence[ReportPoint], labels: Sequence[str]) -> tuple[WorkingTable, ...]:
@@ -87,6 +105,10 @@ def working_tables(points: Sequence[ReportPoint], labels: Sequence[str]) -> tupl
 def _parts(subpoints: Sequence[ReportSubPoint], known: set[str]) -> tuple[TablePart, ...]:
     parts: list[TablePart] = []
     for sub in subpoints:
+        table = comparison(sub.label, sub.blocks, sub.pending, sub.state_note)
+        if table is not None:
+            parts.append(table)
+            continue
         found = labelled(sub.blocks, known)
         if found is None or not found[1]:  # no label, or a label with nothing under it
             parts.append(Passage(sub.label, sub.blocks, pending=sub.pending, state_note=sub.state_note))
@@ -99,6 +121,26 @@ def _parts(subpoints: Sequence[ReportSubPoint], known: set[str]) -> tuple[TableP
         else:
             parts.append(LabelledList(title, (entry,)))
     return tuple(parts)
+
+
+def comparison(label: str, blocks: Sequence[Block], pending: bool, note: str | None) -> Comparison | None:
+    """A two-column table when the first line is two headers cut by " | " ("Trata | Tráfico")."""
+    if not blocks or not isinstance(blocks[0], Paragraph):
+        return None
+    headers = [h.strip() for h in _COLUMN.split(blocks[0].text)]
+    if len(headers) != 2 or not all(headers):
+        return None
+    left: list[str] = []
+    right: list[str] = []
+    for block in blocks[1:]:
+        for line in block.items if isinstance(block, Bullets) else (block.text,):
+            pieces = _COLUMN.split(line, maxsplit=1)
+            first, second = pieces[0].strip(), (pieces[1].strip() if len(pieces) > 1 else "")
+            if first:
+                left.append(first)
+            if second:
+                right.append(second)
+    return Comparison(label, (headers[0], headers[1]), tuple(left), tuple(right), pending, note)
 
 
 def labelled(blocks: Sequence[Block], known: set[str]) -> tuple[str, tuple[str, ...]] | None:

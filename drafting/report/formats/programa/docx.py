@@ -13,13 +13,15 @@ Layout (sizes, widths and styles come from the `[table]` of templates/programa.t
 * drafts show a pending theme as "[Tema] (en discusión)" and a pending row bracketed from its first
   cell with text to its last, "[Objetivo … Calendario] (en discusión)", the note in italics.
 
-How points become themes and rows is `drafting.report.programa`; this module holds layout only.
+How points become themes and rows is `drafting.report.formats.programa.arrange`; this module holds
+layout only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from drafting.report.docx_lines import title_block
 from drafting.report.docx_parts import (
     half_points,
     insert_body,
@@ -29,11 +31,11 @@ from drafting.report.docx_parts import (
     ppr,
     runs,
     save,
-    title_block,
     twentieths,
     twips,
 )
-from drafting.report.model import ProgrammeRow, ProgrammeTheme, Report
+from drafting.report.formats.programa.model import ProgrammeContent, ProgrammeRow, ProgrammeTheme
+from drafting.report.model import Report
 from drafting.report.template import ReportTemplate, TableLayout
 
 _BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
@@ -43,8 +45,9 @@ def render_programa_docx(report: Report, template: ReportTemplate) -> bytes:
     """The work programme as the bytes of a .docx file."""
     doc = new_document(report, template)
     writer = _TableWriter(template, show_pending=report.draft)
-    body = title_block(report, template, [*report.bodies, report.title, report.place_date_line])
-    body.append(writer.table(report))
+    content = report.part(ProgrammeContent)
+    body = title_block(report, template, [*report.bodies, report.title, content.place_date_line])
+    body.append(writer.table(content))
     body.append(para("", ""))  # Word wants a paragraph after a table at the end of the body
     insert_body(doc, body)
     return save(doc, report, template)
@@ -80,7 +83,7 @@ class _TableWriter:
         self.italic = note_rpr(template)
         self.cell_ppr = ppr(after=twentieths(layout.cell_space_after_pt))
 
-    def table(self, report: Report) -> str:
+    def table(self, content: ProgrammeContent) -> str:
         layout = self.layout
         borders = ""
         if layout.borders:
@@ -93,8 +96,8 @@ class _TableWriter:
             'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
         )
         grid = "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in self.widths) + "</w:tblGrid>"
-        rows = [self.header_row(report.columns)]
-        for theme in report.themes:
+        rows = [self.header_row(content.columns)]
+        for theme in content.themes:
             rows.extend(self.theme_rows(theme))
         return f"<w:tbl>{tbl_pr}{grid}{''.join(rows)}</w:tbl>"
 
@@ -126,7 +129,8 @@ class _TableWriter:
                 first = self.cell(0, self.paragraphs(theme_cell, theme_rpr), merge=merge)
             else:
                 first = self.cell(0, para(self.cell_ppr, ""), merge="<w:vMerge/>")
-            out.append(f"<w:tr>{first}{self.row_cells(row)}</w:tr>")
+            # a row never breaks across pages (reference 003): an activity stays beside its date
+            out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{first}{self.row_cells(row)}</w:tr>")
         return out
 
     def row_cells(self, row: ProgrammeRow) -> str:

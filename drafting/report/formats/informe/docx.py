@@ -13,7 +13,7 @@ Layout (sizes, fonts, spacing and indents come from the `ReportTemplate`):
 * drafts show text not yet agreed as "[Agradecer a …] (en discusión)", the note in italics.
 
 The body is written as one WordprocessingML string and parsed once (`drafting.report.docx_parts`,
-shared with the programa and mesas renderers); every piece of text passes through `xml_safe`.
+shared with the other formats); every piece of text passes through `xml_safe`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
 
+from drafting.report.docx_lines import Item, Line, Segment, plain_body, title_items
 from drafting.report.docx_parts import (
     add_abstract_num,
     add_num,
@@ -32,14 +33,13 @@ from drafting.report.docx_parts import (
     mark_rpr,
     new_document,
     note_rpr,
-    para,
     ppr,
-    runs,
     save,
-    title_block,
     twips,
 )
-from drafting.report.model import Block, Bullets, Paragraph, Report, ReportPoint, ReportSubPoint
+from drafting.report.formats.informe.model import InformeContent
+from drafting.report.model import Block, Bullets, Paragraph, Report
+from drafting.report.redline import redline_body
 from drafting.report.template import ReportTemplate
 
 # fixed list ids inside the abstractNum definitions (Word uses them to tell lists apart when pasting)
@@ -48,12 +48,16 @@ _BULLETS_NSID = "44524142"  # "DRAB"
 
 
 def render_docx(report: Report, template: ReportTemplate) -> bytes:
-    """The report as the bytes of a .docx file."""
+    """The report as the bytes of a .docx file; with `report.history`, the redline against the last
+    circulated draft (`drafting.report.redline`) instead."""
     doc = new_document(report, template)
     points_num, bullets_num = _add_numbering(doc, template)
-    body = _BodyWriter(template, points_num, bullets_num, show_pending=report.draft)
-    body.report(report)
-    insert_body(doc, body.out)
+    writer = _BodyWriter(template, points_num, bullets_num)
+    items = writer.items(report)
+    if report.history is None:
+        insert_body(doc, plain_body(items))
+    else:
+        insert_body(doc, redline_body(writer.items(report.history.previous), items, report.history))
     return save(doc, report, template)
 
 
@@ -69,57 +73,64 @@ class _Line:
 
 
 class _BodyWriter:
-    def __init__(
-        self, template: ReportTemplate, points_num: int, bullets_num: int, *, show_pending: bool
-    ) -> None:
+    def __init__(self, template: ReportTemplate, points_num: int, bullets_num: int) -> None:
         self.t = template
         self.points_num = points_num
         self.bullets_num = bullets_num
-        self.show_pending = show_pending
-        self.out: list[str] = []
         lists = template.list_layout()
         self.text_left = (twips(lists.point_indent_cm), twips(lists.subpoint_indent_cm))
         self.body_jc = "both" if template.body.justified else None
         self.mark_rpr = mark_rpr(template)
         self.note_rpr = note_rpr(template)
 
-    def para(self, ppr_xml: str, runs_xml: str) -> None:
-        self.out.append(para(ppr_xml, runs_xml))
-
-    def report(self, report: Report) -> None:
-        lines = [*report.bodies, report.title, report.place, report.date_line]
-        self.out.extend(title_block(report, self.t, lines))
-        for text in (report.opening, report.objective or "", report.lead_in):
+    def items(self, report: Report) -> list[Item]:
+        """The body as keyed items: the title lines, the opening paragraphs, each point."""
+        bodies = [(f"body{i}", text) for i, text in enumerate(report.bodies)]
+        heading = [*bodies, ("title", report.title), ("place", report.place), ("date", report.date_line)]
+        out = title_items(report, self.t, heading)
+        content = report.part(InformeContent)
+        texts = (
+            ("opening", content.opening),
+            ("objective", report.objective or ""),
+            ("lead_in", content.lead_in),
+        )
+        for key, text in texts:
             if text.strip():
-                self.para(ppr(jc=self.body_jc), runs(text))
+                out.append(Item(key, (Line(ppr(jc=self.body_jc), (Segment(text),)),)))
+        show = report.draft
         for point in report.points:
-            self.point(point)
+            children = tuple(
+                self.item(sub.label, sub.point_id, sub.blocks, 1, show and sub.pending, sub.state_note)
+                for sub in point.subpoints
+            )
+            top = self.item(
+                point.label, point.point_id, point.blocks, 0, show and point.pending, point.state_note
+            )
+            out.append(Item(top.key, top.lines, children, top.point_id))
+        return out
 
-    def point(self, point: ReportPoint) -> None:
-        self.item(point.blocks, level=0, pending=point.pending, note=point.state_note)
-        for sub in point.subpoints:
-            self.subpoint(sub)
-
-    def subpoint(self, sub: ReportSubPoint) -> None:
-        self.item(sub.blocks, level=1, pending=sub.pending, note=sub.state_note)
-
-    def item(self, blocks: Sequence[Block], *, level: int, pending: bool, note: str | None) -> None:
+    def item(
+        self, label: str, point_id: int, blocks: Sequence[Block], level: int, show: bool, note: str | None
+    ) -> Item:
         lines = list(_lines(blocks))
-        show = self.show_pending and pending
         if show:
             lines[0].text = "[" + lines[0].text
             lines[-1].text += "]"
+        out: list[Line] = []
         for i, line in enumerate(lines):
-            text = runs(line.text)
+            segments = [Segment(line.text)]
             if show and note and i == len(lines) - 1:
-                text += runs(" ") + runs(f"({note})", self.note_rpr)
+                segments += [Segment(" "), Segment(f"({note})", self.note_rpr)]
             if line.kind == "num":
                 props = ppr(num=(self.points_num, level), jc=self.body_jc)
             elif line.kind == "bullet":
                 props = ppr(num=(self.bullets_num, level), jc=self.body_jc)
             else:
                 props = ppr(left=self.text_left[level], jc=self.body_jc)
-            self.para(props, text)
+            out.append(Line(props, tuple(segments)))
+        # a point keeps its key across drafts by its stored id; reports built by hand key by label
+        key = f"p{point_id}" if point_id else f"label{label}"
+        return Item(key, tuple(out), point_id=point_id)
 
 
 def _lines(blocks: Sequence[Block]) -> Iterable[_Line]:

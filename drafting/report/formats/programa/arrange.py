@@ -37,22 +37,60 @@ pending point, and each pending row (from its first cell with text to its last).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 
-from drafting.report.model import (
-    Block,
-    Bullets,
-    Cell,
-    Paragraph,
-    ProgrammeRow,
-    ProgrammeTheme,
-    ReportPoint,
-)
+from drafting.model import DateSpan, Meeting
+from drafting.report.formats.base import Arrangement
+from drafting.report.formats.programa.model import Cell, ProgrammeContent, ProgrammeRow, ProgrammeTheme
+from drafting.report.model import Block, Bullets, Paragraph, Report, ReportPoint
+from drafting.report.template import Wording, format_text
+from drafting.report.text import one_line, tidy
+from drafting.spanish import date_line, long_date, normalize_lang
 
 # a vertical bar with white space (or the start/end of the line) on both sides
 COLUMN_SEPARATOR = re.compile(r"(?<!\S)\|(?!\S)")
 ROW_CELLS = 3  # OBJETIVOS, ACTIVIDADES, CALENDARIO
+
+
+def arrange(report: Report, given: Arrangement) -> Report:
+    """The report with its table: the place-and-date line, the column headers, the themes."""
+    content = ProgrammeContent(
+        place_date_line=place_date_line(given.meeting, given.words),
+        columns=given.words.columns,
+        themes=programme_themes(report.points),
+    )
+    return dataclasses.replace(report, content=content)
+
+
+def place_date_line(meeting: Meeting, words: Wording) -> str:
+    """The programa's one line under the title: "Tegucigalpa, Honduras, 19 de noviembre de 2008"."""
+    lang = normalize_lang(meeting.language)
+    values = {
+        "place": one_line(meeting.place),
+        "date": long_date_span(meeting.dates, lang) if meeting.dates else "",
+        "date_line": date_line(meeting.dates, lang) if meeting.dates else "",
+    }
+    return tidy(format_text(words.place_date, values)).strip(" ,;-–")
+
+
+def long_date_span(span: DateSpan, lang: str) -> str:
+    """A date or a range in long form: "19 de noviembre de 2008", "16-17 de marzo de 2017".
+
+    Across months "30 de abril-2 de mayo de 2017", across years "30 de diciembre de 2016-2 de enero de
+    2017"; English "19 November 2008", "16-17 March 2017", "30 April-2 May 2017".
+    """
+    code = normalize_lang(lang)
+    start, end = span.start, span.end
+    if start == end:
+        return long_date(start, code)
+    if start.year != end.year:
+        return f"{long_date(start, code)}-{long_date(end, code)}"
+    if start.month != end.month:
+        first = long_date(start, code).removesuffix(f" {start.year}").removesuffix(" de")
+        return f"{first}-{long_date(end, code)}"
+    return f"{start.day}-{long_date(end, code)}"
 
 
 def programme_themes(points: Sequence[ReportPoint]) -> tuple[ProgrammeTheme, ...]:

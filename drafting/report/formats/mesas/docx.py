@@ -10,20 +10,26 @@ Layout (sizes and indents come from the `[sections]` of templates/mesas.toml):
 * labelled lists: the label ("Buenas prácticas:") in bold, then the items as a real Word list, numbered
   1., 2., … (each labelled list restarts at 1: a `w:num` of its own with a start override) or bulleted,
   as the template says; sub-points that are not labelled lists are more paragraphs and bullets;
+* a two-column comparison ("Trata | Tráfico") as a real Word table, its header row bold and repeated;
+  lines typed "a) …" as a Word list lettered a), b), … (restarting at each "a)"), numbered lines such
+  as "2. Obstáculos …" as bold sub-headings;
 * drafts show text not yet agreed in [square brackets] followed by its state in italics: a pending
   table from its heading to the end of its own text, each pending sub-point on its own (for a labelled
   list, from its first item to its last).
 
-How points become sections and lists is `drafting.report.mesas`; this module holds layout only.
+How points become sections and lists is `drafting.report.formats.mesas.arrange`; this module holds
+layout only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
 
+from drafting.report.docx_lines import title_block
 from drafting.report.docx_parts import (
     add_abstract_num,
     add_num,
@@ -37,20 +43,22 @@ from drafting.report.docx_parts import (
     ppr,
     runs,
     save,
-    title_block,
     twentieths,
     twips,
 )
-from drafting.report.model import Block, Bullets, LabelledList, Report, WorkingTable
+from drafting.report.formats.mesas.model import Comparison, LabelledList, MesasContent, WorkingTable
+from drafting.report.model import Block, Bullets, Report
 from drafting.report.template import ReportTemplate
 
 _NUMBERED_NSID = "4452414D"  # "DRAM"
 _BULLETS_NSID = "44524142"  # "DRAB", as the informe's bullets
+_LETTERED_NSID = "4452414C"  # "DRAL"
+_BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
 
 
 @dataclass
 class _Line:
-    kind: str  # "heading", "para", "bullet", "label", "item"
+    kind: str  # "heading", "subheading", "para", "bullet", "label", "item", "cell", "raw" (a table)
     text: str
     note: str = ""
     num: int = 0  # the w:numId of an item's list
@@ -64,13 +72,30 @@ def _bracket(lines: Sequence[_Line], note: str | None) -> None:
     lines[-1].note = note or ""
 
 
-def _block_lines(blocks: Sequence[Block]) -> list[_Line]:
+_LETTERED = re.compile(r"^([a-z])\)\s+(\S.*)$")  # "a) Instar a la red consular …"
+_SUB_HEADING = re.compile(r"^\d{1,2}\.\s+\S")  # "2. Obstáculos para asumir …"
+_SUB_HEADING_MAX = 160  # longer numbered lines are text, not headings
+
+
+def _block_lines(blocks: Sequence[Block], lettered_list: Callable[[], int]) -> list[_Line]:
+    """Paragraphs and bullets; lines typed "a) …", "b) …" become a lettered Word list (each run of
+    them restarts at a), numbered lines such as "2. Obstáculos …" bold sub-headings."""
     out: list[_Line] = []
+    num = 0
     for block in blocks:
         if isinstance(block, Bullets):
             out.extend(_Line("bullet", item) for item in block.items)
-        else:
-            out.append(_Line("para", block.text))
+            num = 0
+            continue
+        letter = _LETTERED.match(block.text)
+        if letter is not None:
+            if not num or letter.group(1) == "a":
+                num = lettered_list()
+            out.append(_Line("item", letter.group(2), num=num))
+            continue
+        num = 0
+        short = len(block.text) <= _SUB_HEADING_MAX
+        out.append(_Line("subheading" if short and _SUB_HEADING.match(block.text) else "para", block.text))
     return out
 
 
@@ -81,7 +106,7 @@ def render_mesas_docx(report: Report, template: ReportTemplate) -> bytes:
     body = title_block(report, template, [*report.bodies, report.title, report.place, report.date_line])
     if report.objective:
         body.append(para(ppr(jc=writer.body_jc), runs(report.objective)))
-    for table in report.tables:
+    for table in report.part(MesasContent).tables:
         body.extend(writer.section(table))
     insert_body(doc, body)
     return save(doc, report, template)
@@ -110,10 +135,19 @@ class _SectionWriter:
         self.numbered_abs = add_abstract_num(
             doc, _NUMBERED_NSID, list_level(0, "decimal", "%1.", left, hanging)
         )
+        self.lettered_abs = add_abstract_num(
+            doc, _LETTERED_NSID, list_level(0, "lowerLetter", "%1)", left, hanging)
+        )
+        self.page = template.page
+        self.bold = bold
+
+    def lettered_list(self) -> int:
+        return add_num(self.doc, self.lettered_abs, restart=True)
 
     def section(self, table: WorkingTable) -> list[str]:
         show = self.show_pending
-        own = ([_Line("heading", table.heading)] if table.heading else []) + _block_lines(table.blocks)
+        own = [_Line("heading", table.heading)] if table.heading else []
+        own += _block_lines(table.blocks, self.lettered_list)
         if not own:
             own = [_Line("heading", "")]
         if show and table.pending:
@@ -131,16 +165,50 @@ class _SectionWriter:
                     if show and entry.pending:
                         _bracket(items, entry.state_note)
                     lines.extend(items)
+            elif isinstance(part, Comparison):
+                lines.append(_Line("raw", self.comparison(part)))
             else:
-                passage = _block_lines(part.blocks)
+                passage = _block_lines(part.blocks, self.lettered_list)
                 if show and part.pending:
                     _bracket(passage, part.state_note)
                 lines.extend(passage)
         return [self.paragraph(line, first=i == 0) for i, line in enumerate(lines)]
 
+    def comparison(self, part: Comparison) -> str:
+        """The two-column table: a header row (bold, repeated on each page), then one row whose two
+        cells hold the columns' paragraphs; a pending one bracketed from its first line to its last."""
+        # left-aligned in the cells: justified text in half a page leaves wide gaps between words
+        left = [_Line("cell", text) for text in part.left]
+        right = [_Line("cell", text) for text in part.right]
+        if self.show_pending and part.pending:
+            _bracket([*left, *right], part.state_note)
+        page = self.page
+        width = twips(page.width_cm - page.margin_left_cm - page.margin_right_cm) // 2
+        sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+        borders = "<w:tblBorders>" + "".join(f"<w:{side} {_BORDER}/>" for side in sides) + "</w:tblBorders>"
+        fixed = '<w:tblLayout w:type="fixed"/>'
+        tbl_pr = f'<w:tblPr><w:tblW w:w="{2 * width}" w:type="dxa"/>{borders}{fixed}</w:tblPr>'
+        grid = f'<w:tblGrid><w:gridCol w:w="{width}"/><w:gridCol w:w="{width}"/></w:tblGrid>'
+
+        def cell(content: str) -> str:
+            return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{content}</w:tc>'
+
+        def paragraphs(column: list[_Line]) -> str:
+            return "".join(self.paragraph(line, first=False) for line in column) or para("", "")
+
+        head = "".join(cell(para(ppr(keep_next=True, jc="center"), runs(h, self.bold))) for h in part.headers)
+        header = f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>"
+        body = f"<w:tr>{cell(paragraphs(left))}{cell(paragraphs(right))}</w:tr>"
+        # Word wants a paragraph between two tables and after a table that ends a section
+        return f"<w:tbl>{tbl_pr}{grid}{header}{body}</w:tbl>" + para("", "")
+
     def paragraph(self, line: _Line, *, first: bool) -> str:
         rpr = ""
-        if line.kind == "heading":
+        if line.kind == "raw":
+            return line.text
+        if line.kind == "subheading":
+            props, rpr = ppr(keep_next=True), self.bold
+        elif line.kind == "heading":
             before = twentieths(self.layout.heading_space_before_pt) if first else None
             props = ppr(keep_next=True, before=before)
             rpr = self.heading_rpr
@@ -150,6 +218,8 @@ class _SectionWriter:
             props = ppr(num=(line.num or self.bullets_num, 0), jc=self.body_jc)
         elif line.kind == "item":
             props = ppr(num=(line.num, 0), jc=self.body_jc)
+        elif line.kind == "cell":
+            props = ppr()
         else:
             props = ppr(jc=self.body_jc)
         text = runs(line.text, rpr)
