@@ -1,4 +1,4 @@
-"""The `draftbot` command: demo, console, run, serve, template."""
+"""The `draftbot` command: demo, console, run, serve, template, slack-manifest."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="serve the demo meeting's web page and print a one-time link")
     serve.add_argument("--out", type=Path, default=Path("out"), help="folder of the demo's database")
     serve.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (default 8080)")
+    sub.add_parser("slack-manifest", help="print the Slack app manifest, its /draft hint from the commands")
     from bot.documents.template_cli import add_parser as add_template_parser
 
     add_template_parser(sub)
@@ -37,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
 
         path = asyncio.run(run_demo(args.out, quiet=args.quiet))
         print(f"\nFinal report: {path.resolve()}")
+        return 0
+    if args.command == "slack-manifest":
+        from bot.slack.manifest import manifest_text
+
+        sys.stdout.write(manifest_text())
         return 0
     if args.command == "template":
         from bot.documents.template_cli import run as run_template

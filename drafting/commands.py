@@ -1,9 +1,14 @@
 """The command language, parsed once for every platform.
 
-Each command is declared once in `SPECS`: its English word, its Spanish alias, its arguments and who may
-use it. The parser, the usage text and the help listing are all generated from these declarations, so a
-platform adapter only strips its own prefix (`/propose@bot`, `/draft propose`, a mention) and hands
-the rest here.
+Each command is declared once in `SPECS`: its English word, its Spanish alias, its arguments, who may use
+it, the handler that carries it out and its flags. Everything else is derived from that one line: the
+parser, the permission check (drafting/permissions.py), usage and help (drafting/usage.py), the service's
+dispatch, the Telegram menu (setMyCommands) and the Slack manifest (`draftbot slack-manifest`). A
+platform adapter only strips its own prefix (`/propose@bot`, `/draft propose`, a mention) and hands the
+rest here.
+
+This module imports no handler (they import it): a handler is named by "module.function" inside
+drafting/handlers and looked up once when the service is imported, which fails at once on a wrong name.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from drafting.model import Role
@@ -57,59 +62,136 @@ class Spec:
     # point's proposer (accept, withdraw) whatever the role.
     roles: frozenset[Role] | None = None
     owner: bool = False
-    needs_meeting: bool = True
-    writes: bool = True
+    needs_meeting: bool = True  # False: usable in a chat with no meeting (help, newmeeting, join)
+    writes: bool = True  # False: reads only, so it is also allowed once the report is final
     options: tuple[tuple[str, str], ...] = ()  # (English, Spanish) words an Arg.OPTION accepts
+    handler: str = ""  # "module.function" in drafting/handlers, e.g. "points.propose"
+    numbering: bool = False  # gives points their numbers or letters: runs under the meeting's lock
+    button: bool = False  # also a button on a point card (`DraftingService.press`)
+    history: bool = False  # its audit entries are shown in `item N`'s history
+    after_final: bool = False  # writes, yet allowed in a final meeting (join)
+    opens_meeting: bool = False  # creates the chat's meeting: offered only where there is none
+    spellings: tuple[tuple[str, str], ...] = ()  # other words people type for it: (word, language)
 
+    @property
+    def help_key(self) -> str:
+        """The catalogue key of its one-line summary (help, Telegram menu)."""
+        return f"help.{self.name}"
+
+
+DELEGATE = frozenset({Role.DELEGATE})
+SECRETARIAT = frozenset({Role.SECRETARIAT})
+RAPPORTEUR = frozenset({Role.RAPPORTEUR})
 
 SPECS: tuple[Spec, ...] = (
-    Spec("help", "ayuda", (), None, needs_meeting=False, writes=False),
-    Spec("newmeeting", "nuevareunion", (Arg.FIELDS,), None, needs_meeting=False),
-    Spec("meeting", "reunion", (Arg.FIELDS,), frozenset({Role.SECRETARIAT})),
-    Spec("delegations", "delegaciones", (Arg.NAMES,), frozenset({Role.SECRETARIAT})),
-    Spec("observers", "observadores", (Arg.NAMES,), frozenset({Role.SECRETARIAT})),
-    Spec("invite", "invitar", (Arg.TARGET,), frozenset({Role.SECRETARIAT})),
-    Spec("join", "unirse", (Arg.CODE,), None),
-    Spec("propose", "proponer", (Arg.TEXT,), PROPOSERS),
-    Spec("sub", "subpunto", (Arg.POINT, Arg.TEXT), PROPOSERS),
-    Spec("comment", "comentar", (Arg.REF, Arg.TEXT), ANY_MEMBER),
-    Spec("amend", "enmendar", (Arg.REF, Arg.TEXT), PROPOSERS),
-    Spec("accept", "aceptar", (Arg.REF,), frozenset({Role.RAPPORTEUR}), owner=True),
-    Spec("approve", "aprobar", (Arg.POINT,), frozenset({Role.DELEGATE})),
-    Spec("object", "objetar", (Arg.POINT, Arg.REASON), frozenset({Role.DELEGATE})),
-    Spec("abstain", "abstenerse", (Arg.POINT,), frozenset({Role.DELEGATE})),
-    Spec("withdraw", "retirar", (Arg.REF,), frozenset(), owner=True),
-    Spec("silence", "silencio", (Arg.POINT, Arg.DEADLINE), frozenset({Role.CHAIR, Role.RAPPORTEUR})),
-    Spec("items", "puntos", (), None, writes=False),
-    Spec("item", "punto", (Arg.REF,), None, writes=False),
-    Spec("move", "mover", (Arg.POINT, Arg.POSITION), frozenset({Role.RAPPORTEUR})),
+    Spec("help", "ayuda", (), None, needs_meeting=False, writes=False, handler="reports.help_"),
+    Spec(
+        "newmeeting",
+        "nuevareunion",
+        (Arg.FIELDS,),
+        None,
+        needs_meeting=False,
+        handler="setup.newmeeting",
+        opens_meeting=True,
+        spellings=(("new-meeting", "en"), ("nueva-reunion", "es")),
+    ),
+    Spec("meeting", "reunion", (Arg.FIELDS,), SECRETARIAT, handler="setup.meeting"),
+    Spec("delegations", "delegaciones", (Arg.NAMES,), SECRETARIAT, handler="setup.delegations"),
+    Spec("observers", "observadores", (Arg.NAMES,), SECRETARIAT, handler="setup.observers"),
+    Spec("invite", "invitar", (Arg.TARGET,), SECRETARIAT, handler="setup.invite"),
+    Spec("join", "unirse", (Arg.CODE,), None, needs_meeting=False, after_final=True, handler="setup.join"),
+    Spec(
+        "propose", "proponer", (Arg.TEXT,), PROPOSERS, handler="points.propose", numbering=True, history=True
+    ),
+    Spec(
+        "sub",
+        "subpunto",
+        (Arg.POINT, Arg.TEXT),
+        PROPOSERS,
+        handler="points.sub",
+        numbering=True,
+        history=True,
+        spellings=(("subpoint", "en"), ("sub-punto", "es")),
+    ),
+    Spec("comment", "comentar", (Arg.REF, Arg.TEXT), ANY_MEMBER, handler="points.comment"),
+    Spec("amend", "enmendar", (Arg.REF, Arg.TEXT), PROPOSERS, handler="points.amend"),
+    Spec("accept", "aceptar", (Arg.REF,), RAPPORTEUR, owner=True, handler="points.accept", history=True),
+    Spec("approve", "aprobar", (Arg.POINT,), DELEGATE, handler="positions.approve", button=True),
+    Spec(
+        "object",
+        "objetar",
+        (Arg.POINT, Arg.REASON),
+        DELEGATE,
+        handler="positions.object_",
+        button=True,
+        spellings=(("objection", "en"), ("objecion", "es")),
+    ),
+    Spec(
+        "abstain",
+        "abstenerse",
+        (Arg.POINT,),
+        DELEGATE,
+        handler="positions.abstain",
+        button=True,
+        spellings=(("abstener", "es"),),
+    ),
+    Spec("withdraw", "retirar", (Arg.REF,), frozenset(), owner=True, handler="points.withdraw", history=True),
+    Spec(
+        "silence",
+        "silencio",
+        (Arg.POINT, Arg.DEADLINE),
+        frozenset({Role.CHAIR, Role.RAPPORTEUR}),
+        handler="positions.silence",
+        history=True,
+    ),
+    Spec("items", "puntos", (), None, writes=False, handler="reports.items"),
+    Spec("item", "punto", (Arg.REF,), None, writes=False, handler="reports.item"),
+    Spec(
+        "move",
+        "mover",
+        (Arg.POINT, Arg.POSITION),
+        RAPPORTEUR,
+        handler="points.move",
+        numbering=True,
+        history=True,
+    ),
     Spec(
         "compile",
         "compilar",
         (Arg.OPTION,),
-        frozenset({Role.RAPPORTEUR}),
+        RAPPORTEUR,
         options=(("redline", "cambios"), ("pdf", "pdf")),
+        handler="reports.compile_",
     ),
-    Spec("finalize", "finalizar", (), frozenset({Role.RAPPORTEUR})),
+    Spec("finalize", "finalizar", (), RAPPORTEUR, handler="reports.finalize"),
     Spec(
         "download",
         "descargar",
         (Arg.OPTION,),
-        frozenset({Role.SECRETARIAT}),
+        SECRETARIAT,
         writes=False,
         options=(("pdf", "pdf"),),
+        handler="reports.download",
     ),
-    Spec("preview", "vista", (), ANY_MEMBER, writes=False),
+    Spec("preview", "vista", (), ANY_MEMBER, writes=False, handler="documents.preview"),
     Spec(
         "template",
         "plantilla",
         (Arg.OPTION,),
-        frozenset({Role.SECRETARIAT}),
+        SECRETARIAT,
         options=(("reset", "restablecer"),),
+        handler="documents.template",
     ),
-    Spec("resolve", "resolver", (Arg.REF, Arg.BRACKET, Arg.CHOICE), frozenset({Role.RAPPORTEUR, Role.CHAIR})),
-    Spec("member", "miembro", (Arg.WHO, Arg.PLACE), frozenset({Role.SECRETARIAT})),
-    Spec("panel", "panel", (), ANY_MEMBER, writes=False),
+    Spec(
+        "resolve",
+        "resolver",
+        (Arg.REF, Arg.BRACKET, Arg.CHOICE),
+        frozenset({Role.RAPPORTEUR, Role.CHAIR}),
+        handler="brackets.resolve",
+        history=True,
+    ),
+    Spec("member", "miembro", (Arg.WHO, Arg.PLACE), SECRETARIAT, handler="members.member"),
+    Spec("panel", "panel", (), ANY_MEMBER, writes=False, handler="panel.panel"),
 )
 
 BY_NAME: Mapping[str, Spec] = {s.name: s for s in SPECS}
@@ -121,22 +203,18 @@ def _fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_WORDS: dict[str, tuple[Spec, str]] = {}
-for _spec in SPECS:
-    _WORDS[_fold(_spec.name)] = (_spec, "en")
-    _WORDS[_fold(_spec.alias)] = (_spec, "es")
-# Common spellings people type; they map to the same commands.
-_WORDS.update(
-    {
-        "subpoint": (BY_NAME["sub"], "en"),
-        "sub-punto": (BY_NAME["sub"], "es"),
-        "new-meeting": (BY_NAME["newmeeting"], "en"),
-        "nueva-reunion": (BY_NAME["newmeeting"], "es"),
-        "abstener": (BY_NAME["abstain"], "es"),
-        "objection": (BY_NAME["object"], "en"),
-        "objecion": (BY_NAME["object"], "es"),
-    }
-)
+def words_for(specs: Sequence[Spec]) -> dict[str, tuple[Spec, str]]:
+    """Every word that names one of `specs`, folded, with the language it is in."""
+    words: dict[str, tuple[Spec, str]] = {}
+    for spec in specs:
+        words[_fold(spec.name)] = (spec, "en")
+        words[_fold(spec.alias)] = (spec, "es")
+        # Common spellings people type; they map to the same commands.
+        words.update({_fold(word): (spec, lang) for word, lang in spec.spellings})
+    return words
+
+
+_WORDS = words_for(SPECS)
 
 
 def command_words() -> Mapping[str, tuple[Spec, str]]:
@@ -189,18 +267,25 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff\ufffe\u
 _LIMITS = {Arg.TEXT: MAX_TEXT, Arg.REASON: MAX_REASON, Arg.TARGET: MAX_FIELD, Arg.CHOICE: MAX_TEXT}
 
 
-def parse(text: str, *, context: Ref | None = None, default_lang: str = "es") -> Command | ParseError:
+def parse(
+    text: str,
+    *,
+    context: Ref | None = None,
+    default_lang: str = "es",
+    words: Mapping[str, tuple[Spec, str]] | None = None,
+) -> Command | ParseError:
     """Read one message (platform prefix already removed) as a command.
 
     `context` is the point whose thread the message was written in; it fills a missing point
-    reference, so `approve` in point 3's thread means `approve 3`.
+    reference, so `approve` in point 3's thread means `approve 3`. `words` (from `words_for`) reads
+    another set of declarations than `SPECS`.
     """
     body = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not body:
         return ParseError("error.empty", default_lang)
     head, rest = _split_head(body)
     word = _fold(head.lstrip("/"))
-    found = _WORDS.get(word)
+    found = (_WORDS if words is None else words).get(word)
     if found is None:
         return ParseError("error.unknown_command", default_lang, None, {"word": head[:40]})
     spec, lang = found

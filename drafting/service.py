@@ -9,17 +9,21 @@ dedup key) is then recorded again on its own, so a refused update delivered twic
 from __future__ import annotations
 
 import asyncio
+import importlib
+import inspect
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import cast
 
 from drafting.cards import build_card
-from drafting.commands import Command, ParseError, Ref, parse
-from drafting.handlers import brackets, documents, members, panel, points, positions, reports, setup
+from drafting.commands import BY_NAME, SPECS, Command, ParseError, Ref, Spec, parse
+from drafting.handlers import positions
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, MeetingState, UserRef
+from drafting.permissions import Verdict, permission
 from drafting.ports import CardMessage, PdfConverter, RetryableConflict, StoreFactory, TransientStoreError
 from drafting.replies import Delivery, Outcome, PointCard, Text
 from drafting.turn import Context, Refusal, Turn, is_owner
@@ -29,36 +33,21 @@ log = logging.getLogger("drafting")
 
 Handler = Callable[[Turn], Awaitable[None]]
 
-HANDLERS: Mapping[str, Handler] = {
-    "help": reports.help_,
-    "newmeeting": setup.newmeeting,
-    "meeting": setup.meeting,
-    "delegations": setup.delegations,
-    "observers": setup.observers,
-    "invite": setup.invite,
-    "join": setup.join,
-    "propose": points.propose,
-    "sub": points.sub,
-    "comment": points.comment,
-    "amend": points.amend,
-    "accept": points.accept,
-    "withdraw": points.withdraw,
-    "move": points.move,
-    "approve": positions.approve,
-    "object": positions.object_,
-    "abstain": positions.abstain,
-    "silence": positions.silence,
-    "items": reports.items,
-    "item": reports.item,
-    "compile": reports.compile_,
-    "finalize": reports.finalize,
-    "download": reports.download,
-    "resolve": brackets.resolve,
-    "member": members.member,
-    "panel": panel.panel,
-    "preview": documents.preview,
-    "template": documents.template,
-}
+
+def _handler(spec: Spec) -> Handler:
+    """The function a declaration names ("points.propose"); a wrong name fails here, at import."""
+    module_name, _, function = spec.handler.partition(".")
+    found = getattr(importlib.import_module(f"drafting.handlers.{module_name}"), function, None)
+    if not inspect.iscoroutinefunction(found):
+        raise LookupError(f"command {spec.name!r}: no handler {spec.handler!r} in drafting/handlers")
+    return cast(Handler, found)
+
+
+def handlers_for(specs: Sequence[Spec]) -> dict[str, Handler]:
+    return {spec.name: _handler(spec) for spec in specs}
+
+
+HANDLERS: Mapping[str, Handler] = handlers_for(SPECS)
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes get read aloud and retyped
 
@@ -72,7 +61,6 @@ def utcnow() -> datetime:
 
 
 ATTEMPTS = 4  # a transaction that lost a race is run again, from a fresh read
-_NUMBERING = frozenset({"propose", "sub", "move"})  # commands that give points their numbers or letters
 SYSTEM = UserRef(platform="system", user_id="draftbot", display_name="draftbot")
 
 
@@ -102,11 +90,12 @@ class DraftingService:
 
     async def press(self, ctx: Context, point_id: int, action: str, reason: str = "") -> Outcome:
         """A button on a point card: the same command as typing it, re-checked in full."""
-        if action not in ("approve", "object", "abstain"):
+        spec = BY_NAME.get(action)
+        if spec is None or not spec.button:
             return await self.handle(ctx, ParseError("error.unknown_command", "es", None, {"word": action}))
         # The meeting's language replaces "es" inside the transaction; no extra read is needed here.
         if action == "object" and not reason.strip():
-            return await self.handle(ctx, ParseError("error.need_reason", "es", Command("object", "es").spec))
+            return await self.handle(ctx, ParseError("error.need_reason", "es", spec))
         return await self.handle(ctx, Command(action, "es", ref=Ref(point_id=point_id), text=reason.strip()))
 
     async def comment(self, ctx: Context, point_id: int, text: str) -> Outcome:
@@ -165,10 +154,10 @@ class DraftingService:
                     meeting is not None
                     and meeting.state is MeetingState.FINAL
                     and isinstance(command, Command)
-                    and command.name == "newmeeting"
+                    and command.spec.opens_meeting
                 ):
                     meeting = None
-                if meeting is not None and isinstance(command, Command) and command.name in _NUMBERING:
+                if meeting is not None and isinstance(command, Command) and command.spec.numbering:
                     # Points are numbered (and lettered) from the meeting's current list: two workers
                     # proposing at once would both take the next number. The meeting's row lock makes
                     # them take turns (PostgreSQL; SQLite has one writer anyway).
@@ -205,35 +194,17 @@ class DraftingService:
 
     async def _authorise(self, turn: Turn) -> None:
         spec = turn.cmd.spec
-        meeting = turn.meeting
-        if spec.needs_meeting and spec.name != "join" and meeting is None:
-            turn.refuse("error.no_meeting", prefix=turn.ctx.prefix)
-        if (
-            meeting is not None
-            and spec.writes
-            and meeting.state is MeetingState.FINAL
-            and spec.name != "join"
-        ):
-            turn.refuse("error.final", prefix=turn.ctx.prefix)
-        if spec.roles is None:
+        answer = permission(spec, turn.member, turn.meeting)
+        if answer.allowed:
             return
-        member = turn.need_member()
-        if member.role in spec.roles:
-            return
-        if spec.owner:
+        roles = self._roles(turn, spec.roles or frozenset())
+        if answer.verdict is Verdict.OWNER:
             point = await turn.resolve(turn.cmd.ref)
-            if is_owner(member, point):
+            if turn.member is not None and is_owner(turn.member, point):
                 return
-            if spec.roles:
-                turn.refuse(
-                    "error.not_proposer_or_role", label=point.label, roles=self._roles(turn, spec.roles)
-                )
-            turn.refuse("error.not_proposer", label=point.label)
-        turn.refuse(
-            "error.role",
-            role=turn.say(f"role.{member.role.value}"),
-            roles=self._roles(turn, spec.roles),
-        )
+            turn.refuse(answer.key, label=point.label, roles=roles)
+        role = turn.say(f"role.{turn.member.role.value}") if turn.member is not None else ""
+        turn.refuse(answer.key, prefix=turn.ctx.prefix, role=role, roles=roles)
 
     @staticmethod
     def _roles(turn: Turn, roles: frozenset[object]) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from drafting.commands import SPECS, Arg, Spec
 from drafting.i18n import t
-from drafting.model import Member, Role
+from drafting.model import Meeting, Member
+from drafting.permissions import offered
 
 
 def usage(spec: Spec, lang: str, prefix: str) -> str:
@@ -22,27 +25,18 @@ def _arg(spec: Spec, arg: Arg, lang: str) -> str:
     return t(lang, f"arg.{arg.value}")
 
 
-def may_use(spec: Spec, member: Member | None, has_meeting: bool) -> bool:
-    if spec.name == "newmeeting":
-        return not has_meeting
-    if spec.roles is None:
-        return has_meeting or not spec.needs_meeting or spec.name == "join"
-    if member is None:
-        return False
-    if spec.owner and member.role in (Role.DELEGATE, Role.OBSERVER, Role.RAPPORTEUR):
-        return True
-    return member.role in spec.roles
-
-
-def help_text(lang: str, prefix: str, member: Member | None, has_meeting: bool) -> str:
+def help_text(
+    lang: str, prefix: str, member: Member | None, meeting: Meeting | None, specs: Sequence[Spec] = SPECS
+) -> str:
+    has_meeting = meeting is not None
     lines = [t(lang, "help.header")]
     if member is not None:
         lines.append(t(lang, "help.your_role", role=t(lang, f"role.{member.role.value}")))
     lines.append("")
-    for spec in SPECS:
-        if may_use(spec, member, has_meeting):
+    for spec in specs:
+        if offered(spec, member, meeting):
             other = spec.name if lang == "es" else spec.alias
-            summary = t(lang, f"help.{spec.name}")
+            summary = t(lang, spec.help_key)
             lines.append(f"{usage(spec, lang, prefix).splitlines()[0]}  ({other}) — {summary}")
     if not has_meeting:
         lines += ["", t(lang, "help.no_meeting", prefix=prefix)]

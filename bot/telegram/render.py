@@ -7,6 +7,7 @@ limits, forum topic names, the command lists for `setMyCommands`, and the comman
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
@@ -134,13 +135,13 @@ def short_answer(text: str) -> str:
 
 
 def _description(spec: Spec, lang: str) -> str:
-    text = t(lang, f"help.{spec.name}") or spec.name
+    text = t(lang, spec.help_key) or spec.name
     return text[:256]
 
 
-def command_menu(lang: str) -> list[BotCommand]:
+def command_menu(lang: str, specs: Sequence[Spec] = SPECS) -> list[BotCommand]:
     """The commands for `setMyCommands`: English words by default, the Spanish aliases for "es"."""
-    return [BotCommand(spec.alias if lang == "es" else spec.name, _description(spec, lang)) for spec in SPECS]
+    return [BotCommand(spec.alias if lang == "es" else spec.name, _description(spec, lang)) for spec in specs]
 
 
 # ---- reading commands ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import PurePath
 from typing import NoReturn
 
 from drafting.cards import STANCE_MARK, build_card, state_label
+from drafting.commands import BY_NAME
 from drafting.handlers import documents
 from drafting.i18n import catalogue
 from drafting.meeting_fields import FIELDS
@@ -36,13 +37,17 @@ STATE_MARK = {
 }
 
 
+# What the bot itself does to a point, shown in its history beside the commands declared `history`.
+HISTORY_EVENTS = frozenset({"adopted", "silence_failed"})
+
+
 def _short(text: str, limit: int = 90) -> str:
     first = " ".join(text.split())
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
 async def help_(turn: Turn) -> None:
-    turn.send(Text(help_text(turn.lang, turn.ctx.prefix, turn.member, turn.meeting is not None)))
+    turn.send(Text(help_text(turn.lang, turn.ctx.prefix, turn.member, turn.meeting)))
 
 
 async def items(turn: Turn) -> None:
@@ -125,17 +130,8 @@ async def item(turn: Turn) -> None:
             )
         )
     for entry in await turn.store.audit_log(point.meeting_id, point.id):
-        if entry.action in (
-            "propose",
-            "sub",
-            "accept",
-            "resolve",
-            "withdraw",
-            "silence",
-            "adopted",
-            "silence_failed",
-            "move",
-        ):
+        spec = BY_NAME.get(entry.action)
+        if entry.action in HISTORY_EVENTS or (spec is not None and spec.history):
             events.append(
                 (
                     entry.at.isoformat(),
