@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from drafting.model import Role
+from drafting.names import split_names as split_names
 
 MAX_TEXT = 5000  # a point or amendment; longer texts are refused, not cut
 MAX_COMMENT = 3000
@@ -415,31 +416,6 @@ def _parse_fields(rest: str) -> tuple[tuple[str, str], ...] | str:
             return line
         out.append((_fold(key.strip()), value.strip()))
     return tuple(out)
-
-
-def split_names(text: str) -> list[str]:
-    """Delegation names as people list them.
-
-    With a `;` or one name per line, only those separate (so "Trinidad y Tobago" survives);
-    otherwise commas and the last " y " / " e " / " and " do.
-    """
-    text = text.strip().rstrip(".")
-    if not text:
-        return []
-    if ";" in text or "\n" in text:
-        parts = re.split(r"[;\n]", text)
-    else:
-        parts = text.split(",")
-        tail = re.split(r"\s+(?:y|e|and|&)\s+", parts[-1])
-        parts = parts[:-1] + tail
-    names: list[str] = []
-    seen: set[str] = set()
-    for part in parts:
-        name = " ".join(part.split())
-        if name and _fold(name) not in seen:
-            seen.add(_fold(name))
-            names.append(name)
-    return names
 
 
 def fold(text: str) -> str:

@@ -111,6 +111,20 @@ def test_newmeeting_reads_one_key_value_per_line() -> None:
         ("delegaciones Trinidad y Tobago; Belice", ["Trinidad y Tobago", "Belice"]),
         ("delegaciones\nTrinidad y Tobago\nBelice", ["Trinidad y Tobago", "Belice"]),
         ("observadores OIM, ACNUR, OIM", ["OIM", "ACNUR"]),
+        (
+            "delegations Canada, Trinidad and Tobago and United States",
+            ["Canada", "Trinidad and Tobago", "United States"],
+        ),
+        ("delegaciones Canadá, México y Trinidad y Tobago", ["Canadá", "México", "Trinidad y Tobago"]),
+        ("delegaciones Antigua y Barbuda y Belice", ["Antigua y Barbuda", "Belice"]),
+        ("delegations Trinidad & Tobago", ["Trinidad & Tobago"]),
+        (
+            "delegations Canada and Saint Vincent and the Grenadines",
+            ["Canada", "Saint Vincent and the Grenadines"],
+        ),
+        ("delegaciones Canadá;Trinidad y Tobago\nMéxico", ["Canadá", "Trinidad y Tobago", "México"]),
+        # no known name to go by: only the last conjunction separates
+        ("observers Foo and Bar and Baz", ["Foo and Bar", "Baz"]),
     ],
 )
 def test_delegation_lists_are_split_as_people_write_them(typed: str, names: list[str]) -> None:

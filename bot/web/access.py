@@ -27,6 +27,7 @@ from drafting.panel import (
     new_secret,
     secret_hash,
 )
+from drafting.permissions import permission
 from drafting.ports import Store, StoredDocument
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
@@ -85,8 +86,7 @@ class Viewer:
     @property
     def gets_final(self) -> bool:
         """The final .docx: the same roles as `download` in chat, once the report is final."""
-        roles = BY_NAME["download"].roles
-        allowed = roles is None or self.member.role in roles
+        allowed = permission(BY_NAME["download"], self.member, self.meeting).allowed
         return allowed and self.meeting.state is MeetingState.FINAL
 
 
