@@ -46,6 +46,38 @@ class FieldError(Exception):
         self.params = params
 
 
+def key_word(key: str, lang: str) -> str:
+    """A key as the meeting's language names it: "lugar" in Spanish, "place" in English."""
+    field = next(f for f in FIELDS if f.key == key)
+    return field.alias if lang == "es" else field.key
+
+
+def current_values(meeting: Meeting) -> list[tuple[str, str]]:
+    """(key, value as it would be typed) for every field; "" for one not set. The rule and the zone
+    are the caller's to word: a rule's name and whether the zone was set or comes from the place."""
+    dates = meeting.dates
+    typed_dates = ""
+    if dates is not None:
+        typed_dates = dates.start.isoformat()
+        if dates.end != dates.start:
+            typed_dates += ".." + dates.end.isoformat()
+    values = {
+        "title": meeting.title,
+        "bodies": "; ".join(meeting.bodies),
+        "network": meeting.network,
+        "kind": meeting.kind,
+        "place": meeting.place,
+        "date": typed_dates,
+        "before": meeting.before,
+        "objective": meeting.objective,
+        "language": meeting.language,
+        "format": meeting.format.value,
+        "rule": meeting.rule,
+        "timezone": meeting.timezone,
+    }
+    return [(f.key, values[f.key]) for f in FIELDS]
+
+
 def known_keys(lang: str) -> str:
     return ", ".join(f"{f.alias} ({f.key})" if lang == "es" else f"{f.key} ({f.alias})" for f in FIELDS)
 

@@ -34,7 +34,7 @@ async def test_a_bracketed_point_is_shown_numbered_and_not_adopted_even_when_all
     await _everyone_approves(room, people)
     shown = card_in(await room.say(people["Canadá"], "aprobar 1"))
     assert shown.state == "open"
-    assert "No puede adoptarse todavía: 2 corchete(s) sin resolver" in shown.tally
+    assert "No puede adoptarse todavía: 2 corchetes sin resolver" in shown.tally
     item = (await room.say("chair", "punto 1")).texts()[0]
     assert "[1: la ST / la PPT]" in item
 

@@ -146,10 +146,10 @@ async def test_one_meeting_across_slack_and_telegram_counts_positions_from_both(
         await m.tg_say("Guatemala", "/aprobar 1")
         await m.tg_say("Costa Rica", "/abstenerse 1")
         slack_card = s.card("1").block_text()
-        assert "4 aprueban · 0 objetan · 1 se abstienen · 1 pendientes" in slack_card
+        assert "4 aprueban · 0 objetan · 1 se abstiene · 1 pendiente" in slack_card
         assert "✅ aprueba Guatemala" in slack_card and "➖ se abstiene Costa Rica" in slack_card
         assert "⏳ pendiente El Salvador" in slack_card
-        assert "4 aprueban · 0 objetan · 1 se abstienen · 1 pendientes" in m.tg_card(1)
+        assert "4 aprueban · 0 objetan · 1 se abstiene · 1 pendiente" in m.tg_card(1)
         assert "✅ aprueba México" in m.tg_card(1)
         assert slack_card.startswith("Punto 1 — en discusión")  # El Salvador (Telegram) has not spoken
         await m.tg_say("El Salvador", "/aprobar 1")

@@ -162,7 +162,7 @@ async def test_a_point_card_has_buttons_and_is_edited_in_place(world: SlackWorld
         and "➖ se abstiene Honduras" in shown
         and "⏳ pendiente Guatemala" in shown
     )
-    assert "1 aprueban · 0 objetan · 1 se abstienen · 1 pendientes" in shown
+    assert "1 aprueba · 0 objetan · 1 se abstiene · 1 pendiente" in shown
     # the press was confirmed to the presser only
     assert any("México aprueba el punto 1" in t for t in world.fake.ephemerals_for(MX))
 

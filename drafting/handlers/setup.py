@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
+
 from drafting.commands import fold
 from drafting.handlers.membership import capacity, number_of, place_word, secretariat_names
-from drafting.meeting_fields import FieldError, apply_fields, known_keys
-from drafting.model import DelegationKind, Meeting, MeetingState, Member, Role
+from drafting.handlers.points import show_card
+from drafting.handlers.positions import evaluate
+from drafting.meeting_fields import FieldError, apply_fields, current_values, key_word, known_keys
+from drafting.model import DelegationKind, Meeting, MeetingState, Member, PointState, Role
 from drafting.replies import Delivery, Text
+from drafting.timezones import meeting_zone
 from drafting.turn import Turn, code_hash
 
 ROLE_WORDS: dict[str, Role] = {
@@ -47,17 +52,55 @@ async def newmeeting(turn: Turn) -> None:
 
 
 async def meeting(turn: Turn) -> None:
+    """`meeting` alone shows the settings; with `key: value` lines it changes them."""
     current = turn.need_meeting()
+    if not turn.cmd.fields:
+        turn.reply("setup.settings", lines=settings_lines(turn, current), prefix=turn.ctx.prefix)
+        return
+    rule_before = current.rule
     try:
         changed = apply_fields(current, turn.cmd.fields)
     except FieldError as error:
         turn.refuse(error.key, known=known_keys(turn.lang), **error.params)
-    if not changed:
-        turn.refuse("error.need_fields", known=known_keys(turn.lang))
     await turn.store.save_meeting(current)
     turn.lang = current.language
     await turn.audit("meeting", **dict(turn.cmd.fields))
-    turn.reply("setup.updated", keys=", ".join(changed))
+    turn.reply("setup.updated", keys=", ".join(key_word(k, turn.lang) for k in changed))
+    if current.rule != rule_before:
+        await _apply_new_rule(turn, current)
+
+
+def settings_lines(turn: Turn, meeting: Meeting) -> str:
+    """One "key: value" line per setting, keys in the meeting's language, as they would be typed."""
+    lines = []
+    for key, value in current_values(meeting):
+        if key == "rule":
+            value = turn.say(f"setup.rule_{value}")
+        elif key == "timezone" and (not value or value.upper() == "UTC"):
+            value = turn.say("setup.zone_from_place", zone=meeting_zone(meeting).name)
+        lines.append(f"{key_word(key, turn.lang)}: {value or '—'}")
+    return "\n".join(lines)
+
+
+async def _apply_new_rule(turn: Turn, meeting: Meeting) -> None:
+    """Open points are weighed again under the new rule; the reply names the ones it adopted. An
+    adopted point stays adopted under a stricter rule: adoption was an act, not a standing count."""
+    adopted: list[str] = []
+    for point in await turn.store.points(meeting.id):
+        if point.is_sub or point.state not in (PointState.OPEN, PointState.SILENCE):
+            continue
+        locked = await turn.store.point(point.id, lock=True)
+        if locked is not None and await evaluate(turn, locked):
+            adopted.append(locked.label)
+            await show_card(
+                turn, locked.id, announce=turn.say("point.adopted", label=locked.label), point=locked
+            )
+    rule = turn.say(f"setup.rule_{meeting.rule}")
+    if adopted:
+        labels = format_list(adopted, locale=turn.lang)
+        turn.reply("setup.rule_adopted", rule=rule, labels=labels, count=len(adopted))
+    else:
+        turn.reply("setup.rule_unchanged", rule=rule)
 
 
 async def delegations(turn: Turn) -> None:
