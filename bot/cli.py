@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
 
     add_template_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "slack-manifest":  # prints a file's content: no logging set up
+        from bot.slack.manifest import manifest_text
+
+        sys.stdout.write(manifest_text())
+        return 0
     # The demo and the console print a conversation; only `run`, a service, logs what it does.
     if args.command == "run":
         configure(logging.INFO)
@@ -38,11 +43,6 @@ def main(argv: list[str] | None = None) -> int:
 
         path = asyncio.run(run_demo(args.out, quiet=args.quiet))
         print(f"\nFinal report: {path.resolve()}")
-        return 0
-    if args.command == "slack-manifest":
-        from bot.slack.manifest import manifest_text
-
-        sys.stdout.write(manifest_text())
         return 0
     if args.command == "template":
         from bot.documents.template_cli import run as run_template

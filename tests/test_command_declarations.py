@@ -109,3 +109,12 @@ def test_every_declaration_names_a_handler_and_a_help_line_in_both_catalogues() 
     assert set(handlers_for(SPECS)) == {s.name for s in SPECS}
     names = [s.name for s in SPECS] + [s.alias for s in SPECS if s.alias != s.name]
     assert len(words_for(SPECS)) >= len(set(names)), "two declarations share a word"
+
+
+def test_the_slack_manifest_command_prints_the_manifest_the_declarations_give(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.cli import main
+
+    assert main(["slack-manifest"]) == 0
+    assert json.loads(capsys.readouterr().out) == manifest()

@@ -13,7 +13,7 @@ from drafting.cards import STANCE_MARK, build_card, state_label
 from drafting.commands import BY_NAME
 from drafting.handlers import documents
 from drafting.i18n import catalogue
-from drafting.meeting_fields import FIELDS
+from drafting.meeting_fields import key_word
 from drafting.model import Delegation, MeetingState, Point, PointState
 from drafting.ports import StoredDocument
 from drafting.replies import Document, Text
@@ -162,8 +162,7 @@ def _missing_fields(turn: Turn) -> list[str]:
     missing = [k for k, v in needed if not v]
     if meeting.dates is None:
         missing.append("date")
-    words = {f.key: (f.alias if turn.lang == "es" else f.key) for f in FIELDS}
-    return [words[k] for k in missing]
+    return [key_word(k, turn.lang) for k in missing]
 
 
 async def _build(turn: Turn, *, final: bool) -> tuple[Report, ReportTemplate, list[Point], list[Delegation]]:
