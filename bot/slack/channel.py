@@ -69,6 +69,7 @@ class SlackOrigin:
 @dataclass
 class _CardSlot:
     stale: bool = False  # an edit was asked for since the worker last read the point
+    forced: bool = False  # edit even if the newest version is recorded shown (ours may lie on top of it)
     worker: asyncio.Task[None] | None = None
     last_edit: float = float("-inf")  # loop time of the last edit
     error: Exception | None = None  # why the worker's last attempt failed
@@ -294,10 +295,13 @@ class SlackChannel:
             if wait > 0:
                 await asyncio.sleep(wait)  # presses arriving meanwhile are covered by the next read
             slot.stale = False
+            forced, slot.forced = slot.forced, False
             try:
-                card = await self.service.card(point_id)
-                if card is not None and await self._put_card(chat, card):
-                    slot.stale = True  # a newer state was committed meanwhile: draw it too
+                card, messages = await self.service.card_and_messages(point_id)
+                placed = next((m for m in messages if m.chat == chat), None)
+                if card is not None and await self._draw(chat, card, placed, forced=forced):
+                    # a newer state was committed meanwhile: draw it too, over what ours may have hidden
+                    slot.stale = slot.forced = True
                 slot.error = None
             except Exception as error:
                 log.exception("card of point %s in %s could not be shown", point_id, chat.chat_id)
@@ -322,7 +326,14 @@ class SlackChannel:
         know what the message shows: the card is updated whatever version is recorded."""
         ts = await self.card_ts(chat, card.point_id)
         placed = CardMessage(card.point_id, chat, ts, ts, shown_version=NOT_SHOWN) if ts else None
-        return await CardSync(self.service, _SlackCards(self, chat)).draw(card, placed)
+        return await self._draw(chat, card, placed)
+
+    async def _draw(
+        self, chat: ChatRef, card: PointCard, placed: CardMessage | None, *, forced: bool = False
+    ) -> bool:
+        """The shared protocol with Slack's port: a card recorded as showing this version already (this
+        worker or another drew it) is not updated again, unless `forced`."""
+        return await CardSync(self.service, _SlackCards(self, chat)).draw(card, placed, forced=forced)
 
     # ---- documents ------------------------------------------------------------------------------
 
