@@ -447,10 +447,14 @@ class SqlStore(PanelRecords):
             )
 
     async def due_silences(self, now: datetime) -> list[Point]:
+        """Claims them for this transaction: a point another worker holds (its sweep, a press) is
+        skipped, not waited for; it is left to that worker or to the next round (`SKIP LOCKED` on
+        PostgreSQL; SQLite renders no row locks, its transactions are serialised anyway)."""
         rows = await self.s.scalars(
-            select(PointRow).where(
-                PointRow.state == PointState.SILENCE.value, PointRow.silence_deadline <= now
-            )
+            select(PointRow)
+            .where(PointRow.state == PointState.SILENCE.value, PointRow.silence_deadline <= now)
+            .order_by(PointRow.id)
+            .with_for_update(skip_locked=True)
         )
         return [_point(r) for r in rows]
 

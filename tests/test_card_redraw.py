@@ -262,3 +262,20 @@ async def test_slack_a_card_posted_twice_keeps_the_first_claim(
         assert card.tally in cards[0].block_text()
         (placed,) = await service.card_messages(1)
         assert placed.message_id == first.ts and placed.shown_version == card.version
+
+
+async def test_slack_does_not_update_again_a_card_another_worker_already_drew(
+    service: DraftingService,
+) -> None:
+    async with slack_world(service) as world:
+        await _slack_meeting(world)
+        await world.press(HN, "1", "approve")
+        await world.adapter.drain()
+        updates = len(world.fake.calls_to("chat.update"))
+        # a second worker hears of the same change (a retried event, say) after the first drew it
+        other = SlackChannel(service, world.adapter.client, edit_interval=0)
+        await other.show_card(ChatRef("slack", world.channel, world.fake.team), 1)
+        await other.drain()
+        assert len(world.fake.calls_to("chat.update")) == updates
+        assert "✅ aprueba Honduras" in world.card("1").block_text()
+        assert await service.stale_cards("slack") == []

@@ -1,18 +1,18 @@
-"""Two `draftbot run` processes on one PostgreSQL behind one address: every position counted once.
+"""Three `draftbot run` processes on one PostgreSQL behind one address: every position counted once.
 
-Telegram webhook mode: both workers register the same public address, a round-robin load balancer
+Telegram webhook mode: all workers register the same public address, a round-robin load balancer
 (`tests.processes.Balancer`) in front of them; the fake Bot API posts over 8 connections at once. Besides
-that, a third of the presses are also POSTed straight to *both* workers at the same moment, as a load
+that, a third of the presses are also POSTed straight to *every* worker at the same moment, as a load
 balancer retrying a slow request on another worker would. Slack HTTP mode: button presses go to either
 worker in turn, and a quarter of the positions are typed as mentions whose event is delivered to one
-worker and, at the same moment, retried (X-Slack-Retry-Num) on the other.
+worker and, at the same moment, retried (X-Slack-Retry-Num) on the next.
 
 Both show: every position exactly once (positions, position history, processed update ids), one card
 per point per chat, and every card showing the final tally the database has. Needs PostgreSQL
 (TEST_POSTGRES_URL); skipped without it. Each worker's pool may open up to 20 connections; the test
 sends its own requests a few at a time, to stay well inside a shared server's max_connections.
 `DRAFTBOT_FAULT_TREE=/path/to/a/copy` runs the workers from another copy of the source tree (without
-the update-id claim, both tests count positions twice).
+the update-id claim, both tests count positions more than once).
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from tests.slack_fake.sender import Answer, SlackSender
 from tests.telegram_fake.server import JSON, FakeTelegram
 
 POINTS = 10
+WORKERS = 3  # issue 12: the fault tests run with three workers
 TREE = Path(os.environ.get("DRAFTBOT_FAULT_TREE") or ROOT)  # another copy of the source, to check the test
 SECRET = "worker-secret"
 SLACK_SECRET = "several-workers-signing-secret"
@@ -78,7 +79,7 @@ async def point_ids(stores: SqlStoreFactory) -> dict[int, int]:
 
 
 async def start_all(workers: list[DraftbotProcess]) -> None:
-    """At the same moment: migrations on one database, one worker migrating while the other waits."""
+    """At the same moment: migrations on one database, one worker migrating while the others wait."""
     await asyncio.gather(*(w.start() for w in workers))
 
 
@@ -90,13 +91,13 @@ async def stop_all(workers: list[DraftbotProcess]) -> None:
 # ---- Telegram, webhook mode ------------------------------------------------------------------------
 
 
-async def test_two_telegram_webhook_workers_count_every_position_once(
+async def test_three_telegram_webhook_workers_count_every_position_once(
     postgres_url: str, tmp_path: Path
 ) -> None:
     fake = FakeTelegram(webhook_connections=8, webhook_retry=0.2)
     await fake.start()
     stores = await SqlStoreFactory.open(postgres_url)
-    ports = [free_port(), free_port()]
+    ports = [free_port() for _ in range(WORKERS)]
     balancer = await Balancer([f"http://127.0.0.1:{p}" for p in ports]).start()
     public = f"{balancer.url}/telegram"
     workers = [
@@ -124,12 +125,12 @@ async def test_two_telegram_webhook_workers_count_every_position_once(
         assert sorted(ids) == list(range(1, POINTS + 1))
         cards = {n: fake.card(chat["id"], n) for n in ids}
 
-        # ---- the burst: every delegation on every point, a third posted to both workers as well ----
+        # ---- the burst: every delegation on every point, a third posted to every worker as well ----
         presses = [(name, n) for n in ids for name in DELEGATIONS]
         direct: list[asyncio.Task[int]] = []
         at_once = asyncio.Semaphore(8)  # a few at a time: the shared server's connections are for everyone
 
-        async def post_both(url: str, update: JSON) -> int:
+        async def post_all(url: str, update: JSON) -> int:
             async with at_once:
                 return await post_update(url, update, SECRET)
 
@@ -140,7 +141,7 @@ async def test_two_telegram_webhook_workers_count_every_position_once(
                 update = fake.updates[-1]
                 for port in ports:
                     url = f"http://127.0.0.1:{port}/telegram"
-                    direct.append(asyncio.create_task(post_both(url, update)))
+                    direct.append(asyncio.create_task(post_all(url, update)))
         statuses = await asyncio.gather(*direct)
         assert set(statuses) == {200}, statuses
         await until(lambda: not fake.unacknowledged(), "every update to be acknowledged")
@@ -182,12 +183,12 @@ async def test_two_telegram_webhook_workers_count_every_position_once(
 # ---- Slack, HTTP mode -----------------------------------------------------------------------------
 
 
-async def test_two_slack_http_workers_count_every_position_once_with_retried_events(
+async def test_three_slack_http_workers_count_every_position_once_with_retried_events(
     postgres_url: str, tmp_path: Path
 ) -> None:
     fake = await FakeSlack().start()
     stores = await SqlStoreFactory.open(postgres_url)
-    ports = [free_port(), free_port()]
+    ports = [free_port() for _ in range(WORKERS)]
     workers = [
         DraftbotProcess(
             bot_env(
@@ -216,7 +217,7 @@ async def test_two_slack_http_workers_count_every_position_once_with_retried_eve
     ]
     channel = "C0WORKERS"
     try:
-        # ---- the meeting, written through the service; the points proposed through both workers ----
+        # ---- the meeting, written through the service; the points proposed through every worker ----
         service = DraftingService(stores)
         room = ChatRef("slack", channel, fake.team)
         users = {name: f"U{i:04d}" for i, name in enumerate(DELEGATIONS, start=1)}
@@ -240,7 +241,7 @@ async def test_two_slack_http_workers_count_every_position_once_with_retried_eve
         for port in ports:
             assert await health(port) == {"status": "ok", "database": "ok", "platforms": ["slack"]}
         for n in range(1, POINTS + 1):
-            sender = senders[n % 2]
+            sender = senders[n % WORKERS]
             user = users[DELEGATIONS[n % len(DELEGATIONS)]]
             assert (await sender.command(user, f"proponer Punto {n}: tomar nota.", channel)).status == 200
             await until(lambda n=n: len(fake.cards(channel)) >= n, f"the card of point {n}")
@@ -248,7 +249,7 @@ async def test_two_slack_http_workers_count_every_position_once_with_retried_eve
         assert sorted(ids) == list(range(1, POINTS + 1))
         cards = {n: fake.card_for(channel, str(n)) for n in ids}
 
-        # ---- the burst: presses on either worker; a quarter typed, each event delivered twice ----
+        # ---- the burst: presses on every worker; a quarter typed, each event delivered twice ----
         sends = []
         expected: dict[tuple[str, int], str] = {}
         for i, (name, n) in enumerate((name, n) for n in ids for name in DELEGATIONS):
@@ -259,11 +260,11 @@ async def test_two_slack_http_workers_count_every_position_once_with_retried_eve
                 word = "abstenerse" if abstain else "aprobar"
                 event = senders[0].message_event(user, f"<@UBOT> {word} {n}", channel, kind="app_mention")
                 event_id = f"Ev{i:08d}W"
-                sends.append(senders[i % 2].event(event, event_id=event_id))
-                sends.append(senders[(i + 1) % 2].event(event, event_id=event_id, retry=1))
+                sends.append(senders[i % WORKERS].event(event, event_id=event_id))
+                sends.append(senders[(i + 1) % WORKERS].event(event, event_id=event_id, retry=1))
             else:
                 sends.append(
-                    senders[i % 2].press(
+                    senders[i % WORKERS].press(
                         user, channel, cards[n].ts, "abstain" if abstain else "approve", str(ids[n])
                     )
                 )

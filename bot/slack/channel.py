@@ -8,10 +8,10 @@ shown at once; a burst of presses on one card costs about one edit a second, not
 always ends with the card as it is in the database. The first post of a card is waited for, so the
 messages that follow it in the same answer can go into its thread.
 
-Each card message records the card version it shows: the version posted, then `mark_card_shown` after
-every successful `chat.update`; the adapter's `redraw_stale` finds those a crash left behind. A first
-card is claimed (`claim_card_message`): if another worker posted that point's card in the channel
-first, this copy is deleted and theirs updated.
+What each card message shows, the claim of a first card against other workers (a duplicate is
+deleted and the standing card updated), a card deleted by someone posted again, and "a newer version
+was drawn meanwhile" are the shared protocol's (`bot.cardsync.CardSync`); this module supplies Slack's
+`CardPort` (`_SlackCards`). The adapter's `redraw_stale` finds cards a crash left behind.
 
 Nothing is dropped silently: the client retries what Slack may take on a second try (429 after
 its Retry-After, 500/503, a dropped connection) a bounded number of times; a delivery that still
@@ -31,7 +31,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.slack.blocks import Block, card_blocks, card_fallback
+from bot.cardsync import NOT_SHOWN, CardSync, Posted
+from bot.slack.blocks import card_blocks, card_fallback
 from bot.slack.bounded import Bounded
 from bot.slack.text import chunks, escape
 from drafting.i18n import t
@@ -68,6 +69,7 @@ class SlackOrigin:
 @dataclass
 class _CardSlot:
     stale: bool = False  # an edit was asked for since the worker last read the point
+    forced: bool = False  # edit even if the newest version is recorded shown (ours may lie on top of it)
     worker: asyncio.Task[None] | None = None
     last_edit: float = float("-inf")  # loop time of the last edit
     error: Exception | None = None  # why the worker's last attempt failed
@@ -293,10 +295,13 @@ class SlackChannel:
             if wait > 0:
                 await asyncio.sleep(wait)  # presses arriving meanwhile are covered by the next read
             slot.stale = False
+            forced, slot.forced = slot.forced, False
             try:
-                card = await self.service.card(point_id)
-                if card is not None and await self._put_card(chat, card):
-                    slot.stale = True  # a newer state was committed meanwhile: draw it too
+                card, messages = await self.service.card_and_messages(point_id)
+                placed = next((m for m in messages if m.chat == chat), None)
+                if card is not None and await self._draw(chat, card, placed, forced=forced):
+                    # a newer state was committed meanwhile: draw it too, over what ours may have hidden
+                    slot.stale = slot.forced = True
                 slot.error = None
             except Exception as error:
                 log.exception("card of point %s in %s could not be shown", point_id, chat.chat_id)
@@ -315,49 +320,20 @@ class SlackChannel:
             await asyncio.gather(*workers, return_exceptions=True)
 
     async def _put_card(self, chat: ChatRef, card: PointCard) -> bool:
-        """Updates (or posts) the card; True when a newer version was committed meanwhile (this update
-        may have landed on top of another worker's newer one), so the card must be drawn again."""
-        blocks = card_blocks(card)
-        text = escape(card_fallback(card))
+        """Updates (or posts) the card through the shared protocol (`CardSync`); True when a newer
+        version was committed meanwhile (this update may have landed on top of another worker's newer
+        one), so the card must be drawn again. The ts comes from this worker's cache, which does not
+        know what the message shows: the card is updated whatever version is recorded."""
         ts = await self.card_ts(chat, card.point_id)
-        if ts is not None:
-            try:
-                return await self._update_card(chat, ts, card, text, blocks)
-            except SlackApiError as error:
-                if error.response.get("error") not in _GONE:
-                    raise
-                log.info("card of point %s in %s is gone; posting it again", card.point_id, chat.chat_id)
-        response = await self.client.chat_postMessage(
-            channel=chat.chat_id, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
-        )
-        mine = CardMessage(
-            card.point_id,
-            chat,
-            str(response["ts"]),
-            thread_id=str(response["ts"]),
-            shown_version=card.version,
-        )
-        if ts is not None:  # the recorded message was deleted: this one takes its place
-            await self.service.save_card_message(mine)
-            self._cards[(chat, card.point_id)] = mine.message_id
-            return False
-        stands = await self.service.claim_card_message(mine)
-        self._cards[(chat, card.point_id)] = stands.thread_id or stands.message_id
-        if stands.message_id == mine.message_id:
-            return False
-        # Another worker posted this point's card here first: ours goes, theirs shows the latest.
-        log.info("card of point %s in %s was posted twice; deleting the copy", card.point_id, chat.chat_id)
-        try:
-            await self.client.chat_delete(channel=chat.chat_id, ts=mine.message_id)
-        except SlackApiError as error:
-            log.warning("a duplicate card in %s stays: %s", chat.chat_id, error.response.get("error"))
-        return await self._update_card(chat, stands.message_id, card, text, blocks)
+        placed = CardMessage(card.point_id, chat, ts, ts, shown_version=NOT_SHOWN) if ts else None
+        return await self._draw(chat, card, placed)
 
-    async def _update_card(
-        self, chat: ChatRef, ts: str, card: PointCard, text: str, blocks: list[Block]
+    async def _draw(
+        self, chat: ChatRef, card: PointCard, placed: CardMessage | None, *, forced: bool = False
     ) -> bool:
-        await self.client.chat_update(channel=chat.chat_id, ts=ts, text=text, blocks=blocks)
-        return await self.service.mark_card_shown(card.point_id, chat, card.version) > card.version
+        """The shared protocol with Slack's port: a card recorded as showing this version already (this
+        worker or another drew it) is not updated again, unless `forced`."""
+        return await CardSync(self.service, _SlackCards(self, chat)).draw(card, placed, forced=forced)
 
     # ---- documents ------------------------------------------------------------------------------
 
@@ -370,3 +346,48 @@ class SlackChannel:
             title=document.filename,
             initial_comment=escape(document.caption),
         )
+
+
+class _SlackCards:
+    """Slack's `CardPort` for one channel: a card is a message whose thread is the point's thread."""
+
+    def __init__(self, channel: SlackChannel, chat: ChatRef) -> None:
+        self.channel = channel
+        self._chat = chat
+
+    @property
+    def chat(self) -> ChatRef:
+        return self._chat
+
+    async def post(self, card: PointCard) -> Posted:
+        response = await self.channel.client.chat_postMessage(
+            channel=self._chat.chat_id,
+            text=escape(card_fallback(card)),
+            blocks=card_blocks(card),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        ts = str(response["ts"])
+        self.channel._cards[(self._chat, card.point_id)] = ts
+        return Posted(ts, ts)
+
+    async def edit(self, placed: CardMessage, card: PointCard) -> bool:
+        try:
+            await self.channel.client.chat_update(
+                channel=self._chat.chat_id,
+                ts=placed.message_id,
+                text=escape(card_fallback(card)),
+                blocks=card_blocks(card),
+            )
+        except SlackApiError as error:
+            if error.response.get("error") in _GONE:
+                return False
+            raise
+        self.channel._cards[(self._chat, card.point_id)] = placed.thread_id or placed.message_id
+        return True
+
+    async def delete(self, copy: CardMessage) -> None:
+        try:
+            await self.channel.client.chat_delete(channel=self._chat.chat_id, ts=copy.message_id)
+        except SlackApiError as error:
+            log.warning("a duplicate card in %s stays: %s", self._chat.chat_id, error.response.get("error"))

@@ -1,5 +1,5 @@
-"""A lane's point cards: posted once (claimed against other workers), edited from a fresh read of the
-point, each in its forum topic where the chat is a forum; and a card copy the bot lost track of found
+"""A lane's point cards: Telegram's `CardPort` for the shared `CardSync` (post in the point's forum
+topic where the chat is a forum, edit, delete a duplicate), and a card copy the bot lost track of found
 at its first press. `Lane` in `bot.telegram.outbox` is a `CardLane`; see that module's docstring."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from telegram import ForumTopic, LinkPreviewOptions, Message
 from telegram.error import BadRequest, Forbidden
 
+from bot.cardsync import NOT_SHOWN, CardSync, Pending, Posted
 from bot.telegram.bounded import BoundedDict, BoundedSet
 from bot.telegram.delivery import Doubtful
 from bot.telegram.outgoing import Outgoing, Place
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("draftbot.telegram.outbox")
 
 PLATFORM = "telegram"
-NOT_SHOWN = -1  # shown_version of a card message found again: stale until it is redrawn
 T = TypeVar("T")
 
 
@@ -34,8 +34,7 @@ class CardLane:
 
     outbox: Outbox
     chat_id: int
-    dirty: dict[int, None]  # points whose card here must be re-read and edited
-    force: set[int]  # dirty points to edit even if their newest version is recorded shown
+    pending: Pending  # points whose card here must be re-read and edited
     posted: BoundedSet[int]  # points whose card is known to be here
     topics: BoundedDict[int, int]  # point -> forum topic created before its card was posted
     topic_names: BoundedDict[int, str]  # topic -> the name we last gave it
@@ -107,21 +106,31 @@ class CardLane:
         self.topic_names[topic.message_thread_id] = name
         return topic.message_thread_id
 
-    async def _show_card(self, point_id: int) -> None:
-        """Posts the point's card here, or edits the one posted, from a fresh read of the point."""
+    async def _show_card(self, point_id: int, forced: bool = False) -> None:
+        """Posts the point's card here, or edits the one posted, from a fresh read of the point; the
+        protocol (versions, claim, duplicates, a newer version drawn meanwhile) is `CardSync`'s."""
         card, messages = await self.outbox.service.card_and_messages(point_id)
         if card is None:
-            self.force.discard(point_id)  # the point is gone: nothing of it stays remembered
-            return
+            return  # the point is gone: nothing of it stays remembered
         placed = self._here(messages)
-        if placed is None:
-            await self._post_card(card)
-            return
-        self.posted.add(point_id)
-        forced = point_id in self.force
-        self.force.discard(point_id)
-        if placed.shown_version >= card.version and not forced:
-            return  # the message already shows this version (this worker or another drew it)
+        if placed is not None:
+            self.posted.add(point_id)
+        if await CardSync(self.outbox.service, self).draw(card, placed, forced=forced):
+            self.pending.mark(point_id, forced=True)
+
+    # ---- the CardPort this lane is for `CardSync` --------------------------------------------------
+
+    async def post(self, card: PointCard) -> Posted:
+        """The card as a new message, in the point's forum topic where the chat is a forum."""
+        topic: int | None = None
+        if await self._forum():
+            topic = await self._topic(card.point_id, card)
+        message = await self._post(card_text(card), topic, card_keyboard(card))
+        self.topics.pop(card.point_id, None)
+        self.posted.add(card.point_id)
+        return Posted(str(message.message_id), str(topic) if topic else "")
+
+    async def edit(self, placed: CardMessage, card: PointCard) -> bool:
         message_id = int(placed.message_id)
         text, keyboard = card_text(card), card_keyboard(card)
         # No memory of what the card shows is trusted here but the database's: another worker may have
@@ -139,55 +148,16 @@ class CardLane:
             )
         except BadRequest as error:
             reason = error.message.lower()
-            if "not modified" in reason:
-                pass  # it already shows this: still worth recording below
-            elif "not found" in reason or "can't be edited" in reason:
-                await self._post_card(card, replace=True)  # deleted by someone: post it again
-                return
-            else:
+            if "not found" in reason or "can't be edited" in reason:
+                return False  # deleted by someone: posted again
+            if "not modified" not in reason:  # "not modified": it already shows this
                 raise
-        latest = await self.outbox.service.mark_card_shown(point_id, self.chat, card.version)
-        if latest > card.version:
-            # A newer state was committed meanwhile, and another worker may have drawn it before this
-            # older edit landed on top of it: draw the newest again, even if it is recorded as shown.
-            self.force.add(point_id)
-            self.dirty[point_id] = None
         if placed.thread_id:
             await self._rename_topic(int(placed.thread_id), topic_name(card))
+        return True
 
-    async def _post_card(self, card: PointCard, *, replace: bool = False) -> None:
-        """Posts the card and records where it is, with the version it shows. A first card is
-        claimed: when another worker recorded its own card for this point and chat meanwhile, ours is
-        deleted and theirs edited. `replace`: the recorded message is gone; this one takes its place."""
-        topic: int | None = None
-        if await self._forum():
-            topic = await self._topic(card.point_id, card)
-        text, keyboard = card_text(card), card_keyboard(card)
-        message = await self._post(text, topic, keyboard)
-        mine = CardMessage(
-            card.point_id,
-            self.chat,
-            str(message.message_id),
-            str(topic) if topic else "",
-            shown_version=card.version,
-        )
-        self.topics.pop(card.point_id, None)
-        self.posted.add(card.point_id)
-        if replace:
-            await self.outbox.service.save_card_message(mine)
-            return
-        stands = await self.outbox.service.claim_card_message(mine)
-        if stands.message_id == mine.message_id:
-            return
-        log.info(
-            "telegram: point %s already has a card in chat %s (message %s); deleting the copy %s",
-            card.point_id,
-            self.chat_id,
-            stands.message_id,
-            mine.message_id,
-        )
-        await self._delete_copy(message.message_id, topic)
-        self.dirty[card.point_id] = None  # theirs may show an older state than ours did
+    async def delete(self, copy: CardMessage) -> None:
+        await self._delete_copy(int(copy.message_id), int(copy.thread_id) if copy.thread_id else None)
 
     async def _post(self, text: str, topic: int | None, keyboard: Any) -> Message:
         """A new card's message. When the answer to its sendMessage was lost, it is sent once more and

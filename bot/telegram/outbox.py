@@ -10,15 +10,13 @@ through that chat's lane, a small worker that:
   comes, the card is read fresh from the database and edited once, however many positions arrived
   meanwhile (the database stays the source of truth; the lane only remembers *which* cards to redo);
 - when texts pile up for the same place (a burst of typed positions), sends them as one message;
-- posts a point's card the first time (creating a forum topic for it in a forum supergroup), claims
-  its place with `claim_card_message` (if another worker posted that card here first, this copy is
-  deleted and theirs edited), and links every message posted for a point with `link_message`, so a
-  reply to any of them is a comment on that point;
-- records which card version each card message shows (`shown_version` when posted,
-  `mark_card_shown` after each edit), so `TelegramAdapter.redraw_stale` finds edits a crash lost; an
-  edit is skipped when the message is recorded as showing the newest version already, and made again
-  when a newer version was committed while it was on its way (another worker's newer edit may have
-  landed first, under ours);
+- posts a point's card the first time (creating a forum topic for it in a forum supergroup) and
+  edits it after, through the shared card protocol (`bot.cardsync.CardSync`: the claim against other
+  workers, a duplicate deleted, the version each card message shows so `TelegramAdapter.redraw_stale`
+  finds edits a crash lost, an edit skipped when the newest version is shown already and made again
+  when a newer one was committed meanwhile); the lane is Telegram's `CardPort`;
+- links every message posted for a point with `link_message`, so a reply to any of them is a
+  comment on that point;
 - splits texts at 4096 characters and captions at 1024;
 - makes again a call that surely did not take effect (`delivery.surely_not_sent`), up to
   `Limits.retries` times, but never blindly one that adds a message and may have taken effect (the
@@ -47,6 +45,7 @@ from typing import Any, TypeVar
 from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.cardsync import Pacer, Pending
 from bot.telegram.bounded import BoundedDict, BoundedSet
 from bot.telegram.card_lane import PLATFORM, CardLane
 from bot.telegram.delivery import (
@@ -57,7 +56,7 @@ from bot.telegram.delivery import (
     surely_not_sent,
 )
 from bot.telegram.outgoing import Outgoing, Place
-from bot.telegram.pacing import Limits, Pacer, retry_seconds
+from bot.telegram.pacing import Limits, retry_seconds
 from bot.telegram.render import MAX_CAPTION, MAX_TEXT, split_text, units
 from drafting.model import ChatRef
 from drafting.replies import Document
@@ -137,11 +136,8 @@ class Outbox:
         # hands the rest over.
         lane.chat_id = new
         existing.queue.extend(lane.queue)
-        existing.dirty.update(lane.dirty)
-        existing.force.update(lane.force)
+        existing.pending.absorb(lane.pending)
         lane.queue.clear()
-        lane.dirty.clear()
-        lane.force.clear()
         existing._kick()
 
     def idle(self) -> bool:
@@ -163,7 +159,7 @@ class Outbox:
     async def close(self, timeout: float = 5.0) -> None:
         await self.drain(timeout)
         if not self.idle():
-            left = sum(len(lane.queue) + len(lane.dirty) for lane in self.lanes.values())
+            left = sum(len(lane.queue) + len(lane.pending) for lane in self.lanes.values())
             log.warning("telegram: stopping with %s messages or card edits not sent", left)
         for lane in list(self.lanes.values()):
             lane.stop()
@@ -182,8 +178,7 @@ class Lane(CardLane):
         limits = outbox.limits
         self.pacer = Pacer(limits.chat_interval, limits.group_per_minute if chat_id < 0 else 0)
         self.queue: deque[Outgoing] = deque()
-        self.dirty: dict[int, None] = {}  # points whose card here must be re-read and edited
-        self.force: set[int] = set()  # dirty points to edit even if their newest version is recorded shown
+        self.pending = Pending()  # points whose card here must be re-read and edited (coalesced)
         self.posted: BoundedSet[int] = BoundedSet(REMEMBERED)  # points whose card is known to be here
         self.unposted: BoundedSet[int] = BoundedSet(REMEMBERED)  # points whose first card failed to post
         self.topics: BoundedDict[int, int] = BoundedDict(REMEMBERED)  # point -> topic made before its card
@@ -199,7 +194,7 @@ class Lane(CardLane):
 
     @property
     def idle(self) -> bool:
-        return not self.queue and not self.dirty and not self.busy
+        return not self.queue and not self.pending and not self.busy
 
     def put(self, outgoing: Outgoing) -> None:
         self.queue.append(outgoing)
@@ -210,7 +205,7 @@ class Lane(CardLane):
         if point_id not in self.posted and await self._card_message(point_id) is not None:
             self.posted.add(point_id)
         if point_id in self.posted:
-            self.dirty[point_id] = None
+            self.pending.mark(point_id)
         else:
             self.queue.append(Outgoing("card", point_id=point_id))
         self._kick()
@@ -218,7 +213,7 @@ class Lane(CardLane):
     def refresh(self, point_id: int) -> None:
         """Re-reads the point and edits its card here (a card found showing an older state)."""
         self.posted.add(point_id)
-        self.dirty[point_id] = None
+        self.pending.mark(point_id)
         self._kick()
 
     def repost(self) -> int:
@@ -249,7 +244,7 @@ class Lane(CardLane):
 
     async def _work(self) -> None:
         while True:
-            if not self.queue and not self.dirty:
+            if not self.queue and not self.pending:
                 self.wake.clear()
                 await self.wake.wait()
                 continue
@@ -274,12 +269,11 @@ class Lane(CardLane):
             await asyncio.sleep(wait)
 
     async def _step(self) -> None:
-        take_edit = bool(self.dirty) and (not self.queue or self.edit_next)
+        take_edit = bool(self.pending) and (not self.queue or self.edit_next)
         if take_edit:
-            point_id = next(iter(self.dirty))
-            del self.dirty[point_id]
+            point_id, forced = self.pending.take()
             self.edit_next = False
-            await self._show_card(point_id)
+            await self._show_card(point_id, forced)
             return
         outgoing = self.queue.popleft()
         self.edit_next = True

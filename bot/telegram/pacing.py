@@ -1,14 +1,17 @@
-"""Client-side pacing within Telegram's flood limits, and the wait a 429 asks for."""
+"""Telegram's flood limits for the shared `Pacer`, and the wait a 429 asks for."""
 
 from __future__ import annotations
 
 import warnings
-from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 
 from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
+
+from bot.cardsync.pacing import Pacer
+
+__all__ = ["Limits", "Pacer", "retry_seconds"]
 
 # python-telegram-bot warns, while building every RetryAfter, that `retry_after` will become a
 # timedelta; `retry_seconds` below takes either, so the warning says nothing to act on.
@@ -29,34 +32,6 @@ class Limits:
     def off(cls) -> Limits:
         """No client-side pacing (tests, a local fake server); 429s are still honoured."""
         return cls(chat_interval=0.0, group_per_minute=0, global_per_second=0.0, backoff=0.0)
-
-
-class Pacer:
-    """A minimum interval plus an optional budget per rolling minute."""
-
-    def __init__(self, interval: float, per_minute: int = 0) -> None:
-        self.interval = interval
-        self.per_minute = per_minute
-        self.last = -1e9
-        self.recent: deque[float] = deque()
-        self.hold_until = 0.0
-
-    def wait_time(self, now: float) -> float:
-        wait = max(0.0, self.hold_until - now, self.last + self.interval - now)
-        if self.per_minute:
-            while self.recent and self.recent[0] <= now - 60.0:
-                self.recent.popleft()
-            if len(self.recent) >= self.per_minute:
-                wait = max(wait, self.recent[0] + 60.0 - now)
-        return wait
-
-    def spend(self, now: float) -> None:
-        self.last = now
-        if self.per_minute:
-            self.recent.append(now)
-
-    def hold(self, until: float) -> None:
-        self.hold_until = max(self.hold_until, until)
 
 
 def retry_seconds(error: RetryAfter) -> float:
