@@ -5,9 +5,11 @@ delivers it."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import aiohttp
 
+from drafting.replies import Outcome
 from drafting.service import DraftingService
 from tests.conftest import FakeClock
 from tests.db_snapshot import snapshot
@@ -75,3 +77,38 @@ async def test_a_message_delivered_twice_is_answered_once(service: DraftingServi
         assert answered >= 1
         assert await run.network.post(payload) == 200
         assert len(person.received()) == answered
+
+
+async def test_a_message_whose_handling_fails_is_not_acknowledged_and_its_redelivery_is_acted_on_once(
+    service: DraftingService, clock: FakeClock
+) -> None:
+    async with whatsapp_bot(service, clock) as run:
+        room = Room(service)
+        await room.say("st", MEETING)
+        await room.say("st", "delegaciones Guatemala")
+        person = run.person("Ana")
+        message = person._message(
+            "text", {"body": "unirse " + code_in(await room.say("st", "invitar Guatemala"))}
+        )
+        payload = run.network.envelope(message, person._contact())
+        run.graph.heard_from(person.address)
+        handle_text = service.handle_text
+        failures = iter([RuntimeError("the database went away")])
+
+        async def failing_once(*args: Any) -> Outcome:
+            for error in failures:
+                raise error
+            return await handle_text(*args)
+
+        service.handle_text = failing_once  # type: ignore[method-assign]
+        before = await snapshot(service.stores)  # type: ignore[arg-type]
+        assert await run.network.post(payload) == 500  # Meta will deliver it again
+        after = await snapshot(service.stores)  # type: ignore[arg-type]
+        # Only the person's 24-hour window is noted (Meta counts the message whatever the bot did).
+        assert {k: v for k, v in after.items() if k != "whatsapp_contacts"} == {
+            k: v for k, v in before.items() if k != "whatsapp_contacts"
+        }
+        assert await run.network.post(payload) == 200
+        assert await run.network.post(payload) == 200  # and once more: a duplicate
+        joined = [text for text in person.texts() if "se unió" in text]
+        assert len(joined) == 1
