@@ -320,6 +320,7 @@ class WhatsAppContactRow(Base):
     template_sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # The objection whose reason the bot asked for; their next plain message is that reason.
     pending_point_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    news_at: Mapped[datetime | None] = mapped_column(nullable=True)  # the last news sent at once
 
 
 class WhatsAppHeldRow(Base):

@@ -13,6 +13,7 @@ from storage.store import SqlStoreFactory
 from storage.tables import WhatsAppCardRow, WhatsAppContactRow, WhatsAppHeldRow
 
 WINDOW = timedelta(hours=24)  # Meta's customer service window after a person's last message
+DIGEST = timedelta(minutes=1)  # news within a minute of the last sent wait and go together
 
 
 class WhatsAppStore:
@@ -49,6 +50,34 @@ class WhatsAppStore:
                 row.last_inbound_at is not None and row.template_sent_at < row.last_inbound_at
             )
             return due
+
+    async def news_now(self, user_id: str, now: datetime) -> bool:
+        """True (and noted) when news may go at once: none went within the last minute."""
+        async with self.stores.transaction() as store:
+            row = await store.s.get(WhatsAppContactRow, (self.phone, user_id))
+            if row is None or (row.news_at is not None and now - row.news_at < DIGEST):
+                return False
+            row.news_at = now
+            return True
+
+    async def queue(self, user_id: str, payload: dict[str, Any], at: datetime) -> None:
+        async with self.stores.transaction() as store:
+            store.s.add(WhatsAppHeldRow(phone_number_id=self.phone, user_id=user_id, payload=payload, at=at))
+
+    async def digests_due(self, now: datetime) -> list[str]:
+        """People with news waiting whose minute has passed and whose window is open."""
+        async with self.stores.transaction() as store:
+            rows = await store.s.execute(
+                select(WhatsAppContactRow.user_id).where(
+                    WhatsAppContactRow.phone_number_id == self.phone,
+                    WhatsAppContactRow.last_inbound_at > now - WINDOW,
+                    WhatsAppContactRow.news_at <= now - DIGEST,
+                    WhatsAppContactRow.user_id.in_(
+                        select(WhatsAppHeldRow.user_id).where(WhatsAppHeldRow.phone_number_id == self.phone)
+                    ),
+                )
+            )
+            return [r.user_id for r in rows]
 
     async def template_sent(self, user_id: str, at: datetime) -> None:
         async with self.stores.transaction() as store:

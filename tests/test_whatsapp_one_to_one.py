@@ -109,3 +109,25 @@ async def test_the_compiled_draft_arrives_as_a_word_file(service: DraftingServic
         documents = [m for m in rosa.received() if m.get("type") == "document"]
         assert documents and documents[-1]["document"]["filename"].endswith(".docx")
         assert rosa.documents()[-1].startswith(b"PK")
+
+
+async def test_a_busy_minute_elsewhere_reaches_a_member_as_one_digest_not_a_message_a_line(
+    service: DraftingService, clock: FakeClock
+) -> None:
+    async with whatsapp_bot(service, clock) as run:
+        ana, beto, rosa = await seated(run, Room(service))
+        await rosa.say("proponer " + POINT)
+        card = beto.cards()[-1]
+        clock.advance(seconds=61)
+        await run.adapter.redraw_stale()  # the joins announced in the same minute
+        clock.advance(seconds=61)
+        before = len(ana.received())
+        comments = ["Primer comentario.", "Segundo comentario.", "Tercer comentario."]
+        for comment in comments:
+            await beto.say(comment, reply_to=card["id"])
+        news = ana.texts()[before:]
+        assert len(news) == 1 and comments[0] in news[0]  # the first at once, the rest wait
+        clock.advance(seconds=61)
+        assert await run.adapter.redraw_stale() == 2  # Ana and Rosa; `draftbot run` calls it every ~30 s
+        news = ana.texts()[before:]
+        assert len(news) == 2 and comments[1] in news[1] and comments[2] in news[1]

@@ -74,7 +74,13 @@ class WhatsAppAdapter:
         await self.graph.close()
 
     async def redraw_stale(self) -> int:
-        return 0  # cards are never edited on WhatsApp: nothing to redraw
+        """Called every ~30 s by `draftbot run`: cards are never edited on WhatsApp, so nothing to
+        redraw; the news that waited a minute go now, one message per person."""
+        try:
+            return await self.channel.digest()
+        except Exception:
+            log.exception("whatsapp: sending digests failed; trying again next round")
+            return 0
 
     # ---- HTTP ----------------------------------------------------------------------------------
 

@@ -87,7 +87,33 @@ class WhatsAppChannel:
         if chat is None or chat.platform != PLATFORM:
             log.warning("a WhatsApp delivery without a chat was dropped")
             return
+        news = delivery.chat is not None and (here is None or here.chat != chat)
+        if news and isinstance(delivery.message, Text) and not is_group(chat):
+            await self._news(chat, delivery.message)
+            return
         await self.show(chat, delivery.message)
+
+    async def _news(self, chat: ChatRef, message: Text) -> None:
+        """What others did reaches a member at once, unless news went to them within the last minute:
+        then it waits, and goes with the rest in one message (`digest`), so a busy minute in the
+        meeting's other chats does not ring their phone at every line."""
+        now = self.clock()
+        if not await self.store.window_open(chat.chat_id, now):
+            await self.show(chat, message)  # held for the window, with the template
+            return
+        if await self.store.news_now(chat.chat_id, now):
+            await self.show(chat, message)
+            return
+        await self.store.queue(chat.chat_id, {"kind": "text", "text": message.text}, now)
+
+    async def digest(self) -> int:
+        """Sends the news that waited a minute, one message per person; returns how many went."""
+        due = await self.store.digests_due(self.clock())
+        for user_id in due:
+            chat = ChatRef(PLATFORM, user_id, self.config.phone_number_id)
+            await self.release(chat)
+            await self.store.news_now(user_id, self.clock())
+        return len(due)
 
     async def show(self, chat: ChatRef, message: Text | PointCard | Document) -> None:
         seen = (
@@ -174,15 +200,30 @@ class WhatsAppChannel:
 
     async def release(self, chat: ChatRef) -> None:
         """They wrote: what waited for them goes now, oldest first; a card as its point is now."""
+        texts: list[int] = []  # consecutive texts go as one message
         for held_id, payload in await self.store.held(chat.chat_id):
             message: Text | PointCard | Document | None
             if payload["kind"] == "text":
-                message = Text(str(payload["text"]))
-            elif payload["kind"] == "card":
+                texts.append(held_id)
+                continue
+            await self._texts(chat, texts)
+            texts = []
+            if payload["kind"] == "card":
                 message = await self.service.card(int(payload["point_id"]))
             else:
                 content = base64.b64decode(str(payload["content"]))
                 message = Document(str(payload["filename"]), content, str(payload["caption"]))
             if message is not None:
                 await self.show(chat, message)
+            await self.store.release(held_id)
+        await self._texts(chat, texts)
+
+    async def _texts(self, chat: ChatRef, held_ids: list[int]) -> None:
+        if not held_ids:
+            return
+        waiting = dict(await self.store.held(chat.chat_id))
+        lines = [str(waiting[i]["text"]) for i in held_ids if i in waiting]
+        if lines:
+            await self.show(chat, Text("\n\n".join(lines)))
+        for held_id in held_ids:
             await self.store.release(held_id)

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("last_inbound_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("template_sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("pending_point_id", sa.Integer(), nullable=True),
+        sa.Column("news_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("phone_number_id", "user_id"),
     )
     op.create_table(
