@@ -48,6 +48,10 @@ def configured_platforms(env: Mapping[str, str]) -> list[str]:
         platforms.append("telegram")
     if env.get("SLACK_BOT_TOKEN") and (env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN")):
         platforms.append("slack")
+    from bot.whatsapp.config import whatsapp_configured
+
+    if whatsapp_configured(env):
+        platforms.append("whatsapp")
     return platforms
 
 
@@ -68,6 +72,10 @@ def build_adapters(
             from bot.slack.adapter import build_slack
 
             adapters.append(build_slack(service, dispatcher, env, http))
+        elif platform == "whatsapp" and http is not None:
+            from bot.whatsapp import build_whatsapp
+
+            adapters.append(build_whatsapp(service, dispatcher, env, http))
     return adapters
 
 
@@ -108,7 +116,8 @@ async def run(env: Mapping[str, str] | None = None, stop: asyncio.Event | None =
     if not platforms:
         print(
             "draftbot run: no platform configured. Set TELEGRAM_BOT_TOKEN (Telegram) and/or "
-            "SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).\n"
+            "SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode), "
+            "and/or the four WHATSAPP_* settings (see .env.example).\n"
             "Without a platform, try `draftbot demo` or `draftbot console`.",
             flush=True,
         )

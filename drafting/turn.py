@@ -29,6 +29,9 @@ class Context:
     # chain, in the request's own transaction, so a refused one links nothing.
     message_id: str | None = None
     attachment: tuple[str, bytes] | None = None  # (file name, content) of a file sent with the command
+    # A one-to-one chat that is its member's seat in the meeting (WhatsApp, where each delegate talks
+    # to the bot's number alone): joining binds it, so the meeting's news and commands reach it.
+    seat: bool = False
 
 
 class Refusal(Exception):

@@ -306,3 +306,40 @@ class WordTemplateRow(Base):
     filename: Mapped[str] = mapped_column(String(200))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     at: Mapped[datetime]
+
+
+class WhatsAppContactRow(Base):
+    """A WhatsApp person the bot talks to one-to-one: when they last wrote (the 24-hour customer
+    service window opens there) and when the re-engagement template was last sent them."""
+
+    __tablename__ = "whatsapp_contacts"
+    phone_number_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)  # BSUID, else wa_id
+    to: Mapped[str] = mapped_column(String(128))  # what the Graph API's "to" takes for them
+    last_inbound_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    template_sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The objection whose reason the bot asked for; their next plain message is that reason.
+    pending_point_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    news_at: Mapped[datetime | None] = mapped_column(nullable=True)  # the last news sent at once
+
+
+class WhatsAppHeldRow(Base):
+    """A message held while its recipient's 24-hour window is closed, sent when they write again."""
+
+    __tablename__ = "whatsapp_held"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone_number_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[str] = mapped_column(String(128), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime]
+
+
+class WhatsAppCardRow(Base):
+    """What a WhatsApp chat last saw of a point: cards are re-posted, never edited, and only when the
+    text, state or open amendment changed (a position taken elsewhere is not worth a message)."""
+
+    __tablename__ = "whatsapp_cards"
+    phone_number_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    point_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signature: Mapped[str] = mapped_column(String(64))

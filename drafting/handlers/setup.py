@@ -218,10 +218,23 @@ async def join(turn: Turn) -> None:
     )
     if taken.bind_chat:
         turn.reply("setup.chat_bound", title=meeting.title)
+    seated = turn.ctx.private and turn.ctx.seat
+    if seated:
+        await _seat(turn, meeting.id)
     joined = Text(turn.say("setup.joined", name=name, what=what, title=meeting.title))
-    if turn.ctx.private:
+    if turn.ctx.private and not seated:
         turn.send(joined)  # the private chat is not one of the meeting's chats
     await turn.broadcast(joined)
+
+
+async def _seat(turn: Turn, meeting_id: int) -> None:
+    """The member's one-to-one chat becomes one of the meeting's chats (the latest meeting joined)."""
+    bound = await turn.store.meeting_for_chat(turn.ctx.chat)
+    if bound is not None and bound.id == meeting_id:
+        return
+    if bound is not None:
+        await turn.store.unbind_chat(turn.ctx.chat)
+    await turn.store.bind_chat(meeting_id, turn.ctx.chat, turn.now)
 
 
 async def _check_rejoin(

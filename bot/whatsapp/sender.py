@@ -1,0 +1,127 @@
+"""What WhatsApp lets the bot do with a message, behind one small class: post (text, a card with reply
+buttons, a document, a template), no edits, no deletions, and the platform's limits. The card-sync
+component takes a platform in this shape (post / edit / delete / limits), so this moves there as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.whatsapp.graph import GraphClient
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MIME = {".docx": DOCX, ".pdf": "application/pdf", ".md": "text/plain", ".txt": "text/plain"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Meta's documented limits for the Cloud API."""
+
+    text: int = 4096  # characters of a text message
+    body: int = 1024  # characters of an interactive message's body, and of a document caption
+    footer: int = 60
+    buttons: int = 3  # reply buttons on one interactive message
+    button_title: int = 20
+    list_rows: int = 10
+    row_title: int = 24
+    document: int = 100 * 1024 * 1024
+    group_members: int = 8
+    edits: bool = False  # a sent message cannot be changed: cards are posted again
+    deletes: bool = False
+
+
+LIMITS = Limits()
+
+
+class NotSupported(Exception):
+    """WhatsApp cannot do this (edit or delete a sent message)."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    to: str  # a wa_id (phone number) or a BSUID, or a group id
+    group: bool = False
+
+    def fields(self) -> dict[str, str]:
+        if self.group:
+            return {"recipient_type": "group", "to": self.to}
+        if "." in self.to:  # a BSUID (CC.digits) goes in "recipient"; a phone number in "to"
+            return {"recipient_type": "individual", "recipient": self.to}
+        return {"recipient_type": "individual", "to": self.to}
+
+
+class WhatsAppSender:
+    limits = LIMITS
+
+    def __init__(self, graph: GraphClient) -> None:
+        self.graph = graph
+
+    async def text(self, to: Recipient, text: str, *, reply_to: str | None = None) -> list[str]:
+        ids = []
+        for part in chunks(text, self.limits.text):
+            payload: dict[str, object] = {
+                **to.fields(),
+                "type": "text",
+                "text": {"body": part, "preview_url": False},
+            }
+            if reply_to:
+                payload["context"] = {"message_id": reply_to}
+            ids.append(await self.graph.send(payload))
+        return ids
+
+    async def buttons(
+        self, to: Recipient, body: str, buttons: list[tuple[str, str]], footer: str = ""
+    ) -> str:
+        """An interactive message with reply buttons ((id, title) pairs); never to a group."""
+        if to.group:
+            raise NotSupported("interactive messages cannot go to a WhatsApp group")
+        interactive: dict[str, object] = {
+            "type": "button",
+            "body": {"text": clip(body, self.limits.body)},
+            "action": {
+                "buttons": [
+                    {"type": "reply", "reply": {"id": id_, "title": clip(title, self.limits.button_title)}}
+                    for id_, title in buttons[: self.limits.buttons]
+                ]
+            },
+        }
+        if footer:
+            interactive["footer"] = {"text": clip(footer, self.limits.footer)}
+        return await self.graph.send({**to.fields(), "type": "interactive", "interactive": interactive})
+
+    async def document(self, to: Recipient, filename: str, content: bytes, caption: str) -> str:
+        suffix = filename[filename.rfind(".") :].lower() if "." in filename else ""
+        media_id = await self.graph.upload(filename, content, MIME.get(suffix, "application/octet-stream"))
+        document = {"id": media_id, "filename": filename, "caption": clip(caption, self.limits.body)}
+        return await self.graph.send({**to.fields(), "type": "document", "document": document})
+
+    async def template(self, to: Recipient, name: str, language: str, parameters: list[str]) -> str:
+        template = {
+            "name": name,
+            "language": {"code": language},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}],
+        }
+        return await self.graph.send({**to.fields(), "type": "template", "template": template})
+
+    async def edit(self, *_: object) -> None:
+        raise NotSupported("WhatsApp messages cannot be edited")
+
+    async def delete(self, *_: object) -> None:
+        raise NotSupported("the Cloud API cannot delete a sent message")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def chunks(text: str, limit: int) -> list[str]:
+    """Splits at line ends where it can, so no message exceeds the limit."""
+    parts: list[str] = []
+    rest = text or " "
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        cut = cut if cut > 0 else limit
+        parts.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    parts.append(rest)
+    return parts

@@ -1,0 +1,146 @@
+"""Simulated WhatsApp people: each message is a webhook as Meta posts it, signed with the app secret
+(X-Hub-Signature-256: sha256=HMAC-SHA256 of the raw body), sent to the bot's /whatsapp route."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from tests.whatsapp_fake.server import JSON, FakeGraph
+
+_ids = itertools.count(1)
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Network:
+    """The fake Graph API and where Meta would post the webhooks."""
+
+    graph: FakeGraph
+    webhook_url: str
+    app_secret: str
+    waba_id: str = "WABA1"
+
+    def envelope(self, message: JSON, contact: JSON) -> JSON:
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": self.waba_id,
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {
+                                    "display_phone_number": "15550000000",
+                                    "phone_number_id": self.graph.phone_number_id,
+                                },
+                                "contacts": [contact],
+                                "messages": [message],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+
+    async def post(self, payload: JSON, *, signature: str | None = "good") -> int:
+        """Posts a webhook; returns the HTTP status the bot answered."""
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json"}
+        if signature == "good":
+            headers["X-Hub-Signature-256"] = sign(self.app_secret, body)
+        elif signature is not None:
+            headers["X-Hub-Signature-256"] = signature
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.webhook_url, data=body, headers=headers) as r,
+        ):
+            await r.read()
+            return r.status
+
+
+@dataclass
+class Person:
+    network: Network
+    name: str
+    wa_id: str
+    bsuid: str | None = None  # the business-scoped user id, when Meta gives one
+    statuses: list[int] = field(default_factory=list)
+
+    @property
+    def address(self) -> str:
+        """What the bot writes to: the phone number when known, else the BSUID."""
+        return self.wa_id or str(self.bsuid)
+
+    def _message(
+        self, kind: str, content: JSON, *, reply_to: str | None = None, group: str | None = None
+    ) -> JSON:
+        stamp = str(int(self.network.graph.clock().timestamp()))
+        message: JSON = {"id": f"wamid.USER{next(_ids):08d}", "timestamp": stamp, "type": kind, kind: content}
+        if self.wa_id:
+            message["from"] = self.wa_id
+        if self.bsuid:
+            message["from_user_id"] = self.bsuid
+        if reply_to is not None:
+            message["context"] = {"from": "15550000000", "id": reply_to}
+        if group is not None:
+            message["group_id"] = group
+        return message
+
+    def _contact(self) -> JSON:
+        contact: JSON = {"profile": {"name": self.name}}
+        if self.wa_id:
+            contact["wa_id"] = self.wa_id
+        if self.bsuid:
+            contact["user_id"] = self.bsuid
+        return contact
+
+    async def send(self, message: JSON, **post: Any) -> JSON:
+        self.network.graph.heard_from(self.address)
+        status = await self.network.post(self.network.envelope(message, self._contact()), **post)
+        self.statuses.append(status)
+        return message
+
+    async def say(self, text: str, *, reply_to: str | None = None, group: str | None = None) -> JSON:
+        return await self.send(self._message("text", {"body": text}, reply_to=reply_to, group=group))
+
+    async def press(self, card: JSON, title: str) -> JSON:
+        """Taps the reply button titled `title` on an interactive message the bot sent."""
+        buttons = card["interactive"]["action"]["buttons"]
+        chosen = next(b["reply"] for b in buttons if b["reply"]["title"] == title)
+        content = {"type": "button_reply", "button_reply": {"id": chosen["id"], "title": chosen["title"]}}
+        return await self.send(self._message("interactive", content, reply_to=card["id"]))
+
+    # ---- what the bot sent this person --------------------------------------------------------
+
+    def received(self) -> list[JSON]:
+        return self.network.graph.sent(self.address)
+
+    def texts(self) -> list[str]:
+        out = []
+        for m in self.received():
+            if m.get("type") == "text":
+                out.append(m["text"]["body"])
+            elif m.get("type") == "interactive":
+                out.append(m["interactive"]["body"]["text"])
+            elif m.get("type") == "document":
+                out.append(m["document"].get("caption", ""))
+        return out
+
+    def cards(self) -> list[JSON]:
+        return [m for m in self.received() if m.get("type") == "interactive"]
+
+    def documents(self) -> list[bytes]:
+        media = self.network.graph.media
+        return [media[m["document"]["id"]].content for m in self.received() if m.get("type") == "document"]
