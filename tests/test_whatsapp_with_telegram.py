@@ -46,7 +46,7 @@ async def test_whatsapp_and_telegram_members_share_one_tally_and_one_report(
         await maria.say("Debe nombrar también a la Secretaría Técnica.")
         await tg.settle()
         card = tg.fake.card(group["id"], 1)["text"]
-        assert "1 aprueban · 1 objetan" in card
+        assert "1 aprueba · 1 objeta" in card
         assert "objeta México: Debe nombrar también a la Secretaría Técnica." in card
 
         await maria.say("aprobar 1")
