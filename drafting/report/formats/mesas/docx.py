@@ -47,6 +47,7 @@ from drafting.report.docx_parts import (
     twips,
 )
 from drafting.report.formats.mesas.model import Comparison, LabelledList, MesasContent, WorkingTable
+from drafting.report.formats.mesas.template import section_layout
 from drafting.report.model import Block, Bullets, Report
 from drafting.report.template import ReportTemplate
 
@@ -115,7 +116,7 @@ def render_mesas_docx(report: Report, template: ReportTemplate) -> bytes:
 class _SectionWriter:
     def __init__(self, doc: DocxDocument, template: ReportTemplate, *, show_pending: bool) -> None:
         self.doc = doc
-        self.layout = layout = template.section_layout()
+        self.layout = layout = section_layout(template)
         self.show_pending = show_pending
         self.body_jc = "both" if template.body.justified else None
         self.note_rpr = note_rpr(template)

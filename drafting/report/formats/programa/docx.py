@@ -35,8 +35,9 @@ from drafting.report.docx_parts import (
     twips,
 )
 from drafting.report.formats.programa.model import ProgrammeContent, ProgrammeRow, ProgrammeTheme
+from drafting.report.formats.programa.template import TableLayout, table_layout
 from drafting.report.model import Report
-from drafting.report.template import ReportTemplate, TableLayout
+from drafting.report.template import ReportTemplate
 
 _BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
 
@@ -73,7 +74,7 @@ def _bracket(cells: list[list[_Para]], note: str | None) -> None:
 
 class _TableWriter:
     def __init__(self, template: ReportTemplate, *, show_pending: bool) -> None:
-        self.layout: TableLayout = template.table_layout()
+        self.layout: TableLayout = table_layout(template)
         self.show_pending = show_pending
         layout = self.layout
         self.widths = [twips(w) for w in layout.column_widths_cm]
