@@ -122,23 +122,42 @@ class _TableWriter:
         if show and theme.pending:
             _bracket([theme_cell], theme.state_note)
         theme_rpr = (self.bold if self.layout.theme_bold else "") + self.size
-        spans = len(theme.rows) > 1
+        lines = [line for row in theme.rows for line in self.row_lines(row)]
+        spans = len(lines) > 1
         out: list[str] = []
-        for index, row in enumerate(theme.rows):
+        for index, line in enumerate(lines):
             if index == 0:
                 merge = '<w:vMerge w:val="restart"/>' if spans else ""
                 first = self.cell(0, self.paragraphs(theme_cell, theme_rpr), merge=merge)
             else:
                 first = self.cell(0, para(self.cell_ppr, ""), merge="<w:vMerge/>")
             # a row never breaks across pages (reference 003): an activity stays beside its date
-            out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{first}{self.row_cells(row)}</w:tr>")
+            out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{first}{line}</w:tr>")
         return out
 
-    def row_cells(self, row: ProgrammeRow) -> str:
-        cells = [[_Para(text) for text in cell] for cell in row.cells]
+    def row_lines(self, row: ProgrammeRow) -> list[str]:
+        """A sub-point as table rows: its objective merged down over them, and one row per activity
+        with its calendar entry beside it (reference 003 sets each on the line of the other; two cells'
+        paragraphs would drift apart as they wrap differently). Extra entries on one side get rows of
+        their own."""
+        objectives, activities, calendar = cells = [[_Para(text) for text in cell] for cell in row.cells]
         if self.show_pending and row.pending and not row.empty:
             _bracket(cells, row.state_note)
-        return "".join(self.cell(i, self.paragraphs(cell, self.size)) for i, cell in enumerate(cells, 1))
+        count = max(len(activities), len(calendar), 1)
+        spans = count > 1
+        out: list[str] = []
+        for k in range(count):
+            if k == 0:
+                merge = '<w:vMerge w:val="restart"/>' if spans else ""
+                objective = self.cell(1, self.paragraphs(objectives, self.size), merge=merge)
+            else:
+                objective = self.cell(1, para(self.cell_ppr, ""), merge="<w:vMerge/>")
+            pair = (activities[k : k + 1], calendar[k : k + 1])
+            out.append(
+                objective
+                + "".join(self.cell(i, self.paragraphs(c, self.size)) for i, c in enumerate(pair, 2))
+            )
+        return out
 
     def paragraphs(self, cell: list[_Para], rpr: str) -> str:
         if not cell:
