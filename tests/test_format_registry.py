@@ -167,6 +167,21 @@ def test_the_format_folder_template_has_its_own_keys_checked(acta_folder: Path) 
         load_template("acta")
 
 
+async def test_a_format_without_a_redline_says_so_and_still_circulates(
+    service: DraftingService, acta_folder: Path
+) -> None:
+    room = Room(service)
+    assert (await room.say("st", MEETING)).ok
+    assert (await room.say("st", "delegaciones Costa Rica y México")).ok
+    for name, who in (("Costa Rica", "cr"), ("relator", "rap")):
+        assert (await room.admit("st", name, who)).ok
+    assert (await room.say("cr", "proponer Tomar nota del informe de la Secretaría.")).ok
+    assert (await room.say("rap", "compilar")).ok
+    outcome = await room.say("rap", "compilar cambios")
+    assert len(documents(outcome)) == 1
+    assert any("aún no tiene versión con control de cambios" in text for text in outcome.texts())
+
+
 def test_without_the_folder_the_format_is_unknown() -> None:
     assert "acta" not in formats.FORMATS
     with pytest.raises(ValueError, match="unknown report format 'acta'"):

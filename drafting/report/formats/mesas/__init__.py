@@ -24,4 +24,5 @@ FORMAT = DocumentFormat(
     render_docx=render_mesas_docx,
     render_markdown=_markdown,
     template=TEMPLATE,
+    tracks_changes=True,
 )

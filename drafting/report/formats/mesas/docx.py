@@ -49,6 +49,7 @@ from drafting.report.docx_parts import (
 from drafting.report.formats.mesas.model import Comparison, LabelledList, MesasContent, WorkingTable
 from drafting.report.formats.mesas.template import section_layout
 from drafting.report.model import Block, Bullets, Report
+from drafting.report.redline_blocks import redline_blocks
 from drafting.report.template import ReportTemplate
 
 _NUMBERED_NSID = "4452414D"  # "DRAM"
@@ -101,16 +102,24 @@ def _block_lines(blocks: Sequence[Block], lettered_list: Callable[[], int]) -> l
 
 
 def render_mesas_docx(report: Report, template: ReportTemplate) -> bytes:
-    """The working-tables report as the bytes of a .docx file."""
+    """The working-tables report as the bytes of a .docx file; with `report.history`, the redline
+    against the last circulated draft (`drafting.report.redline_blocks`)."""
     doc = new_document(report, template)
+    body = _body(doc, report, template)
+    if report.history is not None:
+        body = redline_blocks(_body(doc, report.history.previous, template), body, report.history)
+    insert_body(doc, body)
+    return save(doc, report, template)
+
+
+def _body(doc: DocxDocument, report: Report, template: ReportTemplate) -> list[str]:
     writer = _SectionWriter(doc, template, show_pending=report.draft)
     body = title_block(report, template, [*report.bodies, report.title, report.place, report.date_line])
     if report.objective:
         body.append(para(ppr(jc=writer.body_jc), runs(report.objective)))
     for table in report.part(MesasContent).tables:
         body.extend(writer.section(table))
-    insert_body(doc, body)
-    return save(doc, report, template)
+    return body
 
 
 class _SectionWriter:

@@ -22,4 +22,5 @@ FORMAT = DocumentFormat(
     render_docx=render_programa_docx,
     render_markdown=_markdown,
     template=TEMPLATE,
+    tracks_changes=True,
 )

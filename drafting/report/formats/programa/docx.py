@@ -37,21 +37,30 @@ from drafting.report.docx_parts import (
 from drafting.report.formats.programa.model import ProgrammeContent, ProgrammeRow, ProgrammeTheme
 from drafting.report.formats.programa.template import TableLayout, table_layout
 from drafting.report.model import Report
+from drafting.report.redline_blocks import redline_blocks
 from drafting.report.template import ReportTemplate
 
 _BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
 
 
 def render_programa_docx(report: Report, template: ReportTemplate) -> bytes:
-    """The work programme as the bytes of a .docx file."""
+    """The work programme as the bytes of a .docx file; with `report.history`, the redline against the
+    last circulated draft (`drafting.report.redline_blocks`)."""
     doc = new_document(report, template)
+    body = _body(report, template)
+    if report.history is not None:
+        body = redline_blocks(_body(report.history.previous, template), body, report.history)
+    body.append(para("", ""))  # Word wants a paragraph after a table at the end of the body
+    insert_body(doc, body)
+    return save(doc, report, template)
+
+
+def _body(report: Report, template: ReportTemplate) -> list[str]:
     writer = _TableWriter(template, show_pending=report.draft)
     content = report.part(ProgrammeContent)
     body = title_block(report, template, [*report.bodies, report.title, content.place_date_line])
     body.append(writer.table(content))
-    body.append(para("", ""))  # Word wants a paragraph after a table at the end of the body
-    insert_body(doc, body)
-    return save(doc, report, template)
+    return body
 
 
 @dataclass
