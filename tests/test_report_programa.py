@@ -460,6 +460,16 @@ def test_each_activity_stands_on_the_line_of_its_calendar_entry(template: Report
         (ref("Elaborar un estudio"), ref("Por conducto de la Secretaría")),
     ]
     assert [merge_of(table, i, 1) for i in first] == ["restart", "continue", "continue"]
+    # and no rule between them: 003 shows a sub-point's lines as one cell
+    edges = [
+        [
+            side
+            for side in ("top", "bottom")
+            if table.rows[i]._tr.tc_lst[2].find(f"{W}tcPr/{W}tcBorders/{W}{side}") is not None
+        ]
+        for i in first
+    ]
+    assert edges == [["bottom"], ["top", "bottom"], ["top"]]
     assert table.rows[first[0]].cells[1].text == ref("Establecer mecanismos de cooperación")
     # one activity, four calendar lines: the extra entries take rows of their own
     third = sub_points(table)[3]

@@ -162,9 +162,16 @@ class _TableWriter:
             else:
                 objective = self.cell(1, para(self.cell_ppr, ""), merge="<w:vMerge/>")
             pair = (activities[k : k + 1], calendar[k : k + 1])
+            # no rule between the lines of one sub-point: 003 shows them as one cell
+            inner = "".join(
+                f'<w:{side} w:val="nil"/>' for side, on in (("top", k > 0), ("bottom", k < count - 1)) if on
+            )
+            edges = f"<w:tcBorders>{inner}</w:tcBorders>" if inner else ""
             out.append(
                 objective
-                + "".join(self.cell(i, self.paragraphs(c, self.size)) for i, c in enumerate(pair, 2))
+                + "".join(
+                    self.cell(i, self.paragraphs(c, self.size), extra=edges) for i, c in enumerate(pair, 2)
+                )
             )
         return out
 
