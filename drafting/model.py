@@ -43,6 +43,9 @@ class MeetingState(enum.StrEnum):
 
 
 class ReportFormat(enum.StrEnum):
+    """The formats draftbot ships, by name. A meeting's format is any name in the format registry
+    (drafting.report.formats), which finds a format by its folder; these are just handy constants."""
+
     INFORME = "informe"
     PROGRAMA = "programa"
     MESAS = "mesas"
@@ -89,7 +92,7 @@ class Meeting:
     before: str = ""
     objective: str = ""
     language: str = "es"
-    format: ReportFormat = ReportFormat.INFORME
+    format: str = ReportFormat.INFORME.value  # a name in drafting.report.formats.FORMATS
     rule: str = "consensus"
     timezone: str = "UTC"
     state: MeetingState = MeetingState.DRAFTING

@@ -27,7 +27,6 @@ from drafting.model import (
     Point,
     PointState,
     Position,
-    ReportFormat,
     Role,
     Stance,
     UserRef,
@@ -78,7 +77,7 @@ def _meeting(row: MeetingRow) -> Meeting:
         before=row.before,
         objective=row.objective,
         language=row.language,
-        format=ReportFormat(row.format),
+        format=row.format,
         rule=row.rule,
         timezone=row.timezone,
         state=MeetingState(row.state),
@@ -93,7 +92,7 @@ def _fill_meeting(row: MeetingRow, m: Meeting) -> None:
     row.date_start = m.dates.start if m.dates else None
     row.date_end = m.dates.end if m.dates else None
     row.before, row.objective, row.language = m.before, m.objective, m.language
-    row.format, row.rule, row.timezone = m.format.value, m.rule, m.timezone
+    row.format, row.rule, row.timezone = m.format, m.rule, m.timezone
     row.state, row.draft_version = m.state.value, m.draft_version
 
 

@@ -5,7 +5,8 @@ project's virtualenv:
 
     /usr/bin/python3 tests/lo_tracked_changes.py accept|reject|count FILE.docx PROFILE_DIR
 
-`accept` and `reject` print the document's paragraphs, one per line, after LibreOffice's own
+`accept` and `reject` print the document's paragraphs, one per line (a table's cells as
+"| A1: text", their paragraphs joined by " / "), after LibreOffice's own
 "Accept All" / "Reject All" (the commands its Edit > Track Changes menu runs); `count` prints how many
 tracked changes LibreOffice found. Each run starts its own headless LibreOffice with the profile
 directory given, so runs never share state, and stops it at the end.
@@ -83,6 +84,10 @@ def main(mode: str, path: str, profile: str) -> int:
                 if element.supportsService("com.sun.star.text.Paragraph"):
                     label = element.getPropertyValue("ListLabelString") or ""
                     print((label + " " if label else "") + element.getString())
+                elif element.supportsService("com.sun.star.text.TextTable"):
+                    for name in element.getCellNames():  # row by row: A1, B1, ..., A2, ...
+                        text = element.getCellByName(name).getString()
+                        print(f"| {name}: " + text.replace("\n", " / "))
         finally:
             doc.close(True)
         return 0

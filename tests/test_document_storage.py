@@ -46,7 +46,7 @@ async def test_the_last_circulation_gives_back_what_the_draft_was_built_from(
     assert last is not None and last.version == 2 and last.at == AT
     old_meeting, _, (old_point,) = restore(last)
     assert old_meeting.kind == "primera" and old_meeting.dates == meeting.dates
-    assert old_meeting.format is ReportFormat.INFORME and old_meeting.draft_version == 2
+    assert old_meeting.format == ReportFormat.INFORME and old_meeting.draft_version == 2
     assert (old_point.id, old_point.text, old_point.state) == (
         7,
         "Agradecer a Honduras, versión 2.",

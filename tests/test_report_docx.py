@@ -26,6 +26,7 @@ from drafting.model import DateSpan, Delegation, DelegationKind, Meeting, Point,
 from drafting.report.builder import build_report
 from drafting.report.formats.informe.docx import render_docx
 from drafting.report.formats.informe.model import InformeContent
+from drafting.report.formats.informe.template import list_layout
 from drafting.report.formats.informe.wording import network_subject
 from drafting.report.model import Bullets, Paragraph, Report
 from drafting.report.template import ENV_VAR, ReportTemplate, TemplateError, load_template, parse_template
@@ -466,7 +467,7 @@ def test_further_paragraphs_are_unnumbered_and_indented_to_the_text(template: Re
     further = paragraph_starting(doc, "Se agradece a la delegación de México")
     assert numbering_of(further) is None
     indent = further.paragraph_format.left_indent
-    assert indent is not None and abs(indent - Cm(template.lists.point_indent_cm)) < Cm(0.01)
+    assert indent is not None and abs(indent - Cm(list_layout(template).point_indent_cm)) < Cm(0.01)
 
 
 def test_bullets_are_a_separate_bullet_list_under_the_point(template: ReportTemplate) -> None:
@@ -477,7 +478,7 @@ def test_bullets_are_a_separate_bullet_list_under_the_point(template: ReportTemp
     assert bullet[0] != points_num[0] and bullet[1] == "0"
     abstract = abstract_num_for(doc, bullet[0])
     assert level(abstract, 0, "numFmt") == "bullet"
-    assert level(abstract, 0, "lvlText") == template.lists.bullet_symbol
+    assert level(abstract, 0, "lvlText") == list_layout(template).bullet_symbol
 
 
 def test_a_final_docx_has_no_draft_mark_brackets_or_notes(template: ReportTemplate) -> None:

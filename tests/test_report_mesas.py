@@ -26,6 +26,7 @@ from drafting.replies import Document as DocumentReply
 from drafting.replies import Outcome
 from drafting.report.builder import build_report
 from drafting.report.formats.mesas.model import LabelledList, MesasContent, Passage
+from drafting.report.formats.mesas.template import section_layout
 from drafting.report.model import Bullets, Paragraph, Report
 from drafting.report.render import render_document, render_preview
 from drafting.report.template import ENV_VAR, ReportTemplate, TemplateError, load_template, parse_template
@@ -543,7 +544,7 @@ def test_the_informe_template_has_no_sections() -> None:
     with pytest.raises(
         TemplateError, match=r"the informe template has no \[sections\]; the mesas format needs it"
     ):
-        load_template("informe").section_layout()
+        section_layout(load_template("informe"))
 
 
 # --- through the service ---------------------------------------------------------------------

@@ -160,20 +160,3 @@ async def test_accepting_all_gives_the_clean_draft_and_rejecting_all_the_circula
     assert f"1. {pending(POINT_4)}" in accepted and f"2. {pending(POINT_1_AMENDED)}" in accepted
     assert f"1. {pending(POINT_1)}" in rejected and f"4. {pending(POINT_4)}" in rejected
     assert f"b. {pending(SUB_2B)}" in rejected and pending(SUB_2B) not in " ".join(accepted)
-
-
-async def test_a_format_without_a_redline_says_so_and_still_circulates(service: DraftingService) -> None:
-    room = Room(service)
-    assert (
-        await room.say(
-            "st", "nuevareunion\ntitulo: Mesas\nformato: mesas\nlugar: San José\nfecha: 2016-06-23"
-        )
-    ).ok
-    assert (await room.say("st", "delegaciones Costa Rica y México")).ok
-    assert (await room.admit("st", "relator", "rap")).ok
-    assert (await room.admit("st", "Costa Rica", "cr")).ok
-    assert (await room.say("cr", "proponer Protección Consular")).ok
-    assert (await room.say("rap", "compilar")).ok
-    outcome = await room.say("rap", "compilar cambios")
-    assert len(documents(outcome)) == 1
-    assert any("aún no tiene versión con control de cambios" in text for text in outcome.texts())

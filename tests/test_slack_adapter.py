@@ -584,12 +584,14 @@ def test_the_manifest_installs_what_the_adapter_uses() -> None:
     (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/draft" and command["url"].endswith("/slack/events")
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    # commands; app_mention; thread replies; post/update/ephemeral; files_upload_v2; ✅; users.info
+    # commands; app_mention; thread replies; post/update/ephemeral; files_upload_v2 and files.info; ✅;
+    # users.info
     assert {
         "commands",
         "app_mentions:read",
         "channels:history",
         "chat:write",
+        "files:read",
         "files:write",
         "reactions:write",
         "users:read",

@@ -118,10 +118,12 @@ async def test_the_console_answers_a_broken_template_and_takes_the_next_command(
 
 def test_every_template_problem_has_its_wording_in_both_languages() -> None:
     """Each problem the template loader reports is worded in both catalogues, from the parameters the
-    loader gives it (a static scan of drafting/report/template.py)."""
-    source = Path(__file__).resolve().parent.parent / "drafting" / "report" / "template.py"
+    loader gives it (a static scan of drafting/report/template*.py and each format's template.py)."""
+    report = Path(__file__).resolve().parent.parent / "drafting" / "report"
+    sources = [*report.glob("template*.py"), *report.glob("formats/*/template.py")]
     found: list[tuple[str, set[str]]] = []
-    for node in ast.walk(ast.parse(source.read_text("utf-8"))):
+    nodes = [node for source in sources for node in ast.walk(ast.parse(source.read_text("utf-8")))]
+    for node in nodes:
         if not isinstance(node, ast.Call):
             continue
         named = {k.arg: k.value for k in node.keywords if k.arg is not None}

@@ -58,7 +58,7 @@ async def run(args: argparse.Namespace) -> int:
                 if meeting is None:
                     print(f"There is no meeting {args.meeting}.")
                     return 1
-                fmt = meeting.format.value
+                fmt = meeting.format
             stored = StoredWordTemplate(
                 args.meeting, fmt, args.file.name[:200], args.file.read_bytes(), datetime.now(UTC)
             )

@@ -70,6 +70,7 @@ from bot.http import HttpServer, database_probe
 from bot.slack.blocks import ACTION_PREFIX, ACTIONS, OBJECT_VIEW, objection_modal, submitted_reason
 from bot.slack.bounded import Bounded
 from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
+from bot.slack.files import shared_file
 from bot.slack.text import command_text, mentions, plain, without_mention
 from bot.slack.trust import Home, bolt_request, refusal
 from drafting.model import ChatRef, UserRef
@@ -397,6 +398,7 @@ class SlackAdapter:
             dedup_key=_event_key(body),
             thread_point_id=point,
             private=_is_direct(chat.chat_id),
+            attachment=await shared_file(self.client, event),  # `@draftbot plantilla` with a .docx
         )
         outcome = await self.service.handle_text(ctx, text)
         await self._finish(outcome, SlackOrigin(chat, user, thread_ts=str(thread) if thread else None))

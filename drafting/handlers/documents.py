@@ -33,7 +33,7 @@ async def preview(turn: Turn) -> None:
     if not points:
         turn.reply("documents.preview_empty", prefix=turn.ctx.prefix)
         return
-    template = await with_word_template(turn, load_template(meeting.format.value))
+    template = await with_word_template(turn, load_template(meeting.format))
     delegations = await turn.store.delegations(meeting.id)
     # the draft the next compile would circulate, with its version number
     upcoming = dataclasses.replace(meeting, draft_version=meeting.draft_version + 1)
@@ -192,7 +192,7 @@ async def template(turn: Turn) -> None:
     """`plantilla` with a .docx attached: the meeting's format takes that Word template; `plantilla
     restablecer` goes back to the default look."""
     meeting = turn.need_meeting()
-    fmt = meeting.format.value
+    fmt = meeting.format
     if turn.cmd.text == "reset":
         removed = await turn.store.delete_word_template(meeting.id, fmt)
         await turn.audit("template_reset", format=fmt)

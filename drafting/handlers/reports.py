@@ -171,7 +171,7 @@ async def _build(turn: Turn, *, final: bool) -> tuple[Report, ReportTemplate, li
     if missing:
         turn.refuse("error.meeting_incomplete", keys=", ".join(missing), prefix=turn.ctx.prefix)
     try:
-        template = await documents.with_word_template(turn, load_template(meeting.format.value))
+        template = await documents.with_word_template(turn, load_template(meeting.format))
     except TemplateError as error:
         _refuse_template(turn, error)
     delegations = await turn.store.delegations(meeting.id)
@@ -244,7 +244,7 @@ async def compile_(turn: Turn) -> None:
         return
     marked = await documents.redline(turn, previous, report, template, points, delegations)
     if marked is None:
-        turn.reply("documents.redline_unsupported", format=meeting.format.value)
+        turn.reply("documents.redline_unsupported", format=meeting.format)
         return
     redline_name = name.removesuffix(".docx") + f"-{turn.say('documents.redline_word')}.docx"
     redline_caption = turn.say(

@@ -83,7 +83,7 @@ def snapshot(
     """What the draft compiled now is built from, as it will be kept."""
     fields: dict[str, Any] = {name: getattr(meeting, name) for name in _MEETING_TEXT_FIELDS}
     fields["bodies"] = list(meeting.bodies)
-    fields["format"] = meeting.format.value
+    fields["format"] = meeting.format
     fields["dates"] = (
         [meeting.dates.start.isoformat(), meeting.dates.end.isoformat()] if meeting.dates else None
     )
@@ -116,7 +116,7 @@ def restore(circulation: Circulation) -> tuple[Meeting, list[Delegation], list[P
         id=circulation.meeting_id,
         bodies=tuple(data.get("bodies", ())),
         dates=DateSpan(date.fromisoformat(dates[0]), date.fromisoformat(dates[1])) if dates else None,
-        format=ReportFormat(data.get("format", ReportFormat.INFORME.value)),
+        format=str(data.get("format", ReportFormat.INFORME.value)),
         draft_version=circulation.version,
     )
     for name in _MEETING_TEXT_FIELDS:

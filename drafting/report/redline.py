@@ -37,7 +37,7 @@ _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 def redline_body(old: Sequence[Item], new: Sequence[Item], history: History) -> list[str]:
     """The paragraphs of the new body, with tracked changes from `old`, as WordprocessingML."""
-    writer = _Writer(history)
+    writer = RevisionWriter(history)
     writer.items(old, new)
     # An inserted or deleted paragraph merges into the next one when its mark goes; the last one needs a
     # next one. LibreOffice keeps the first paragraph's numbering when the next one is empty (a stray
@@ -61,7 +61,7 @@ def _grouped(tokens: Sequence[Segment]) -> list[Segment]:
     return out
 
 
-class _Writer:
+class RevisionWriter:
     def __init__(self, history: History) -> None:
         self.history = history
         self.out: list[str] = []
@@ -69,7 +69,7 @@ class _Writer:
 
     # --- revision marks ---
 
-    def _attrs(self, rev: Revision) -> str:
+    def revision_attrs(self, rev: Revision) -> str:
         rev_id = self.next_id
         self.next_id += 1
         when = rev.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -77,7 +77,7 @@ class _Writer:
 
     def _inserted(self, segments: Sequence[Segment], rev: Revision) -> str:
         text = "".join(runs(s.text, s.rpr) for s in _grouped(segments) if s.text)
-        return f"<w:ins {self._attrs(rev)}>{text}</w:ins>" if text else ""
+        return f"<w:ins {self.revision_attrs(rev)}>{text}</w:ins>" if text else ""
 
     def _deleted(self, segments: Sequence[Segment], rev: Revision) -> str:
         pieces: list[str] = []
@@ -86,11 +86,11 @@ class _Writer:
             if text:
                 props = f"<w:rPr>{s.rpr}</w:rPr>" if s.rpr else ""
                 pieces.append(f'<w:r>{props}<w:delText xml:space="preserve">{escape(text)}</w:delText></w:r>')
-        return f"<w:del {self._attrs(rev)}>{''.join(pieces)}</w:del>" if pieces else ""
+        return f"<w:del {self.revision_attrs(rev)}>{''.join(pieces)}</w:del>" if pieces else ""
 
     def _marked_ppr(self, ppr: str, tag: str, rev: Revision) -> str:
         """The paragraph properties with the paragraph mark marked inserted or deleted."""
-        mark = f"<w:rPr><w:{tag} {self._attrs(rev)}/></w:rPr>"
+        mark = f"<w:rPr><w:{tag} {self.revision_attrs(rev)}/></w:rPr>"
         if not ppr:
             return f"<w:pPr>{mark}</w:pPr>"
         return ppr.removesuffix("</w:pPr>") + mark + "</w:pPr>"

@@ -128,6 +128,7 @@ class FakeSlack:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files-pri/{file_id}/{name}", self._download)
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/response/{id}", self._response)
         self._runner = web.AppRunner(app, access_log=None)
@@ -405,6 +406,36 @@ class FakeSlack:
             upload.shared = bool(upload.channel)
             done.append({"id": upload.id, "name": upload.filename, "title": upload.title})
         return {"ok": True, "files": done}
+
+    def share_file(self, filename: str, content: bytes) -> dict[str, Any]:
+        """A file a user attaches to a message: the `files` entry its event carries."""
+        file_id = f"F{next(self._ids):08d}"
+        self.files[file_id] = UploadedFile(file_id, filename, len(content), content, shared=True)
+        return {"id": file_id, "name": filename, "mode": "hosted"}
+
+    async def _m_files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        upload = self.files.get(str(params.get("file") or ""))
+        if upload is None:
+            return {"ok": False, "error": "file_not_found"}
+        url = f"http://127.0.0.1:{self.port}/files-pri/{upload.id}/{upload.filename}"
+        return {
+            "ok": True,
+            "file": {
+                "id": upload.id,
+                "name": upload.filename,
+                "size": upload.length,
+                "url_private": url,
+                "url_private_download": f"{url}?download=1",
+            },
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A private file URL: only with the bot token, as Slack's are."""
+        self.calls.append(Call("download", {"file_id": request.match_info["file_id"]}, ""))
+        upload = self.files.get(request.match_info["file_id"])
+        if request.headers.get("Authorization", "") != f"Bearer {self.bot_token}" or upload is None:
+            return web.Response(status=404, text="<html>not found</html>")
+        return web.Response(body=upload.content, content_type="application/octet-stream")
 
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()

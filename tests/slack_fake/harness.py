@@ -58,6 +58,7 @@ class SlackWorld:
         thread_ts: str | None = None,
         user_team: str | None = None,
         event_id: str | None = None,
+        **extra: Any,
     ) -> Answer:
         event = self.sender.message_event(
             user,
@@ -66,6 +67,7 @@ class SlackWorld:
             thread_ts=thread_ts,
             kind="app_mention",
             user_team=user_team,
+            **extra,
         )
         return await self._done(await self.sender.event(event, event_id=event_id))
 

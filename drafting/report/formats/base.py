@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from drafting.model import Meeting
 from drafting.report.model import Report
-from drafting.report.template import ReportTemplate, Wording
+from drafting.report.template import ReportTemplate, TemplatePart, Wording
 
 
 @dataclass(frozen=True)
@@ -35,5 +35,9 @@ class DocumentFormat:
     render_docx: Callable[[Report, ReportTemplate], bytes]
     # (report, template, escape) -> Markdown; `escape=False` for plain-text chats
     render_markdown: Callable[[Report, ReportTemplate, bool], str]
+    # the format's own template keys (its layout table and wording), read with the shared ones
+    template: TemplatePart
     # whether `render_docx` draws a redline when the report carries its `history`
     tracks_changes: bool = False
+    # the package it was found in (set by the registry): where its own `template.toml` may ship
+    package: str = ""

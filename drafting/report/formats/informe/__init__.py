@@ -8,6 +8,7 @@ from drafting.report.formats.base import Arrangement, DocumentFormat
 from drafting.report.formats.informe.docx import render_docx
 from drafting.report.formats.informe.markdown import render_markdown
 from drafting.report.formats.informe.model import InformeContent
+from drafting.report.formats.informe.template import TEMPLATE
 from drafting.report.formats.informe.wording import lead_in, opening_paragraph
 from drafting.report.model import Report
 from drafting.report.template import ReportTemplate
@@ -32,5 +33,6 @@ FORMAT = DocumentFormat(
     arrange=arrange,
     render_docx=render_docx,
     render_markdown=_markdown,
+    template=TEMPLATE,
     tracks_changes=True,
 )

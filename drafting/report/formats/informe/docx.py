@@ -38,6 +38,7 @@ from drafting.report.docx_parts import (
     twips,
 )
 from drafting.report.formats.informe.model import InformeContent
+from drafting.report.formats.informe.template import list_layout
 from drafting.report.model import Block, Bullets, Paragraph, Report
 from drafting.report.redline import redline_body
 from drafting.report.template import ReportTemplate
@@ -77,7 +78,7 @@ class _BodyWriter:
         self.t = template
         self.points_num = points_num
         self.bullets_num = bullets_num
-        lists = template.list_layout()
+        lists = list_layout(template)
         self.text_left = (twips(lists.point_indent_cm), twips(lists.subpoint_indent_cm))
         self.body_jc = "both" if template.body.justified else None
         self.mark_rpr = mark_rpr(template)
@@ -154,7 +155,7 @@ def _lines(blocks: Sequence[Block]) -> Iterable[_Line]:
 
 def _add_numbering(doc: DocxDocument, template: ReportTemplate) -> tuple[int, int]:
     """Add the points and bullets list definitions; return their w:numId values."""
-    lists = template.list_layout()
+    lists = list_layout(template)
     points_xml = list_level(
         0, "decimal", "%1.", twips(lists.point_indent_cm), twips(lists.point_hanging_cm)
     ) + list_level(

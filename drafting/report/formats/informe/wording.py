@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from drafting.model import Meeting
+from drafting.report.formats.informe.template import InformeWords, informe_words
 from drafting.report.template import Wording, format_text
 from drafting.report.text import one_line, tidy
 from drafting.spanish import date_line, date_phrase, fold, join_names, normalize_lang
 
 
-def network_subject(network: str, words: Wording) -> tuple[str, str]:
+def network_subject(network: str, wording: Wording | InformeWords) -> tuple[str, str]:
     """The network with its article and its short form: ("La Red de Funcionarios …", "La Red").
 
     The article comes from the template's table, keyed by the network's first word; a network typed
     with its article ("La Red de …") keeps it. A first word the table does not know gets the template's
     default article, and then the short form is the whole name.
     """
+    words = wording if isinstance(wording, InformeWords) else informe_words(wording)
     name = one_line(network)
     if not name:
         return "", ""
@@ -76,8 +78,9 @@ def kind_parts(kind: str) -> tuple[str, str]:
     return "", f" {kind}"
 
 
-def opening_paragraph(meeting: Meeting, participants: Sequence[str], words: Wording) -> str:
+def opening_paragraph(meeting: Meeting, participants: Sequence[str], wording: Wording) -> str:
     """The generated first paragraph: who met, what kind of meeting, when, where, before what, with whom."""
+    words = informe_words(wording)
     lang = normalize_lang(meeting.language)
     the_network, subject = network_subject(meeting.network, words)
     place = one_line(meeting.place)
@@ -108,8 +111,9 @@ def opening_paragraph(meeting: Meeting, participants: Sequence[str], words: Word
     return tidy(format_text(words.opening, values))
 
 
-def lead_in(meeting: Meeting, words: Wording) -> str:
+def lead_in(meeting: Meeting, wording: Wording) -> str:
     """ "La Red somete a consideración del … su informe …", or the variant for no `before` meeting."""
+    words = informe_words(wording)
     the_network, subject = network_subject(meeting.network, words)
     values = {"network": one_line(meeting.network), "the_network": the_network, "subject": subject}
     before = one_line(meeting.before)

@@ -66,6 +66,7 @@ from drafting.report.formats.mesas.model import (
     TablePart,
     WorkingTable,
 )
+from drafting.report.formats.mesas.template import mesas_words
 from drafting.report.model import Block, Bullets, Paragraph, Report, ReportPoint, ReportSubPoint
 from drafting.spanish import fold
 
@@ -76,7 +77,7 @@ _COLUMN = re.compile(r"(?<!\S)\|(?!\S)")
 
 def arrange(report: Report, given: Arrangement) -> Report:
     """The report with its points as working-table sections."""
-    content = MesasContent(tables=working_tables(report.points, given.words.list_labels))
+    content = MesasContent(tables=working_tables(report.points, mesas_words(given.words).list_labels))
     return dataclasses.replace(report, content=content)
 
 

@@ -47,7 +47,9 @@ from drafting.report.docx_parts import (
     twips,
 )
 from drafting.report.formats.mesas.model import Comparison, LabelledList, MesasContent, WorkingTable
+from drafting.report.formats.mesas.template import section_layout
 from drafting.report.model import Block, Bullets, Report
+from drafting.report.redline_blocks import redline_blocks
 from drafting.report.template import ReportTemplate
 
 _NUMBERED_NSID = "4452414D"  # "DRAM"
@@ -100,22 +102,30 @@ def _block_lines(blocks: Sequence[Block], lettered_list: Callable[[], int]) -> l
 
 
 def render_mesas_docx(report: Report, template: ReportTemplate) -> bytes:
-    """The working-tables report as the bytes of a .docx file."""
+    """The working-tables report as the bytes of a .docx file; with `report.history`, the redline
+    against the last circulated draft (`drafting.report.redline_blocks`)."""
     doc = new_document(report, template)
+    body = _body(doc, report, template)
+    if report.history is not None:
+        body = redline_blocks(_body(doc, report.history.previous, template), body, report.history)
+    insert_body(doc, body)
+    return save(doc, report, template)
+
+
+def _body(doc: DocxDocument, report: Report, template: ReportTemplate) -> list[str]:
     writer = _SectionWriter(doc, template, show_pending=report.draft)
     body = title_block(report, template, [*report.bodies, report.title, report.place, report.date_line])
     if report.objective:
         body.append(para(ppr(jc=writer.body_jc), runs(report.objective)))
     for table in report.part(MesasContent).tables:
         body.extend(writer.section(table))
-    insert_body(doc, body)
-    return save(doc, report, template)
+    return body
 
 
 class _SectionWriter:
     def __init__(self, doc: DocxDocument, template: ReportTemplate, *, show_pending: bool) -> None:
         self.doc = doc
-        self.layout = layout = template.section_layout()
+        self.layout = layout = section_layout(template)
         self.show_pending = show_pending
         self.body_jc = "both" if template.body.justified else None
         self.note_rpr = note_rpr(template)

@@ -6,6 +6,7 @@ from drafting.report.formats.base import DocumentFormat
 from drafting.report.formats.programa.arrange import arrange
 from drafting.report.formats.programa.docx import render_programa_docx
 from drafting.report.formats.programa.markdown import render_programa_markdown
+from drafting.report.formats.programa.template import TEMPLATE
 from drafting.report.model import Report
 from drafting.report.template import ReportTemplate
 
@@ -15,5 +16,11 @@ def _markdown(report: Report, template: ReportTemplate, escape: bool) -> str:
 
 
 FORMAT = DocumentFormat(
-    name="programa", needs=(), arrange=arrange, render_docx=render_programa_docx, render_markdown=_markdown
+    name="programa",
+    needs=(),
+    arrange=arrange,
+    render_docx=render_programa_docx,
+    render_markdown=_markdown,
+    template=TEMPLATE,
+    tracks_changes=True,
 )

@@ -44,6 +44,7 @@ from collections.abc import Iterator, Sequence
 from drafting.model import DateSpan, Meeting
 from drafting.report.formats.base import Arrangement
 from drafting.report.formats.programa.model import Cell, ProgrammeContent, ProgrammeRow, ProgrammeTheme
+from drafting.report.formats.programa.template import programme_words
 from drafting.report.model import Block, Bullets, Paragraph, Report, ReportPoint
 from drafting.report.template import Wording, format_text
 from drafting.report.text import one_line, tidy
@@ -58,7 +59,7 @@ def arrange(report: Report, given: Arrangement) -> Report:
     """The report with its table: the place-and-date line, the column headers, the themes."""
     content = ProgrammeContent(
         place_date_line=place_date_line(given.meeting, given.words),
-        columns=given.words.columns,
+        columns=programme_words(given.words).columns,
         themes=programme_themes(report.points),
     )
     return dataclasses.replace(report, content=content)
@@ -72,7 +73,7 @@ def place_date_line(meeting: Meeting, words: Wording) -> str:
         "date": long_date_span(meeting.dates, lang) if meeting.dates else "",
         "date_line": date_line(meeting.dates, lang) if meeting.dates else "",
     }
-    return tidy(format_text(words.place_date, values)).strip(" ,;-–")
+    return tidy(format_text(programme_words(words).place_date, values)).strip(" ,;-–")
 
 
 def long_date_span(span: DateSpan, lang: str) -> str:

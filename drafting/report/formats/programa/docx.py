@@ -35,22 +35,32 @@ from drafting.report.docx_parts import (
     twips,
 )
 from drafting.report.formats.programa.model import ProgrammeContent, ProgrammeRow, ProgrammeTheme
+from drafting.report.formats.programa.template import TableLayout, table_layout
 from drafting.report.model import Report
-from drafting.report.template import ReportTemplate, TableLayout
+from drafting.report.redline_blocks import redline_blocks
+from drafting.report.template import ReportTemplate
 
 _BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
 
 
 def render_programa_docx(report: Report, template: ReportTemplate) -> bytes:
-    """The work programme as the bytes of a .docx file."""
+    """The work programme as the bytes of a .docx file; with `report.history`, the redline against the
+    last circulated draft (`drafting.report.redline_blocks`)."""
     doc = new_document(report, template)
+    body = _body(report, template)
+    if report.history is not None:
+        body = redline_blocks(_body(report.history.previous, template), body, report.history)
+    body.append(para("", ""))  # Word wants a paragraph after a table at the end of the body
+    insert_body(doc, body)
+    return save(doc, report, template)
+
+
+def _body(report: Report, template: ReportTemplate) -> list[str]:
     writer = _TableWriter(template, show_pending=report.draft)
     content = report.part(ProgrammeContent)
     body = title_block(report, template, [*report.bodies, report.title, content.place_date_line])
     body.append(writer.table(content))
-    body.append(para("", ""))  # Word wants a paragraph after a table at the end of the body
-    insert_body(doc, body)
-    return save(doc, report, template)
+    return body
 
 
 @dataclass
@@ -73,7 +83,7 @@ def _bracket(cells: list[list[_Para]], note: str | None) -> None:
 
 class _TableWriter:
     def __init__(self, template: ReportTemplate, *, show_pending: bool) -> None:
-        self.layout: TableLayout = template.table_layout()
+        self.layout: TableLayout = table_layout(template)
         self.show_pending = show_pending
         layout = self.layout
         self.widths = [twips(w) for w in layout.column_widths_cm]
@@ -121,23 +131,49 @@ class _TableWriter:
         if show and theme.pending:
             _bracket([theme_cell], theme.state_note)
         theme_rpr = (self.bold if self.layout.theme_bold else "") + self.size
-        spans = len(theme.rows) > 1
+        lines = [line for row in theme.rows for line in self.row_lines(row)]
+        spans = len(lines) > 1
         out: list[str] = []
-        for index, row in enumerate(theme.rows):
+        for index, line in enumerate(lines):
             if index == 0:
                 merge = '<w:vMerge w:val="restart"/>' if spans else ""
                 first = self.cell(0, self.paragraphs(theme_cell, theme_rpr), merge=merge)
             else:
                 first = self.cell(0, para(self.cell_ppr, ""), merge="<w:vMerge/>")
             # a row never breaks across pages (reference 003): an activity stays beside its date
-            out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{first}{self.row_cells(row)}</w:tr>")
+            out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{first}{line}</w:tr>")
         return out
 
-    def row_cells(self, row: ProgrammeRow) -> str:
-        cells = [[_Para(text) for text in cell] for cell in row.cells]
+    def row_lines(self, row: ProgrammeRow) -> list[str]:
+        """A sub-point as table rows: its objective merged down over them, and one row per activity
+        with its calendar entry beside it (reference 003 sets each on the line of the other; two cells'
+        paragraphs would drift apart as they wrap differently). Extra entries on one side get rows of
+        their own."""
+        objectives, activities, calendar = cells = [[_Para(text) for text in cell] for cell in row.cells]
         if self.show_pending and row.pending and not row.empty:
             _bracket(cells, row.state_note)
-        return "".join(self.cell(i, self.paragraphs(cell, self.size)) for i, cell in enumerate(cells, 1))
+        count = max(len(activities), len(calendar), 1)
+        spans = count > 1
+        out: list[str] = []
+        for k in range(count):
+            if k == 0:
+                merge = '<w:vMerge w:val="restart"/>' if spans else ""
+                objective = self.cell(1, self.paragraphs(objectives, self.size), merge=merge)
+            else:
+                objective = self.cell(1, para(self.cell_ppr, ""), merge="<w:vMerge/>")
+            pair = (activities[k : k + 1], calendar[k : k + 1])
+            # no rule between the lines of one sub-point: 003 shows them as one cell
+            inner = "".join(
+                f'<w:{side} w:val="nil"/>' for side, on in (("top", k > 0), ("bottom", k < count - 1)) if on
+            )
+            edges = f"<w:tcBorders>{inner}</w:tcBorders>" if inner else ""
+            out.append(
+                objective
+                + "".join(
+                    self.cell(i, self.paragraphs(c, self.size), extra=edges) for i, c in enumerate(pair, 2)
+                )
+            )
+        return out
 
     def paragraphs(self, cell: list[_Para], rpr: str) -> str:
         if not cell:
