@@ -17,10 +17,27 @@ from datetime import UTC, datetime
 
 from drafting.cards import build_card
 from drafting.commands import Command, ParseError, Ref, parse
-from drafting.handlers import brackets, documents, members, panel, points, positions, reports, setup
+from drafting.handlers import (
+    brackets,
+    documents,
+    members,
+    panel,
+    pending,
+    points,
+    positions,
+    reports,
+    setup,
+)
 from drafting.i18n import t
-from drafting.model import AuditEntry, ChatRef, MeetingState, UserRef
-from drafting.ports import CardMessage, PdfConverter, RetryableConflict, StoreFactory, TransientStoreError
+from drafting.model import AuditEntry, ChatRef, MeetingState, Point, UserRef
+from drafting.ports import (
+    CardMessage,
+    PdfConverter,
+    RetryableConflict,
+    Store,
+    StoreFactory,
+    TransientStoreError,
+)
 from drafting.replies import Delivery, Outcome, PointCard, Text
 from drafting.turn import Context, Refusal, Turn, is_owner
 from drafting.usage import usage
@@ -58,6 +75,9 @@ HANDLERS: Mapping[str, Handler] = {
     "panel": panel.panel,
     "preview": documents.preview,
     "template": documents.template,
+    "confirm": positions.confirm,
+    "pending": pending.pending,
+    "remind": pending.remind,
 }
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes get read aloud and retyped
@@ -350,29 +370,43 @@ class DraftingService:
             return await store.point_for_thread(chat, thread_id)
 
     async def sweep(self) -> Outcome:
-        """Ends every silence procedure whose deadline has passed. Safe to run from any worker."""
+        """Ends every silence procedure whose deadline has passed, makes firm every approval ad
+        referendum whose date has passed, and sends the reminders that are due. All of it lives in the
+        database, so it is safe to run from any worker and nothing is lost to a restart."""
         now = self.clock()
         out: list[Delivery] = []
         async with self.stores.transaction() as store:
             for point in await store.due_silences(now):
-                locked = await store.point(point.id, lock=True)
-                meeting = await store.meeting(point.meeting_id)
-                if locked is None or meeting is None or meeting.state is MeetingState.FINAL:
+                found = await self._sweep_turn(store, point.id, now)
+                if found is not None:
+                    await positions.expire_silence(*found)
+                    out.extend(found[0].out)
+            for position in await store.due_ad_referendums(now):
+                found = await self._sweep_turn(store, position.point_id, now)
+                if found is not None:
+                    await positions.lapse_ad_referendum(*found, position)
+                    out.extend(found[0].out)
+            for reminder_id, point_id, deadline in await store.due_reminders(now):
+                # The claim and the message commit together: exactly one worker sends each reminder.
+                if not await store.claim_reminder(reminder_id, now):
                     continue
-                ctx = Context(chat=ChatRef("system", "sweep"), user=SYSTEM)
-                turn = Turn(
-                    store,
-                    ctx,
-                    Command("silence", meeting.language),
-                    now,
-                    meeting.language,
-                    meeting,
-                    None,
-                    self.new_code,
-                )
-                await positions.expire_silence(turn, locked)
-                out.extend(turn.out)
+                found = await self._sweep_turn(store, point_id, now)
+                # A silence broken, ended or restarted since has no use for this reminder.
+                if found is not None and found[1].silence_deadline == deadline:
+                    await pending.silence_reminder(*found)
+                    out.extend(found[0].out)
         return Outcome(tuple(out))
+
+    async def _sweep_turn(self, store: Store, point_id: int, now: datetime) -> tuple[Turn, Point] | None:
+        """The point, locked, and a turn acting for the system in its meeting; None when it is gone or
+        its meeting is final."""
+        locked = await store.point(point_id, lock=True)
+        meeting = await store.meeting(locked.meeting_id) if locked is not None else None
+        if locked is None or meeting is None or meeting.state is MeetingState.FINAL:
+            return None
+        ctx = Context(chat=ChatRef("system", "sweep"), user=SYSTEM)
+        command = Command("silence", meeting.language)
+        return Turn(store, ctx, command, now, meeting.language, meeting, None, self.new_code), locked
 
 
 async def _link_request(turn: Turn) -> None:

@@ -61,6 +61,7 @@ from storage.tables import (
     PositionHistoryRow,
     PositionRow,
     ProcessedUpdateRow,
+    SilenceReminderRow,
     WordTemplateRow,
 )
 
@@ -81,6 +82,7 @@ def _meeting(row: MeetingRow) -> Meeting:
         format=ReportFormat(row.format),
         rule=row.rule,
         timezone=row.timezone,
+        reminders=row.reminders,
         state=MeetingState(row.state),
         draft_version=row.draft_version,
         created_at=row.created_at,
@@ -95,6 +97,7 @@ def _fill_meeting(row: MeetingRow, m: Meeting) -> None:
     row.before, row.objective, row.language = m.before, m.objective, m.language
     row.format, row.rule, row.timezone = m.format.value, m.rule, m.timezone
     row.state, row.draft_version = m.state.value, m.draft_version
+    row.reminders = m.reminders
 
 
 def _member(row: MemberRow) -> Member:
@@ -118,11 +121,13 @@ def _point(row: PointRow) -> Point:
         adopted_at=row.adopted_at,
         version=row.version,
         card_version=row.card_version,
+        reminded_at=row.reminded_at,
     )
 
 
 def _position(row: PositionRow | PositionHistoryRow) -> Position:
-    return Position(row.point_id, row.delegation_id, row.member_id, Stance(row.stance), row.reason, row.at)
+    stance = Stance(row.stance)
+    return Position(row.point_id, row.delegation_id, row.member_id, stance, row.reason, row.at, row.until)
 
 
 def _card(r: CardMessageRow) -> CardMessage:
@@ -443,6 +448,7 @@ class SqlStore(PanelRecords):
                     silence_deadline=p.silence_deadline,
                     adopted_at=p.adopted_at,
                     version=p.version,
+                    reminded_at=p.reminded_at,
                 )
             )
 
@@ -453,6 +459,36 @@ class SqlStore(PanelRecords):
             )
         )
         return [_point(r) for r in rows]
+
+    async def due_ad_referendums(self, now: datetime) -> list[Position]:
+        rows = await self.s.scalars(
+            select(PositionRow).where(PositionRow.until.is_not(None), PositionRow.until <= now)
+        )
+        return [_position(r) for r in rows]
+
+    async def add_reminders(self, point_id: int, deadline: datetime, due: Sequence[datetime]) -> None:
+        for at in due:
+            stmt = self._insert(SilenceReminderRow).values(point_id=point_id, deadline=deadline, due_at=at)
+            await self.s.execute(stmt.on_conflict_do_nothing())
+
+    async def due_reminders(self, now: datetime) -> list[tuple[int, int, datetime]]:
+        stmt = (
+            select(SilenceReminderRow.id, SilenceReminderRow.point_id, SilenceReminderRow.deadline)
+            .where(SilenceReminderRow.sent_at.is_(None), SilenceReminderRow.due_at <= now)
+            .order_by(SilenceReminderRow.due_at)
+        )
+        if self.s.get_bind().dialect.name == "postgresql":
+            # Another worker's claims in flight are skipped, not waited for.
+            stmt = stmt.with_for_update(skip_locked=True)
+        return [(r.id, r.point_id, r.deadline) for r in (await self.s.execute(stmt)).all()]
+
+    async def claim_reminder(self, reminder_id: int, at: datetime) -> bool:
+        result = await self.s.execute(
+            update(SilenceReminderRow)
+            .where(SilenceReminderRow.id == reminder_id, SilenceReminderRow.sent_at.is_(None))
+            .values(sent_at=at)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
 
     # ---- positions ----
     async def positions(self, point_id: int) -> list[Position]:
@@ -481,11 +517,14 @@ class SqlStore(PanelRecords):
             reason=position.reason,
             at=position.at,
             point_version=point_version,
+            until=position.until,
         )
         stmt = self._insert(PositionRow).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=["point_id", "delegation_id"],
-            set_={k: stmt.excluded[k] for k in ("member_id", "stance", "reason", "at", "point_version")},
+            set_={
+                k: stmt.excluded[k] for k in ("member_id", "stance", "reason", "at", "point_version", "until")
+            },
         )
         await self.s.execute(stmt)
         await self.s.execute(self._insert(PositionHistoryRow).values(**values))

@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from drafting.cards import STANCE_MARK, build_card, state_label
 from drafting.handlers import documents
+from drafting.handlers.positions import ad_referendum_notes
 from drafting.i18n import catalogue
 from drafting.meeting_fields import FIELDS
 from drafting.model import Delegation, MeetingState, Point, PointState
@@ -182,7 +183,10 @@ async def _build(turn: Turn, *, final: bool) -> tuple[Report, ReportTemplate, li
     delegations = await turn.store.delegations(meeting.id)
     points = await turn.store.points(meeting.id)
     try:
-        report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
+        notes = await ad_referendum_notes(turn, points)
+        report = build_report(
+            meeting, delegations, points, final=final, template=template, now=turn.now, notes=notes
+        )
     except TemplateError as error:
         _refuse_template(turn, error)
     return report, template, points, delegations
