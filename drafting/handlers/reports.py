@@ -32,6 +32,7 @@ log = logging.getLogger("drafting")
 STATE_MARK = {
     PointState.OPEN: "💬",
     PointState.SILENCE: "🤫",
+    PointState.AD_REFERENDUM: "🟡",
     PointState.ADOPTED: "✅",
     PointState.WITHDRAWN: "↩️",
 }
@@ -67,7 +68,9 @@ async def items(turn: Turn) -> None:
         turn.say(
             "items.summary",
             adopted=counts.get(PointState.ADOPTED, 0),
-            open=counts.get(PointState.OPEN, 0) + counts.get(PointState.SILENCE, 0),
+            open=sum(
+                counts.get(s, 0) for s in (PointState.OPEN, PointState.SILENCE, PointState.AD_REFERENDUM)
+            ),
             withdrawn=counts.get(PointState.WITHDRAWN, 0),
         )
     )
@@ -136,6 +139,9 @@ async def item(turn: Turn) -> None:
             "adopted",
             "silence_failed",
             "move",
+            "adopted_ad_referendum",
+            "ad_referendum_lapsed",
+            "reopened",
         ):
             events.append(
                 (
