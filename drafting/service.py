@@ -29,16 +29,10 @@ from drafting.handlers import (
     setup,
 )
 from drafting.i18n import t
-from drafting.model import AuditEntry, ChatRef, MeetingState, Point, UserRef
-from drafting.ports import (
-    CardMessage,
-    PdfConverter,
-    RetryableConflict,
-    Store,
-    StoreFactory,
-    TransientStoreError,
-)
+from drafting.model import AuditEntry, ChatRef, MeetingState
+from drafting.ports import CardMessage, PdfConverter, RetryableConflict, StoreFactory, TransientStoreError
 from drafting.replies import Delivery, Outcome, PointCard, Text
+from drafting.sweep import sweep_due
 from drafting.turn import Context, Refusal, Turn, is_owner
 from drafting.usage import usage
 
@@ -93,7 +87,6 @@ def utcnow() -> datetime:
 
 ATTEMPTS = 4  # a transaction that lost a race is run again, from a fresh read
 _NUMBERING = frozenset({"propose", "sub", "move"})  # commands that give points their numbers or letters
-SYSTEM = UserRef(platform="system", user_id="draftbot", display_name="draftbot")
 
 
 class DraftingService:
@@ -370,43 +363,10 @@ class DraftingService:
             return await store.point_for_thread(chat, thread_id)
 
     async def sweep(self) -> Outcome:
-        """Ends every silence procedure whose deadline has passed, makes firm every approval ad
-        referendum whose date has passed, and sends the reminders that are due. All of it lives in the
-        database, so it is safe to run from any worker and nothing is lost to a restart."""
-        now = self.clock()
-        out: list[Delivery] = []
+        """Ends due silence procedures, makes firm the approvals ad referendum whose date has passed,
+        and sends the reminders that are due (drafting.sweep). Safe to run from any worker."""
         async with self.stores.transaction() as store:
-            for point in await store.due_silences(now):
-                found = await self._sweep_turn(store, point.id, now)
-                if found is not None:
-                    await positions.expire_silence(*found)
-                    out.extend(found[0].out)
-            for position in await store.due_ad_referendums(now):
-                found = await self._sweep_turn(store, position.point_id, now)
-                if found is not None:
-                    await positions.lapse_ad_referendum(*found, position)
-                    out.extend(found[0].out)
-            for reminder_id, point_id, deadline in await store.due_reminders(now):
-                # The claim and the message commit together: exactly one worker sends each reminder.
-                if not await store.claim_reminder(reminder_id, now):
-                    continue
-                found = await self._sweep_turn(store, point_id, now)
-                # A silence broken, ended or restarted since has no use for this reminder.
-                if found is not None and found[1].silence_deadline == deadline:
-                    await pending.silence_reminder(*found)
-                    out.extend(found[0].out)
-        return Outcome(tuple(out))
-
-    async def _sweep_turn(self, store: Store, point_id: int, now: datetime) -> tuple[Turn, Point] | None:
-        """The point, locked, and a turn acting for the system in its meeting; None when it is gone or
-        its meeting is final."""
-        locked = await store.point(point_id, lock=True)
-        meeting = await store.meeting(locked.meeting_id) if locked is not None else None
-        if locked is None or meeting is None or meeting.state is MeetingState.FINAL:
-            return None
-        ctx = Context(chat=ChatRef("system", "sweep"), user=SYSTEM)
-        command = Command("silence", meeting.language)
-        return Turn(store, ctx, command, now, meeting.language, meeting, None, self.new_code), locked
+            return Outcome(tuple(await sweep_due(store, self.clock(), self.new_code)))
 
 
 async def _link_request(turn: Turn) -> None:

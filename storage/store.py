@@ -44,6 +44,7 @@ from drafting.report.history import Circulation
 from storage.database import is_sqlite, make_engine
 from storage.migrate import upgrade
 from storage.panel_store import PanelRecords
+from storage.reminder_store import ReminderRecords
 from storage.tables import (
     AmendmentRow,
     AuditRow,
@@ -61,7 +62,6 @@ from storage.tables import (
     PositionHistoryRow,
     PositionRow,
     ProcessedUpdateRow,
-    SilenceReminderRow,
     WordTemplateRow,
 )
 
@@ -139,7 +139,7 @@ def _chat_filter(table: Any, chat: ChatRef) -> list[Any]:
     return [table.platform == chat.platform, table.workspace == chat.workspace, table.chat_id == chat.chat_id]
 
 
-class SqlStore(PanelRecords):
+class SqlStore(PanelRecords, ReminderRecords):
     """One transaction on one session."""
 
     def __init__(self, session: AsyncSession) -> None:
@@ -465,30 +465,6 @@ class SqlStore(PanelRecords):
             select(PositionRow).where(PositionRow.until.is_not(None), PositionRow.until <= now)
         )
         return [_position(r) for r in rows]
-
-    async def add_reminders(self, point_id: int, deadline: datetime, due: Sequence[datetime]) -> None:
-        for at in due:
-            stmt = self._insert(SilenceReminderRow).values(point_id=point_id, deadline=deadline, due_at=at)
-            await self.s.execute(stmt.on_conflict_do_nothing())
-
-    async def due_reminders(self, now: datetime) -> list[tuple[int, int, datetime]]:
-        stmt = (
-            select(SilenceReminderRow.id, SilenceReminderRow.point_id, SilenceReminderRow.deadline)
-            .where(SilenceReminderRow.sent_at.is_(None), SilenceReminderRow.due_at <= now)
-            .order_by(SilenceReminderRow.due_at)
-        )
-        if self.s.get_bind().dialect.name == "postgresql":
-            # Another worker's claims in flight are skipped, not waited for.
-            stmt = stmt.with_for_update(skip_locked=True)
-        return [(r.id, r.point_id, r.deadline) for r in (await self.s.execute(stmt)).all()]
-
-    async def claim_reminder(self, reminder_id: int, at: datetime) -> bool:
-        result = await self.s.execute(
-            update(SilenceReminderRow)
-            .where(SilenceReminderRow.id == reminder_id, SilenceReminderRow.sent_at.is_(None))
-            .values(sent_at=at)
-        )
-        return bool(getattr(result, "rowcount", 0) == 1)
 
     # ---- positions ----
     async def positions(self, point_id: int) -> list[Position]:

@@ -121,11 +121,11 @@ async def item(turn: Turn) -> None:
     for pos in await turn.store.position_history(top.id):
         mark = STANCE_MARK[pos.stance]
         reason = f": {pos.reason}" if pos.reason else ""
+        stance = "approve_ad_referendum" if pos.ad_referendum else pos.stance.value
         events.append(
             (
                 pos.at.isoformat(),
-                f"{mark} {delegations.get(pos.delegation_id, '?')} — "
-                f"{turn.say('stance.' + pos.stance.value)}{reason}",
+                f"{mark} {delegations.get(pos.delegation_id, '?')} — {turn.say('stance.' + stance)}{reason}",
             )
         )
     for entry in await turn.store.audit_log(point.meeting_id, point.id):
