@@ -47,10 +47,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_silence_reminders_due_at"))
         batch_op.drop_index(batch_op.f("ix_silence_reminders_point_id"))
     op.drop_table("silence_reminders")
-    with op.batch_alter_table("points", schema=None) as batch_op:
-        batch_op.drop_column("reminded_at")
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.drop_column("reminders")
+    # Plain DROP COLUMN (SQLite 3.35+ has it): a batch copy of `meetings` or `points` would drop and
+    # recreate the table, and SQLite's ON DELETE CASCADE would empty its children on the way.
+    op.execute("ALTER TABLE points DROP COLUMN reminded_at")
+    op.execute("ALTER TABLE meetings DROP COLUMN reminders")
     for table in ("position_history", "positions"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("until")
+        op.execute(f"ALTER TABLE {table} DROP COLUMN until")
