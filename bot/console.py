@@ -70,12 +70,12 @@ class ConsoleAdapter:
             self.documents.append(path)
             self.write(_indent(f"{message.caption}\n📄 {path}"))
             return
-        self.write(_indent(message.text))
+        self.write(_indent(message.plain()))
 
 
 def _text(message: Text | PointCard | Document) -> str:
     if isinstance(message, Text):
-        return message.text
+        return message.plain()
     if isinstance(message, PointCard):
         return message.as_text()
     return message.caption

@@ -207,16 +207,25 @@ async def run_demo(out_dir: Path, db_url: str | None = None, *, quiet: bool = Fa
                     await console.press(PEOPLE[delegation], point_id, "abstain")
                 elif index == 5 and delegation == "Nicaragua":
                     await console.say(PEOPLE[delegation], "aprobar 5")  # the objection is withdrawn
+                elif index == 2 and delegation == "Guatemala":
+                    # subject to its capital's confirmation: point 2 stands adopted ad referendum
+                    await console.say(PEOPLE[delegation], "aprobar 2 ad referéndum 10 de diciembre")
                 else:
                     await console.press(PEOPLE[delegation], point_id, "approve")
+
+        await console.say(PEOPLE["Guatemala"], "confirmar 2")  # the capital confirms: adopted
+        await console.say(ppt, "pendientes 6")
+        await console.say(ppt, "recordar 6")  # mentions the delegates who have not spoken
 
         await console.say(rel, "mover 7 6")
         await console.say(rel, "puntos")
         await console.say(rel, "compilar")
 
-        clock.advance(timedelta(hours=25))
-        for delivery in (await service.sweep()).deliveries:
-            console.deliver(delivery, "draftbot")
+        # an hour before the silence deadline every chat gets its reminder; then the deadline passes
+        for hours in (23, 2):
+            clock.advance(timedelta(hours=hours))
+            for delivery in (await service.sweep()).deliveries:
+                console.deliver(delivery, "draftbot")
 
         await console.say(rel, "punto 3")
         await console.say(rel, "finalizar")

@@ -8,6 +8,7 @@ from drafting.adoption import Tally, brackets_holding
 from drafting.brackets import numbered
 from drafting.i18n import t
 from drafting.model import Delegation, DelegationKind, Member, Point, PointState, Role, Stance
+from drafting.point_states import LIVE
 from drafting.ports import Store
 from drafting.replies import CardButton, CardPosition, PointCard
 from drafting.timezones import long_moment, meeting_zone
@@ -58,13 +59,20 @@ async def build_card(
     present = participating(delegations, members)
     positions = {p.delegation_id: p for p in await store.positions(point.id)}
     subs = [p for p in await store.children(point.id) if p.state is not PointState.WITHDRAWN]
+    zone: tzinfo = UTC
+    if point.state is PointState.SILENCE or any(p.until for p in positions.values()):
+        zone = meeting_zone(await store.meeting(point.meeting_id)).zone
     rows: list[CardPosition] = []
     for d in sorted((d for d in delegations if d.kind is DelegationKind.MEMBER), key=lambda d: d.name):
         pos = positions.get(d.id)
-        if pos is not None:
+        if pos is not None and pos.until is not None:
+            until = t(lang, "stance.until", until=long_moment(pos.until, zone, lang))
+            label = f"{STANCE_MARK[pos.stance]} {t(lang, 'stance.approve_ad_referendum')}"
+            rows.append(CardPosition(d.name, pos.stance.value, label, until))
+        elif pos is not None:
             label = f"{STANCE_MARK[pos.stance]} {t(lang, 'stance.' + pos.stance.value)}"
             rows.append(CardPosition(d.name, pos.stance.value, label, pos.reason))
-        elif d.id in present and point.state in (PointState.OPEN, PointState.SILENCE):
+        elif d.id in present and point.state in LIVE:
             rows.append(CardPosition(d.name, "", f"⏳ {t(lang, 'stance.pending')}"))
     tally = Tally.count(
         {k: v.stance for k, v in positions.items()},
@@ -84,15 +92,12 @@ async def build_card(
     amendment = ""
     if open_amendments:
         amendment = t(lang, "card.amendment", text=numbered(open_amendments[-1].text))
-    zone: tzinfo = UTC
-    if point.state is PointState.SILENCE:
-        zone = meeting_zone(await store.meeting(point.meeting_id)).zone
     held = brackets_holding(point.text, [s.text for s in subs])
-    if held and point.state in (PointState.OPEN, PointState.SILENCE):
+    if held and point.state in LIVE:
         # Why a point everyone approved is still not adopted.
         tally_text += "\n" + t(lang, "card.brackets_open", count=held, label=point.label)
     buttons: tuple[CardButton, ...] = ()
-    if point.state in (PointState.OPEN, PointState.SILENCE):
+    if point.state in LIVE:
         buttons = tuple(CardButton(a, t(lang, f"button.{a}")) for a in ("approve", "object", "abstain"))
     return PointCard(
         point_id=point.id,

@@ -48,6 +48,8 @@ class Arg(enum.Enum):
     BRACKET = "bracket"  # a bracket's number in a point's text, "2"
     CHOICE = "choice"  # the rest: an alternative's number, new text, or "-"
     OPTION = "option"  # one optional word from the spec's `options`: "compile pdf", "compilar cambios"
+    AD_REFERENDUM = "ad_referendum"  # optional "ad referendum <date>" after approve; the date is the text
+    MAYBE_POINT = "maybe_point"  # an optional point "3" (pending)
 
 
 ANY_MEMBER = frozenset(Role)
@@ -117,7 +119,14 @@ SPECS: tuple[Spec, ...] = (
     Spec("comment", "comentar", (Arg.REF, Arg.TEXT), ANY_MEMBER, handler="points.comment"),
     Spec("amend", "enmendar", (Arg.REF, Arg.TEXT), PROPOSERS, handler="points.amend"),
     Spec("accept", "aceptar", (Arg.REF,), RAPPORTEUR, owner=True, handler="points.accept", history=True),
-    Spec("approve", "aprobar", (Arg.POINT,), DELEGATE, handler="positions.approve", button=True),
+    Spec(
+        "approve",
+        "aprobar",
+        (Arg.POINT, Arg.AD_REFERENDUM),
+        DELEGATE,
+        handler="positions.approve",
+        button=True,
+    ),
     Spec(
         "object",
         "objetar",
@@ -193,6 +202,15 @@ SPECS: tuple[Spec, ...] = (
     ),
     Spec("member", "miembro", (Arg.WHO, Arg.PLACE), SECRETARIAT, handler="members.member"),
     Spec("panel", "panel", (), ANY_MEMBER, writes=False, handler="panel.panel"),
+    Spec("confirm", "confirmar", (Arg.POINT,), DELEGATE, handler="positions.confirm", history=True),
+    Spec("pending", "pendientes", (Arg.MAYBE_POINT,), None, writes=False, handler="pending.pending"),
+    Spec(
+        "remind",
+        "recordar",
+        (Arg.POINT,),
+        frozenset({Role.CHAIR, Role.RAPPORTEUR, Role.SECRETARIAT}),
+        handler="pending.remind",
+    ),
 )
 
 BY_NAME: Mapping[str, Spec] = {s.name: s for s in SPECS}
@@ -265,6 +283,8 @@ class ParseError:
 
 _REF = re.compile(r"^#?(\d{1,4})(?:[.\s]?([a-z]))?$", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff\ufffe\uffff]")
+# "ad referendum", "ad referéndum", "ad-referendum", "ad ref."
+_AD_REFERENDUM = re.compile(r"ad[\s-]*ref(?:er[eé]ndum|\.)?(?=\s|$)\s*", re.IGNORECASE)
 _LIMITS = {Arg.TEXT: MAX_TEXT, Arg.REASON: MAX_REASON, Arg.TARGET: MAX_FIELD, Arg.CHOICE: MAX_TEXT}
 
 
@@ -315,6 +335,25 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
             if arg is Arg.POINT and ref.letter:
                 return ParseError("error.need_whole_point", lang, spec, {"label": ref.label})
             values["ref"] = ref
+        elif arg is Arg.MAYBE_POINT:
+            ref, rest = _take_ref(rest)
+            if ref is not None and ref.letter:
+                return ParseError("error.need_whole_point", lang, spec, {"label": ref.label})
+            values["ref"] = ref if ref is not None else context
+        elif arg is Arg.AD_REFERENDUM:
+            if rest.strip():
+                match = _AD_REFERENDUM.match(rest.strip())
+                if match is None:
+                    return ParseError("error.extra_words", lang, spec, {"words": rest.strip()[:40]})
+                value = rest.strip()[match.end() :].strip()
+                if not value:
+                    return ParseError("error.need_ad_referendum_date", lang, spec)
+                if len(value) > MAX_FIELD:
+                    return ParseError(
+                        "error.too_long", lang, spec, {"max": str(MAX_FIELD), "length": str(len(value))}
+                    )
+                values["text"] = value
+            rest = ""
         elif arg in (Arg.POSITION, Arg.BRACKET):
             word, _, rest = rest.partition(" ")
             if not word.isdigit() or int(word) < 1:

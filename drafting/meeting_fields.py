@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from drafting.adoption import RULES
 from drafting.commands import MAX_FIELD, fold
 from drafting.model import DateSpan, Meeting
+from drafting.point_states import ReminderError, parse_offsets
 from drafting.report.formats import FORMATS
 
 
@@ -34,6 +35,7 @@ FIELDS: tuple[Field, ...] = (
     Field("format", "formato", " | ".join(FORMATS)),
     Field("rule", "regla", "consensus | unanimity"),
     Field("timezone", "zona", "America/Tegucigalpa"),
+    Field("reminders", "recordatorios", "24h, 1h | no"),
 )
 
 
@@ -72,9 +74,10 @@ def current_values(meeting: Meeting) -> list[tuple[str, str]]:
         "before": meeting.before,
         "objective": meeting.objective,
         "language": meeting.language,
-        "format": meeting.format.value,
+        "format": meeting.format,
         "rule": meeting.rule,
         "timezone": meeting.timezone,
+        "reminders": meeting.reminders or "no",
     }
     return [(f.key, values[f.key]) for f in FIELDS]
 
@@ -147,6 +150,12 @@ def _convert(spec: Field, value: str) -> object:
         if fold(value) not in RULES:
             raise FieldError("error.bad_rule", value=value[:20])
         return RULES[fold(value)].name
+    if key == "reminders":
+        try:
+            offsets = parse_offsets(value)
+        except ReminderError:
+            raise FieldError("error.bad_reminders", value=value[:40]) from None
+        return ", ".join(_offset_text(o) for o in offsets)
     if key == "timezone":
         try:
             ZoneInfo(value)
@@ -154,3 +163,8 @@ def _convert(spec: Field, value: str) -> object:
             raise FieldError("error.bad_timezone", value=value[:40]) from None
         return value
     return value
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"

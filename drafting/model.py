@@ -27,6 +27,8 @@ class DelegationKind(enum.StrEnum):
 class PointState(enum.StrEnum):
     OPEN = "open"  # under discussion
     SILENCE = "silence"  # silence procedure running until a deadline
+    # Agreed, but one or more delegations approved subject to their capital's confirmation by a date.
+    AD_REFERENDUM = "ad_referendum"
     ADOPTED = "adopted"
     WITHDRAWN = "withdrawn"
 
@@ -95,6 +97,7 @@ class Meeting:
     format: str = ReportFormat.INFORME.value  # a name in drafting.report.formats.FORMATS
     rule: str = "consensus"
     timezone: str = "UTC"
+    reminders: str = "24h, 1h"  # before a silence deadline; "" for none
     state: MeetingState = MeetingState.DRAFTING
     draft_version: int = 0
     created_at: datetime | None = None
@@ -133,6 +136,7 @@ class Point:
     adopted_at: datetime | None = None
     version: int = 1  # bumped whenever the text changes; positions belong to one text
     card_version: int = 0  # bumped whenever what its card shows changes
+    reminded_at: datetime | None = None  # the last `remind` on it, for its 10-minute spacing
 
     @property
     def label(self) -> str:
@@ -151,6 +155,12 @@ class Position:
     stance: Stance
     reason: str
     at: datetime
+    # An approval ad referendum: subject to the capital's confirmation by this moment. None: firm.
+    until: datetime | None = None
+
+    @property
+    def ad_referendum(self) -> bool:
+        return self.stance is Stance.APPROVE and self.until is not None
 
 
 @dataclass(frozen=True)

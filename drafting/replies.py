@@ -8,8 +8,25 @@ from drafting.model import ChatRef, UserRef
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A person to notify, as the core knows them; each adapter writes it its platform's way (a Telegram
+    text mention, Slack's <@U…>), or as the plain name where the person is not on that platform."""
+
+    user: UserRef
+    name: str
+
+
+@dataclass(frozen=True)
 class Text:
     text: str
+    # People the message calls on; adapters add them, rendered their way, on a last line.
+    mentions: tuple[Mention, ...] = ()
+
+    def plain(self) -> str:
+        """The text with its mentions as plain names, for places that cannot mention anyone."""
+        if not self.mentions:
+            return self.text
+        return self.text + "\n" + " ".join(f"@{m.name}" for m in self.mentions)
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from typing import cast
 
 from drafting.cards import build_card
 from drafting.commands import BY_NAME, SPECS, Command, ParseError, Ref, Spec, parse
-from drafting.handlers import positions
 from drafting.i18n import t
-from drafting.model import AuditEntry, ChatRef, MeetingState, UserRef
+from drafting.model import AuditEntry, ChatRef, MeetingState
 from drafting.permissions import Verdict, permission
 from drafting.ports import CardMessage, PdfConverter, RetryableConflict, StoreFactory, TransientStoreError
 from drafting.replies import Delivery, Outcome, PointCard, Text
+from drafting.sweep import sweep_due
 from drafting.turn import Context, Refusal, Turn, is_owner
 from drafting.usage import usage
 
@@ -61,7 +61,6 @@ def utcnow() -> datetime:
 
 
 ATTEMPTS = 4  # a transaction that lost a race is run again, from a fresh read
-SYSTEM = UserRef(platform="system", user_id="draftbot", display_name="draftbot")
 
 
 class DraftingService:
@@ -321,29 +320,10 @@ class DraftingService:
             return await store.point_for_thread(chat, thread_id)
 
     async def sweep(self) -> Outcome:
-        """Ends every silence procedure whose deadline has passed. Safe to run from any worker."""
-        now = self.clock()
-        out: list[Delivery] = []
+        """Ends due silence procedures, makes firm the approvals ad referendum whose date has passed,
+        and sends the reminders that are due (drafting.sweep). Safe to run from any worker."""
         async with self.stores.transaction() as store:
-            for point in await store.due_silences(now):
-                locked = await store.point(point.id, lock=True)
-                meeting = await store.meeting(point.meeting_id)
-                if locked is None or meeting is None or meeting.state is MeetingState.FINAL:
-                    continue
-                ctx = Context(chat=ChatRef("system", "sweep"), user=SYSTEM)
-                turn = Turn(
-                    store,
-                    ctx,
-                    Command("silence", meeting.language),
-                    now,
-                    meeting.language,
-                    meeting,
-                    None,
-                    self.new_code,
-                )
-                await positions.expire_silence(turn, locked)
-                out.extend(turn.out)
-        return Outcome(tuple(out))
+            return Outcome(tuple(await sweep_due(store, self.clock(), self.new_code)))
 
 
 async def _link_request(turn: Turn) -> None:

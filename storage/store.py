@@ -43,6 +43,7 @@ from drafting.report.history import Circulation
 from storage.database import is_sqlite, make_engine
 from storage.migrate import upgrade
 from storage.panel_store import PanelRecords
+from storage.reminder_store import ReminderRecords
 from storage.tables import (
     AmendmentRow,
     AuditRow,
@@ -80,6 +81,7 @@ def _meeting(row: MeetingRow) -> Meeting:
         format=row.format,
         rule=row.rule,
         timezone=row.timezone,
+        reminders=row.reminders,
         state=MeetingState(row.state),
         draft_version=row.draft_version,
         created_at=row.created_at,
@@ -94,6 +96,7 @@ def _fill_meeting(row: MeetingRow, m: Meeting) -> None:
     row.before, row.objective, row.language = m.before, m.objective, m.language
     row.format, row.rule, row.timezone = m.format, m.rule, m.timezone
     row.state, row.draft_version = m.state.value, m.draft_version
+    row.reminders = m.reminders
 
 
 def _member(row: MemberRow) -> Member:
@@ -117,11 +120,13 @@ def _point(row: PointRow) -> Point:
         adopted_at=row.adopted_at,
         version=row.version,
         card_version=row.card_version,
+        reminded_at=row.reminded_at,
     )
 
 
 def _position(row: PositionRow | PositionHistoryRow) -> Position:
-    return Position(row.point_id, row.delegation_id, row.member_id, Stance(row.stance), row.reason, row.at)
+    stance = Stance(row.stance)
+    return Position(row.point_id, row.delegation_id, row.member_id, stance, row.reason, row.at, row.until)
 
 
 def _card(r: CardMessageRow) -> CardMessage:
@@ -133,7 +138,7 @@ def _chat_filter(table: Any, chat: ChatRef) -> list[Any]:
     return [table.platform == chat.platform, table.workspace == chat.workspace, table.chat_id == chat.chat_id]
 
 
-class SqlStore(PanelRecords):
+class SqlStore(PanelRecords, ReminderRecords):
     """One transaction on one session."""
 
     def __init__(self, session: AsyncSession) -> None:
@@ -442,6 +447,7 @@ class SqlStore(PanelRecords):
                     silence_deadline=p.silence_deadline,
                     adopted_at=p.adopted_at,
                     version=p.version,
+                    reminded_at=p.reminded_at,
                 )
             )
 
@@ -456,6 +462,12 @@ class SqlStore(PanelRecords):
             .with_for_update(skip_locked=True)
         )
         return [_point(r) for r in rows]
+
+    async def due_ad_referendums(self, now: datetime) -> list[Position]:
+        rows = await self.s.scalars(
+            select(PositionRow).where(PositionRow.until.is_not(None), PositionRow.until <= now)
+        )
+        return [_position(r) for r in rows]
 
     # ---- positions ----
     async def positions(self, point_id: int) -> list[Position]:
@@ -484,11 +496,14 @@ class SqlStore(PanelRecords):
             reason=position.reason,
             at=position.at,
             point_version=point_version,
+            until=position.until,
         )
         stmt = self._insert(PositionRow).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=["point_id", "delegation_id"],
-            set_={k: stmt.excluded[k] for k in ("member_id", "stance", "reason", "at", "point_version")},
+            set_={
+                k: stmt.excluded[k] for k in ("member_id", "stance", "reason", "at", "point_version", "until")
+            },
         )
         await self.s.execute(stmt)
         await self.s.execute(self._insert(PositionHistoryRow).values(**values))

@@ -63,6 +63,7 @@ class MeetingRow(Base):
     format: Mapped[str] = mapped_column(String(20), default="informe")
     rule: Mapped[str] = mapped_column(String(20), default="consensus")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    reminders: Mapped[str] = mapped_column(String(100), default="24h, 1h", server_default="24h, 1h")
     state: Mapped[str] = mapped_column(String(20), default="drafting")
     draft_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
@@ -138,6 +139,7 @@ class PointRow(Base):
     # Bumped in the same transaction as every change a card shows; a card message whose
     # shown_version is lower is stale (an edit was lost, say to a crash) and gets redrawn.
     card_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reminded_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 Index("ix_points_label", PointRow.meeting_id, PointRow.number, PointRow.letter)
@@ -154,6 +156,7 @@ class _PositionColumns:
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime]
     point_version: Mapped[int] = mapped_column(Integer, default=1)
+    until: Mapped[datetime | None] = mapped_column(nullable=True)  # an approval ad referendum's date
 
 
 class PositionRow(_PositionColumns, Base):
@@ -201,6 +204,19 @@ class AuditRow(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+
+class SilenceReminderRow(Base):
+    """A reminder due before a silence deadline. `sent_at` is its claim: set by the one worker whose
+    conditional update took it, in the transaction that produced the message."""
+
+    __tablename__ = "silence_reminders"
+    __table_args__ = (UniqueConstraint("point_id", "deadline", "due_at", name="uq_silence_reminder"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("points.id", ondelete="CASCADE"), index=True)
+    deadline: Mapped[datetime]
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class ProcessedUpdateRow(Base):

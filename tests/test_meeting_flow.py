@@ -167,9 +167,9 @@ async def test_silence_adopts_the_point_at_its_deadline_when_nobody_objects(
     card = card_in(await room.say(people["Canadá"], "propose Tomar nota."))
     started = await room.say("chair", "silencio 1 24h")
     assert card_in(started).state == "silence"
-    clock.advance(hours=23)
+    clock.advance(hours=22)
     assert (await service.sweep()).deliveries == ()
-    clock.advance(hours=2)
+    clock.advance(hours=3)
     swept = await service.sweep()
     assert card_in(swept).state == "adopted"
     assert card_in(swept).point_id == card.point_id

@@ -53,6 +53,9 @@ member       no        no        no          no     yes          no
 panel        yes       yes       yes         yes    yes          no
 preview      yes       yes       yes         yes    yes          no
 template     no        no        no          no     yes          no
+confirm      yes       no        no          no     no           no
+pending      yes       yes       yes         yes    yes          yes
+remind       no        no        yes         yes    yes          no
 """
 
 
@@ -109,6 +112,9 @@ REQUESTS = {
     "panel": "panel",
     "preview": "preview",
     "template": "template reset",
+    "confirm": "confirm 1",
+    "pending": "pending",
+    "remind": "remind 1",
 }
 ROLE_ERRORS = {"error.role", "error.not_member", "error.not_proposer", "error.not_proposer_or_role"}
 

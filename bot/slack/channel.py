@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiohttp
@@ -34,11 +35,11 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.cardsync import NOT_SHOWN, CardSync, Posted
 from bot.slack.blocks import card_blocks, card_fallback
 from bot.slack.bounded import Bounded
-from bot.slack.text import chunks, escape
+from bot.slack.text import chunks, escape, mention_line
 from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.ports import CardMessage
-from drafting.replies import Delivery, Document, PointCard, Text
+from drafting.replies import Delivery, Document, Mention, PointCard, Text
 from drafting.service import DraftingService
 
 log = logging.getLogger("draftbot.slack")
@@ -144,7 +145,7 @@ class SlackChannel:
             await self._upload(chat, thread, message)
             return
         try:
-            await self.post_text(chat, message.text, thread)
+            await self.post_text(chat, message.text, thread, mentions=message.mentions)
         except SlackApiError as error:
             # A command typed where the bot is not a member: the command's response_url still works.
             if here is None or chat != here.chat or error.response.get("error") not in _NOT_THERE:
@@ -154,11 +155,15 @@ class SlackChannel:
 
     # ---- texts ----------------------------------------------------------------------------------
 
-    async def post_text(self, chat: ChatRef, text: str, thread_ts: str | None = None) -> None:
-        for part in chunks(text):
+    async def post_text(
+        self, chat: ChatRef, text: str, thread_ts: str | None = None, mentions: Sequence[Mention] = ()
+    ) -> None:
+        parts = chunks(text)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1 and mentions
             await self.client.chat_postMessage(
                 channel=chat.chat_id,
-                text=escape(part),
+                text=escape(part) + ("\n" + mention_line(mentions, chat.workspace) if last else ""),
                 thread_ts=thread_ts,
                 unfurl_links=False,
                 unfurl_media=False,

@@ -9,6 +9,9 @@ into a link it did not contain.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from drafting.replies import Mention
 
 _TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 SLACK_TEXT_LIMIT = 3500  # well under Slack's 4,000-character advice for one message
@@ -47,6 +50,17 @@ def mentions(text: str, bot_user_id: str | None) -> bool:
 def escape(text: str) -> str:
     """Text safe to post as mrkdwn: no links, mentions or broadcasts it did not already spell out."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention_line(mentions: Sequence[Mention], workspace: str) -> str:
+    """The people a message calls on, as mrkdwn: <@U…> for a user of this workspace (Slack notifies
+    them), the escaped plain name for anyone else."""
+    out = []
+    for m in mentions:
+        same = m.user.platform == "slack" and m.user.workspace == workspace
+        ok = same and re.fullmatch(r"[UW][A-Z0-9]{2,40}", m.user.user_id) is not None
+        out.append(f"<@{m.user.user_id}>" if ok else escape(m.name or m.user.user_id))
+    return ", ".join(out)
 
 
 def command_text(text: str) -> str:

@@ -81,6 +81,7 @@ from bot.telegram.render import (
     read_command,
     short_answer,
     units,
+    with_mentions,
 )
 from bot.telegram.render import Command as RenderedCommand
 from drafting.model import ChatRef, UserRef
@@ -537,7 +538,7 @@ class TelegramAdapter:
         if isinstance(message, Document):
             outgoing.kind, outgoing.document = "document", message
         else:
-            outgoing.text = message.text
+            outgoing.text, outgoing.entities = with_mentions(message.text, message.mentions)
         lane.put(outgoing)
 
     async def _deliver_privately(self, delivery: Delivery, origin: TelegramOrigin | None) -> None:

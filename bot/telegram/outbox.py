@@ -42,7 +42,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
+from telegram import Bot, InputFile, LinkPreviewOptions, Message, MessageEntity, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.cardsync import Pacer, Pending
@@ -356,8 +356,9 @@ class Lane(CardLane):
         point_id = points.pop() if len(points) == 1 else None
         text = "\n\n".join(o.text for o in batch) if len(batch) > 1 else first.text
         try:
-            for piece in split_text(text):
-                message = await self._send_message(piece, place)
+            pieces = [text] if first.entities else split_text(text)
+            for piece in pieces:
+                message = await self._send_message(piece, place, entities=first.entities)
                 if point_id is not None:
                     await self.outbox.service.link_message(self.chat, str(message.message_id), point_id)
         except (Forbidden, BadRequest) as error:
@@ -372,7 +373,9 @@ class Lane(CardLane):
         if first.on_sent is not None:
             await first.on_sent()
 
-    async def _send_message(self, text: str, place: Place, markup: Any = None) -> Message:
+    async def _send_message(
+        self, text: str, place: Place, markup: Any = None, entities: tuple[MessageEntity, ...] = ()
+    ) -> Message:
         reply = (
             ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)
             if place.reply_to is not None
@@ -387,6 +390,7 @@ class Lane(CardLane):
                 reply_parameters=reply,
                 reply_markup=markup,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                entities=entities or None,
             )
 
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from telegram import MessageEntity
+
 from drafting.replies import Document
 
 
@@ -26,11 +28,13 @@ class Outgoing:
     # thread) of the request, where to say it could not be delivered
     notice: bool = False  # itself a word about a failed delivery: its own failure is only logged
     retire: int = 0  # kind "retire": the message to delete
+    entities: tuple[MessageEntity, ...] = ()  # mentions: the text goes alone, unsplit, as written
 
     @property
     def mergeable(self) -> bool:
         return (
             self.kind == "text"
+            and not self.entities
             and self.on_sent is None
             and self.on_forbidden is None
             and self.notice_to is None

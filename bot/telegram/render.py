@@ -10,13 +10,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, User
 
 from drafting.commands import SPECS, Spec, command_words, fold
 from drafting.i18n import t
-from drafting.replies import PointCard
+from drafting.replies import Mention, PointCard
 
-MAX_TEXT = 4096  # characters in one message (after entity parsing; we send no entities)
+MAX_TEXT = 4096  # characters in one message (after entity parsing; only mentions carry entities)
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64  # bytes
 MAX_CALLBACK_ANSWER = 200
@@ -182,3 +182,21 @@ def is_read_only(command: Command) -> bool:
     """Commands anyone may use and that change nothing (help, items, item): safe without knowing who."""
     spec = command.spec
     return spec is not None and spec.roles is None and not spec.writes
+
+
+def with_mentions(text: str, mentions: tuple[Mention, ...]) -> tuple[str, tuple[MessageEntity, ...]]:
+    """The text and a last line naming each person: a Telegram text mention (it notifies them, with no
+    @username needed) for a Telegram user, the plain name for anyone on another platform."""
+    if not mentions:
+        return text, ()
+    line = text + "\n"
+    entities: list[MessageEntity] = []
+    for index, mention in enumerate(mentions):
+        if index:
+            line += ", "
+        name = mention.name or mention.user.user_id
+        if mention.user.platform == "telegram" and mention.user.user_id.lstrip("-").isdigit():
+            user = User(id=int(mention.user.user_id), first_name=name, is_bot=False)
+            entities.append(MessageEntity(MessageEntity.TEXT_MENTION, units(line), units(name), user=user))
+        line += name
+    return line, tuple(entities)

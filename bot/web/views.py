@@ -112,7 +112,7 @@ async def meeting_view(store: WebStore, viewer: Viewer, now: datetime, stamp: st
         views[point.id] = view
         if point.parent_id is None:
             tops.append(view)
-            if point.state in (PointState.OPEN, PointState.SILENCE):
+            if point.state in (PointState.OPEN, PointState.SILENCE, PointState.AD_REFERENDUM):
                 view.pending = [
                     d.name for d in countries if d.id in present and (point.id, d.id) not in stance
                 ]

@@ -63,7 +63,7 @@ async def reset_positions(turn: Turn, point: Point) -> bool:
     had = bool(await turn.store.positions(point.id))
     await turn.store.clear_positions(point.id)
     point.version += 1
-    if point.state is PointState.SILENCE:
+    if point.state in (PointState.SILENCE, PointState.AD_REFERENDUM):
         point.state = PointState.OPEN
         point.silence_deadline = None
     return had

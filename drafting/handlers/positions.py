@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from drafting.adoption import brackets_holding, rule_named
@@ -9,7 +10,19 @@ from drafting.cards import tally_for
 from drafting.deadlines import MAX_SILENCE, DeadlineError, parse_deadline
 from drafting.handlers.points import show_card
 from drafting.model import DelegationKind, Point, PointState, Position, Stance
+from drafting.point_states import (
+    LIVE,
+    break_silence,
+    confirmed,
+    move_to,
+    next_state,
+    parse_offsets,
+    reminder_times,
+    start_silence,
+    waiting_ad_referendum,
+)
 from drafting.replies import Text
+from drafting.spanish import long_date
 from drafting.timezones import long_moment, meeting_zone
 from drafting.turn import Turn, closed
 
@@ -40,46 +53,103 @@ async def _take(turn: Turn, stance: Stance) -> None:
     if delegation is None or delegation.kind is not DelegationKind.MEMBER:
         turn.refuse("error.no_delegation")
     reason = turn.cmd.text if stance is Stance.OBJECT else ""
+    until = _read_deadline(turn) if stance is Stance.APPROVE and turn.cmd.text else None
     await turn.store.put_position(
-        Position(point.id, delegation.id, member.id, stance, reason, turn.now), point.version
+        Position(point.id, delegation.id, member.id, stance, reason, turn.now, until), point.version
     )
-    await turn.audit(stance.value, point.id, label=point.label, delegation=delegation.name, reason=reason)
+    detail = {"until": until.isoformat()} if until is not None else {}
+    action = "ad_referendum" if until is not None else stance.value
+    await turn.audit(action, point.id, label=point.label, delegation=delegation.name, reason=reason, **detail)
     announce = ""
     if stance is Stance.OBJECT and point.state is PointState.SILENCE:
-        point.state = PointState.OPEN
-        point.silence_deadline = None
+        break_silence(point)
         await turn.store.save_points([point])
         announce = turn.say("silence.broken", label=point.label, who=delegation.name, reason=reason)
     elif stance is Stance.OBJECT:
         announce = turn.say("position.objection", label=point.label, who=delegation.name, reason=reason)
-    adopted = await evaluate(turn, point)
-    if adopted:
-        announce = (announce + "\n" if announce else "") + turn.say("point.adopted", label=point.label)
+    elif until is not None:
+        announce = turn.say(
+            "position.ad_referendum_noted",
+            label=point.label,
+            who=delegation.name,
+            until=long_moment(until, meeting_zone(turn.meeting).zone, turn.lang),
+            prefix=turn.ctx.prefix,
+        )
+    announce = _join(announce, await evaluate(turn, point))
     await show_card(turn, point.id, announce=announce, point=point)
     if not announce:
         turn.send(_ack(turn, stance, point.label, delegation.name), point_id=point.id, ephemeral=True)
+
+
+async def confirm(turn: Turn) -> None:
+    """The capital confirmed: the delegation's approval ad referendum becomes firm."""
+    member = turn.need_member()
+    point = await turn.resolve(turn.cmd.ref, lock=True)
+    if point.is_sub:
+        turn.refuse("error.need_whole_point", label=point.label)
+    who = await turn.delegation_name(member.delegation_id)
+    standing = next(
+        (p for p in await turn.store.positions(point.id) if p.delegation_id == member.delegation_id), None
+    )
+    if standing is None or not standing.ad_referendum or closed(point):
+        turn.refuse("error.no_ad_referendum", who=who or turn.who([]), label=point.label)
+    await turn.store.put_position(confirmed(standing, turn.now), point.version)
+    await turn.audit("confirm", point.id, label=point.label, delegation=who)
+    announce = _join(turn.say("position.confirmed", who=who, label=point.label), await evaluate(turn, point))
+    await show_card(turn, point.id, announce=announce, point=point)
+
+
+async def lapse_ad_referendum(turn: Turn, point: Point, position: Position) -> None:
+    """Called by the sweep: the date passed with no objection from that delegation, so it stands."""
+    standing = next(
+        (p for p in await turn.store.positions(point.id) if p.delegation_id == position.delegation_id), None
+    )
+    if standing is None or standing.until is None or standing.until > turn.now:
+        return  # confirmed, withdrawn or replaced since it was read
+    who = await turn.delegation_name(position.delegation_id)
+    await turn.store.put_position(confirmed(standing, turn.now), point.version)
+    await turn.audit("ad_referendum_lapsed", point.id, label=point.label, delegation=who)
+    if point.state not in LIVE:
+        return
+    announce = _join(turn.say("position.lapsed", who=who, label=point.label), await evaluate(turn, point))
+    await show_card(turn, point.id, announce=announce, point=point)
+
+
+def _join(first: str, second: str) -> str:
+    return "\n".join(part for part in (first, second) if part)
 
 
 def _ack(turn: Turn, stance: Stance, label: str, who: str) -> Text:
     return Text(turn.say(f"position.{stance.value}_noted", label=label, who=who))
 
 
-async def evaluate(turn: Turn, point: Point, *, silence_expired: bool = False) -> bool:
-    """Adopts the point if the meeting's rule says so; returns whether it did."""
-    if point.state not in (PointState.OPEN, PointState.SILENCE):
-        return False
+async def evaluate(turn: Turn, point: Point, *, silence_expired: bool = False) -> str:
+    """Moves the point to the state the rules give (drafting.point_states); returns what to announce."""
+    if point.state not in LIVE:
+        return ""
     meeting = turn.need_meeting()
-    if brackets_holding(point.text, await _live_sub_texts(turn, point)):
-        return False
-    tally = await tally_for(turn.store, point)
-    if not rule_named(meeting.rule).adopted(tally, silence_expired=silence_expired):
-        return False
-    point.state = PointState.ADOPTED
-    point.adopted_at = turn.now
-    point.silence_deadline = None
+    standing = await turn.store.positions(point.id)
+    state = next_state(
+        point,
+        rule_named(meeting.rule),
+        await tally_for(turn.store, point),
+        {p.delegation_id for p in waiting_ad_referendum(standing)},
+        brackets=brackets_holding(point.text, await _live_sub_texts(turn, point)),
+        silence_expired=silence_expired,
+    )
+    if not move_to(point, state, turn.now):
+        return ""
     await turn.store.save_points([point])
-    await turn.audit("adopted", point.id, label=point.label, rule=meeting.rule, silence=silence_expired)
-    return True
+    if state is PointState.ADOPTED:
+        await turn.audit("adopted", point.id, label=point.label, rule=meeting.rule, silence=silence_expired)
+        key = "silence.adopted" if silence_expired else "point.adopted"
+        return turn.say(key, label=point.label)
+    if state is PointState.AD_REFERENDUM:
+        await turn.audit("adopted_ad_referendum", point.id, label=point.label)
+        names = sorted([await turn.delegation_name(p.delegation_id) for p in waiting_ad_referendum(standing)])
+        return turn.say("point.adopted_ad_referendum", label=point.label, who=", ".join(names))
+    await turn.audit("reopened", point.id, label=point.label)
+    return turn.say("point.reopened", label=point.label)
 
 
 async def silence(turn: Turn) -> None:
@@ -100,9 +170,10 @@ async def silence(turn: Turn) -> None:
         turn.refuse(
             "error.silence_with_objection", label=point.label, who=", ".join(names[i] for i in tally.object)
         )
-    point.state = PointState.SILENCE
-    point.silence_deadline = deadline
+    start_silence(point, deadline)
     await turn.store.save_points([point])
+    offsets = parse_offsets(meeting.reminders) if meeting.reminders else ()
+    await turn.store.add_reminders(point.id, deadline, reminder_times(deadline, turn.now, offsets))
     await turn.audit("silence", point.id, label=point.label, deadline=deadline.isoformat())
     await show_card(
         turn,
@@ -139,11 +210,28 @@ async def expire_silence(turn: Turn, point: Point) -> None:
     """Called by the sweep when a deadline has passed: silence is consent unless someone objected."""
     if point.state is not PointState.SILENCE:
         return
-    if await evaluate(turn, point, silence_expired=True):
-        await show_card(turn, point.id, announce=turn.say("silence.adopted", label=point.label))
+    announce = await evaluate(turn, point, silence_expired=True)
+    if point.state is not PointState.SILENCE:
+        await show_card(turn, point.id, announce=announce)
         return
-    point.state = PointState.OPEN
-    point.silence_deadline = None
+    break_silence(point)
     await turn.store.save_points([point])
     await turn.audit("silence_failed", point.id, label=point.label)
     await show_card(turn, point.id, announce=turn.say("silence.failed", label=point.label))
+
+
+async def ad_referendum_notes(turn: Turn, points: Sequence[Point]) -> dict[int, str]:
+    """The drafts' mark of each point adopted ad referendum: whose capital it waits for, until when."""
+    zone = meeting_zone(turn.need_meeting()).zone
+    notes: dict[int, str] = {}
+    for point in points:
+        if point.state is not PointState.AD_REFERENDUM:
+            continue
+        waiting = []
+        for position in waiting_ad_referendum(await turn.store.positions(point.id)):
+            assert position.until is not None
+            day = long_date(position.until.astimezone(zone).date(), turn.lang)
+            name = await turn.delegation_name(position.delegation_id)
+            waiting.append(turn.say("pending.ad_referendum_until", name=name, date=day))
+        notes[point.id] = turn.say("pending.ad_referendum_note", names="; ".join(sorted(waiting)))
+    return notes

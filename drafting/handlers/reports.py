@@ -12,6 +12,7 @@ from typing import NoReturn
 from drafting.cards import STANCE_MARK, build_card, state_label
 from drafting.commands import BY_NAME
 from drafting.handlers import documents
+from drafting.handlers.positions import ad_referendum_notes
 from drafting.i18n import catalogue
 from drafting.meeting_fields import key_word
 from drafting.model import Delegation, MeetingState, Point, PointState
@@ -32,13 +33,16 @@ log = logging.getLogger("drafting")
 STATE_MARK = {
     PointState.OPEN: "💬",
     PointState.SILENCE: "🤫",
+    PointState.AD_REFERENDUM: "🟡",
     PointState.ADOPTED: "✅",
     PointState.WITHDRAWN: "↩️",
 }
 
 
 # What the bot itself does to a point, shown in its history beside the commands declared `history`.
-HISTORY_EVENTS = frozenset({"adopted", "silence_failed"})
+HISTORY_EVENTS = frozenset(
+    {"adopted", "silence_failed", "adopted_ad_referendum", "ad_referendum_lapsed", "reopened"}
+)
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -71,7 +75,9 @@ async def items(turn: Turn) -> None:
         turn.say(
             "items.summary",
             adopted=counts.get(PointState.ADOPTED, 0),
-            open=counts.get(PointState.OPEN, 0) + counts.get(PointState.SILENCE, 0),
+            open=sum(
+                counts.get(s, 0) for s in (PointState.OPEN, PointState.SILENCE, PointState.AD_REFERENDUM)
+            ),
             withdrawn=counts.get(PointState.WITHDRAWN, 0),
         )
     )
@@ -122,11 +128,11 @@ async def item(turn: Turn) -> None:
     for pos in await turn.store.position_history(top.id):
         mark = STANCE_MARK[pos.stance]
         reason = f": {pos.reason}" if pos.reason else ""
+        stance = "approve_ad_referendum" if pos.ad_referendum else pos.stance.value
         events.append(
             (
                 pos.at.isoformat(),
-                f"{mark} {delegations.get(pos.delegation_id, '?')} — "
-                f"{turn.say('stance.' + pos.stance.value)}{reason}",
+                f"{mark} {delegations.get(pos.delegation_id, '?')} — {turn.say('stance.' + stance)}{reason}",
             )
         )
     for entry in await turn.store.audit_log(point.meeting_id, point.id):
@@ -177,7 +183,10 @@ async def _build(turn: Turn, *, final: bool) -> tuple[Report, ReportTemplate, li
     delegations = await turn.store.delegations(meeting.id)
     points = await turn.store.points(meeting.id)
     try:
-        report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
+        notes = await ad_referendum_notes(turn, points)
+        report = build_report(
+            meeting, delegations, points, final=final, template=template, now=turn.now, notes=notes
+        )
     except TemplateError as error:
         _refuse_template(turn, error)
     return report, template, points, delegations

@@ -19,7 +19,7 @@ programa's table, the mesas' sections; each package says how points are typed fo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -42,12 +42,14 @@ def build_report(
     final: bool,
     template: ReportTemplate,
     now: datetime | None = None,
+    notes: Mapping[int, str] | None = None,
 ) -> Report:
     """The report of `meeting`: the final one (adopted points only) or a draft (all but withdrawn).
 
     `now` is when the report is compiled (default: the current time); drafts show it in the draft
     mark when the template asks for {date}/{time}. Raises `ValueError` for delegations or points of
-    another meeting and for a language other than Spanish or English.
+    another meeting and for a language other than Spanish or English. `notes` replace the state note of
+    the points they name, already worded (an ad referendum point says whose capital it waits for).
     """
     lang = normalize_lang(meeting.language)
     words = template.words(lang)
@@ -77,7 +79,9 @@ def build_report(
         text = text.strip()
         return text.upper() if template.title.uppercase else text
 
-    report_points = _report_points(points, final=final, words=words, lang=lang, tz=tz, tz_name=tz_name)
+    report_points = _report_points(
+        points, final=final, words=words, lang=lang, tz=tz, tz_name=tz_name, notes=notes or {}
+    )
     report = Report(
         language=lang,
         bodies=tuple(caps(b) for b in meeting.bodies if b.strip()),
@@ -107,7 +111,14 @@ def participant_names(delegations: Sequence[Delegation], lang: str) -> list[str]
 
 
 def _report_points(
-    points: Sequence[Point], *, final: bool, words: Wording, lang: Lang, tz: tzinfo, tz_name: str
+    points: Sequence[Point],
+    *,
+    final: bool,
+    words: Wording,
+    lang: Lang,
+    tz: tzinfo,
+    tz_name: str,
+    notes: Mapping[int, str],
 ) -> tuple[ReportPoint, ...]:
     children: defaultdict[int, list[Point]] = defaultdict(list)
     for p in points:
@@ -122,7 +133,7 @@ def _report_points(
         if final and not adopted:
             continue
         subs = sorted(children.get(top.id, ()), key=lambda s: (len(s.letter), s.letter, s.id))
-        top_note = None if adopted else _state_note(top, words, lang, tz, tz_name)
+        top_note = None if adopted else notes.get(top.id) or _state_note(top, words, lang, tz, tz_name)
         sub_points = []
         for sub in subs:
             if sub.state == PointState.WITHDRAWN:

@@ -641,6 +641,9 @@ class FakeTelegram:
         markup = _check_markup(params.get("reply_markup"))
         if markup is not None:
             extra["reply_markup"] = markup
+        entities = _given_entities(params.get("entities"), text)
+        if entities:
+            extra["entities"] = entities
         message = self._message(chat, self.bot_user, text=text, **extra)
         return message
 
@@ -992,6 +995,26 @@ def _entities(text: str) -> list[JSON]:
     if match is None:
         return []
     return [{"type": "bot_command", "offset": 0, "length": utf16_len(match.group(0))}]
+
+
+def _given_entities(raw: Any, text: str) -> list[JSON]:
+    """Entities a bot sent, checked as Telegram does: inside the text (UTF-16 units), and a text mention
+    names a user by id."""
+    if raw is None:
+        return []
+    entities = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(entities, list):
+        raise ApiError(400, "Bad Request: can't parse entities")
+    size = utf16_len(text)
+    for entity in entities:
+        offset, length = entity.get("offset"), entity.get("length")
+        if not isinstance(offset, int) or not isinstance(length, int) or offset < 0 or length < 1:
+            raise ApiError(400, "Bad Request: can't parse entities")
+        if offset + length > size:
+            raise ApiError(400, "Bad Request: entity beyond the end of the text")
+        if entity.get("type") == "text_mention" and not isinstance((entity.get("user") or {}).get("id"), int):
+            raise ApiError(400, "Bad Request: can't parse entities: text_mention without a user")
+    return entities
 
 
 def _shallow(message: JSON) -> JSON:

@@ -1,0 +1,55 @@
+"""What the clock decides, run by the sweep from any worker: silence deadlines, ad referendum dates and
+reminders. All of it lives in the database, so a restart loses nothing and a second worker repeats
+nothing: rows are locked, and a reminder is claimed in the transaction that produces it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from drafting.commands import Command
+from drafting.handlers import pending, positions
+from drafting.model import ChatRef, MeetingState, Point, UserRef
+from drafting.ports import Store
+from drafting.replies import Delivery
+from drafting.turn import Context, Turn
+
+SYSTEM = UserRef(platform="system", user_id="draftbot", display_name="draftbot")
+
+
+async def sweep_due(store: Store, now: datetime, new_code: Callable[[], str]) -> list[Delivery]:
+    out: list[Delivery] = []
+    for point in await store.due_silences(now):
+        found = await _turn(store, point.id, now, new_code)
+        if found is not None:
+            await positions.expire_silence(*found)
+            out.extend(found[0].out)
+    for position in await store.due_ad_referendums(now):
+        found = await _turn(store, position.point_id, now, new_code)
+        if found is not None:
+            await positions.lapse_ad_referendum(*found, position)
+            out.extend(found[0].out)
+    for reminder_id, point_id, deadline in await store.due_reminders(now):
+        # The claim and the message commit together: exactly one worker sends each reminder.
+        if not await store.claim_reminder(reminder_id, now):
+            continue
+        found = await _turn(store, point_id, now, new_code)
+        # A silence broken, ended or restarted since has no use for this reminder.
+        if found is not None and found[1].silence_deadline == deadline:
+            await pending.silence_reminder(*found)
+            out.extend(found[0].out)
+    return out
+
+
+async def _turn(
+    store: Store, point_id: int, now: datetime, new_code: Callable[[], str]
+) -> tuple[Turn, Point] | None:
+    """The point, locked, and a turn acting for the system in its meeting; None when it is gone or its
+    meeting is final."""
+    locked = await store.point(point_id, lock=True)
+    meeting = await store.meeting(locked.meeting_id) if locked is not None else None
+    if locked is None or meeting is None or meeting.state is MeetingState.FINAL:
+        return None
+    ctx = Context(chat=ChatRef("system", "sweep"), user=SYSTEM)
+    command = Command("silence", meeting.language)
+    return Turn(store, ctx, command, now, meeting.language, meeting, None, new_code), locked
