@@ -42,6 +42,8 @@ class Arg(enum.Enum):
     BRACKET = "bracket"  # a bracket's number in a point's text, "2"
     CHOICE = "choice"  # the rest: an alternative's number, new text, or "-"
     OPTION = "option"  # one optional word from the spec's `options`: "compile pdf", "compilar cambios"
+    AMENDMENT = "amendment"  # an amendment's number within its point, optional: "accept 4 2"
+    MAYBE_NAMES = "maybe_names"  # as NAMES, or nothing at all; a leading ":" is allowed
 
 
 ANY_MEMBER = frozenset(Role)
@@ -74,7 +76,10 @@ SPECS: tuple[Spec, ...] = (
     Spec("sub", "subpunto", (Arg.POINT, Arg.TEXT), PROPOSERS),
     Spec("comment", "comentar", (Arg.REF, Arg.TEXT), ANY_MEMBER),
     Spec("amend", "enmendar", (Arg.REF, Arg.TEXT), PROPOSERS),
-    Spec("accept", "aceptar", (Arg.REF,), frozenset({Role.RAPPORTEUR}), owner=True),
+    Spec("accept", "aceptar", (Arg.REF, Arg.AMENDMENT), frozenset({Role.RAPPORTEUR}), owner=True),
+    Spec("reject", "rechazar", (Arg.REF, Arg.AMENDMENT), frozenset({Role.RAPPORTEUR}), owner=True),
+    # anyone sees it; only the secretariat sets it (the handler checks, as it depends on the words)
+    Spec("attendance", "asistencia", (Arg.MAYBE_NAMES,), None),
     Spec("approve", "aprobar", (Arg.POINT,), frozenset({Role.DELEGATE})),
     Spec("object", "objetar", (Arg.POINT, Arg.REASON), frozenset({Role.DELEGATE})),
     Spec("abstain", "abstenerse", (Arg.POINT,), frozenset({Role.DELEGATE})),
@@ -200,6 +205,11 @@ def parse(text: str, *, context: Ref | None = None, default_lang: str = "es") ->
         return ParseError("error.empty", default_lang)
     head, rest = _split_head(body)
     word = _fold(head.lstrip("/"))
+    if word not in _WORDS and ":" in word:
+        # "asistencia: A, B y C" (on Telegram "/asistencia:" is not a command entity; the adapter still
+        # passes it): the command word ends at the colon.
+        word = word.partition(":")[0]
+        rest = head[head.index(":") + 1 :] + (" " + rest if rest else "")
     found = _WORDS.get(word)
     if found is None:
         return ParseError("error.unknown_command", default_lang, None, {"word": head[:40]})
@@ -229,6 +239,12 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
             if arg is Arg.POINT and ref.letter:
                 return ParseError("error.need_whole_point", lang, spec, {"label": ref.label})
             values["ref"] = ref
+        elif arg is Arg.AMENDMENT:
+            word, _, rest = rest.strip().partition(" ")
+            if word:
+                if not word.isdigit() or int(word) < 1:
+                    return ParseError("error.need_amendment", lang, spec)
+                values["position"] = int(word)
         elif arg in (Arg.POSITION, Arg.BRACKET):
             word, _, rest = rest.partition(" ")
             if not word.isdigit() or int(word) < 1:
@@ -261,8 +277,12 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
                 return ParseError("error.bad_field_line", lang, spec, {"line": parsed[:80]})
             values["fields"] = parsed
             rest = ""
-        elif arg is Arg.NAMES:
-            names = split_names(rest)
+        elif arg in (Arg.NAMES, Arg.MAYBE_NAMES):
+            names = split_names(rest.strip().removeprefix(":"))
+            if not names and arg is Arg.MAYBE_NAMES:
+                values["names"] = ()
+                rest = ""
+                continue
             if not names:
                 return ParseError("error.need_names", lang, spec)
             if len(names) > MAX_NAMES or any(len(n) > 120 for n in names):

@@ -17,7 +17,18 @@ from datetime import UTC, datetime
 
 from drafting.cards import build_card
 from drafting.commands import Command, ParseError, Ref, parse
-from drafting.handlers import brackets, documents, members, panel, points, positions, reports, setup
+from drafting.handlers import (
+    amendments,
+    attendance,
+    brackets,
+    documents,
+    members,
+    panel,
+    points,
+    positions,
+    reports,
+    setup,
+)
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, MeetingState, UserRef
 from drafting.ports import CardMessage, PdfConverter, RetryableConflict, StoreFactory, TransientStoreError
@@ -40,8 +51,10 @@ HANDLERS: Mapping[str, Handler] = {
     "propose": points.propose,
     "sub": points.sub,
     "comment": points.comment,
-    "amend": points.amend,
-    "accept": points.accept,
+    "amend": amendments.amend,
+    "accept": amendments.accept,
+    "reject": amendments.reject,
+    "attendance": attendance.attendance,
     "withdraw": points.withdraw,
     "move": points.move,
     "approve": positions.approve,

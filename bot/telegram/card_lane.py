@@ -8,13 +8,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from telegram import ForumTopic, LinkPreviewOptions, Message
+from telegram import ForumTopic, LinkPreviewOptions, Message, MessageEntity
 from telegram.error import BadRequest, Forbidden
 
 from bot.telegram.bounded import BoundedDict, BoundedSet
 from bot.telegram.delivery import Doubtful
 from bot.telegram.outgoing import Outgoing, Place
-from bot.telegram.render import card_keyboard, card_text, topic_name
+from bot.telegram.render import card_keyboard, card_message, topic_name
 from drafting.model import ChatRef
 from drafting.ports import CardMessage
 from drafting.replies import PointCard
@@ -49,7 +49,9 @@ class CardLane:
     async def _call(self, what: str, make: Callable[[int], Awaitable[T]], *, repeatable: bool = True) -> T:
         raise NotImplementedError
 
-    async def _send_message(self, text: str, place: Place, markup: Any = None) -> Message:
+    async def _send_message(
+        self, text: str, place: Place, markup: Any = None, entities: list[MessageEntity] | None = None
+    ) -> Message:
         raise NotImplementedError
 
     def put(self, outgoing: Outgoing) -> None:
@@ -123,7 +125,7 @@ class CardLane:
         if placed.shown_version >= card.version and not forced:
             return  # the message already shows this version (this worker or another drew it)
         message_id = int(placed.message_id)
-        text, keyboard = card_text(card), card_keyboard(card)
+        (text, entities), keyboard = card_message(card), card_keyboard(card)
         # No memory of what the card shows is trusted here but the database's: another worker may have
         # edited it. An edit that changes nothing costs one call, answered "not modified".
         try:
@@ -134,6 +136,7 @@ class CardLane:
                     chat_id=chat_id,
                     message_id=message_id,
                     reply_markup=keyboard,
+                    entities=entities or None,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 ),
             )
@@ -162,8 +165,8 @@ class CardLane:
         topic: int | None = None
         if await self._forum():
             topic = await self._topic(card.point_id, card)
-        text, keyboard = card_text(card), card_keyboard(card)
-        message = await self._post(text, topic, keyboard)
+        (text, entities), keyboard = card_message(card), card_keyboard(card)
+        message = await self._post(text, topic, keyboard, entities)
         mine = CardMessage(
             card.point_id,
             self.chat,
@@ -189,17 +192,19 @@ class CardLane:
         await self._delete_copy(message.message_id, topic)
         self.dirty[card.point_id] = None  # theirs may show an older state than ours did
 
-    async def _post(self, text: str, topic: int | None, keyboard: Any) -> Message:
+    async def _post(
+        self, text: str, topic: int | None, keyboard: Any, entities: list[MessageEntity] | None = None
+    ) -> Message:
         """A new card's message. When the answer to its sendMessage was lost, it is sent once more and
         that one recorded: a copy that did land is a card the bot does not know, and the first press
         on it finds that out (`pressed`)."""
         try:
-            return await self._send_message(text, Place(topic, None), keyboard)
+            return await self._send_message(text, Place(topic, None), keyboard, entities)
         except Doubtful as error:
             log.warning(
                 "telegram: a card in chat %s may have been posted (%s); posting it again", self.chat_id, error
             )
-            return await self._send_message(text, Place(topic, None), keyboard)
+            return await self._send_message(text, Place(topic, None), keyboard, entities)
 
     async def pressed(self, point_id: int, message_id: int, thread_id: int | None) -> None:
         """A button of point `point_id` was pressed on message `message_id` here. A message that is not

@@ -44,7 +44,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
+from telegram import Bot, InputFile, LinkPreviewOptions, Message, MessageEntity, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.telegram.bounded import BoundedDict, BoundedSet
@@ -378,7 +378,9 @@ class Lane(CardLane):
         if first.on_sent is not None:
             await first.on_sent()
 
-    async def _send_message(self, text: str, place: Place, markup: Any = None) -> Message:
+    async def _send_message(
+        self, text: str, place: Place, markup: Any = None, entities: list[MessageEntity] | None = None
+    ) -> Message:
         reply = (
             ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)
             if place.reply_to is not None
@@ -393,6 +395,7 @@ class Lane(CardLane):
                 reply_parameters=reply,
                 reply_markup=markup,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                entities=entities or None,
             )
 
         try:

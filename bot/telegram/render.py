@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
 
 from drafting.commands import SPECS, Spec, command_words, fold
 from drafting.i18n import t
 from drafting.replies import PointCard
+from drafting.textdiff import clip, condense, spans
 
-MAX_TEXT = 4096  # characters in one message (after entity parsing; we send no entities)
+MAX_TEXT = 4096  # characters in one message (after entity parsing; cards may carry entities)
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64  # bytes
 MAX_CALLBACK_ANSWER = 200
@@ -55,6 +56,38 @@ def card_text(card: PointCard) -> str:
     shortened = card.text[: _fitting(card.text, max(room, 0))] + more
     text = replace(card, text=shortened).as_text()
     return text[: _fitting(text, MAX_TEXT)]
+
+
+def card_message(card: PointCard) -> tuple[str, list[MessageEntity]]:
+    """The card with its amendments' changes marked the Telegram way: struck-through old words and
+    underlined new ones, as message entities over plain text (nothing a delegate wrote can be read
+    as markup). Within 4,096 units: long unchanged stretches are cut first, then the changes, then
+    the card as `card_text` cuts it, unmarked."""
+    if not card.amendments:
+        return card_text(card), []
+    head, _, tail = card.parts()
+    changes = [list(a.changes) for a in card.amendments]
+    room = MAX_TEXT - units(head) - units(tail) - 4
+    for squeeze in range(3):
+        if squeeze == 1:
+            changes = [condense(c) for c in changes]
+        elif squeeze == 2:
+            share = max(room // len(changes) - 80, 0)
+            changes = [clip(c, share) for c in changes]
+        text, entities = head + "\n\n", []
+        for index, (amendment, segments) in enumerate(zip(card.amendments, changes, strict=True)):
+            text += ("\n\n" if index else "") + amendment.heading + "\n"
+            plain, ranges = spans(segments)
+            base = units(text)
+            for kind, start, end in ranges:
+                offset = base + units(plain[:start])
+                kind_name = MessageEntity.STRIKETHROUGH if kind == "del" else MessageEntity.UNDERLINE
+                entities.append(MessageEntity(kind_name, offset, units(plain[start:end])))
+            text += plain
+        text += ("\n" + tail) if tail else ""
+        if units(text) <= MAX_TEXT:
+            return text, entities
+    return card_text(card), []
 
 
 def card_keyboard(card: PointCard) -> InlineKeyboardMarkup | None:
@@ -155,7 +188,8 @@ class Command:
     spec: Spec | None  # None for a word the core does not know (the core says so)
 
 
-_HEAD = re.compile(r"/([A-Za-z0-9_áéíóúñÁÉÍÓÚÑ-]{1,64})(?:@([A-Za-z0-9_]{3,64}))?(?=\s|$)")
+# "/asistencia: A, B y C": a colon may follow the word (Telegram then sees no command; we do).
+_HEAD = re.compile(r"/([A-Za-z0-9_áéíóúñÁÉÍÓÚÑ-]{1,64})(?:@([A-Za-z0-9_]{3,64}))?(?=\s|$|:)")
 
 
 def read_command(text: str, bot_username: str) -> Command | None:

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
+from drafting.handlers.attendance import attending
 from drafting.i18n import t
 from drafting.model import Delegation, Point, PointState
 from drafting.ports import ConversionFailed, ConversionUnavailable, StoredWordTemplate
@@ -37,7 +38,10 @@ async def preview(turn: Turn) -> None:
     delegations = await turn.store.delegations(meeting.id)
     # the draft the next compile would circulate, with its version number
     upcoming = dataclasses.replace(meeting, draft_version=meeting.draft_version + 1)
-    report = build_report(upcoming, delegations, points, final=False, template=template, now=turn.now)
+    present, _ = await attending(turn.store, meeting.id)
+    report = build_report(
+        upcoming, delegations, points, final=False, template=template, now=turn.now, attending=present
+    )
     markdown = render_preview(report, template=template, escape=False).strip()
     turn.send(Text(for_chat(markdown, turn.ctx.user.platform)))
 

@@ -11,9 +11,10 @@ from typing import NoReturn
 
 from drafting.cards import STANCE_MARK, build_card, state_label
 from drafting.handlers import documents
+from drafting.handlers.attendance import attending
 from drafting.i18n import catalogue
 from drafting.meeting_fields import FIELDS
-from drafting.model import Delegation, MeetingState, Point, PointState
+from drafting.model import Delegation, DelegationKind, MeetingState, Point, PointState
 from drafting.ports import StoredDocument
 from drafting.replies import Document, Text
 from drafting.report.builder import build_report
@@ -22,6 +23,7 @@ from drafting.report.history import snapshot
 from drafting.report.model import Report
 from drafting.report.render import render_document, render_preview
 from drafting.report.template import ReportTemplate, TemplateError, load_template
+from drafting.textdiff import console, diff
 from drafting.timezones import meeting_zone, short_moment
 from drafting.turn import Turn
 from drafting.usage import help_text
@@ -96,14 +98,18 @@ async def item(turn: Turn) -> None:
     events: list[tuple[str, str]] = []
     for a in await turn.store.amendments(point.id):
         status = turn.say(f"amendment.{a.status}")
+        # what it changes in the text it was proposed on (an open one: in the text as it stands)
+        base = point.text if a.status == "open" else a.base
+        changes = console(diff(base, a.text)) if base else a.text
         events.append(
             (
                 a.at.isoformat(),
                 turn.say(
-                    "item.amendment",
+                    "item.amendment_numbered",
+                    number=a.number,
                     who=who(a.member_id, a.delegation_id),
                     status=status,
-                    text=_short(a.text, 200),
+                    changes=_short(changes, 400),
                 ),
             )
         )
@@ -125,7 +131,14 @@ async def item(turn: Turn) -> None:
             )
         )
     for entry in await turn.store.audit_log(point.meeting_id, point.id):
-        if entry.action in (
+        if entry.action == "accept" and entry.detail.get("number"):
+            number, old = entry.detail["number"], _short(entry.detail.get("old", ""), 300)
+            events.append((entry.at.isoformat(), turn.say("item.accepted_text", number=number, old=old)))
+        elif entry.action == "reject":
+            events.append(
+                (entry.at.isoformat(), turn.say("item.rejected", number=entry.detail.get("number", "")))
+            )
+        elif entry.action in (
             "propose",
             "sub",
             "accept",
@@ -182,7 +195,15 @@ async def _build(turn: Turn, *, final: bool) -> tuple[Report, ReportTemplate, li
     delegations = await turn.store.delegations(meeting.id)
     points = await turn.store.points(meeting.id)
     try:
-        report = build_report(meeting, delegations, points, final=final, template=template, now=turn.now)
+        report = build_report(
+            meeting,
+            delegations,
+            points,
+            final=final,
+            template=template,
+            now=turn.now,
+            attending=(await attending(turn.store, meeting.id))[0],
+        )
     except TemplateError as error:
         _refuse_template(turn, error)
     return report, template, points, delegations
@@ -227,7 +248,10 @@ async def compile_(turn: Turn) -> None:
     await turn.store.save_document(
         StoredDocument(meeting.id, "draft", meeting.draft_version, name, content, turn.now)
     )
-    await turn.store.save_circulation(snapshot(meeting, delegations, points, turn.now))
+    # kept as the report lists them: a draft rebuilt from it names the same participants
+    present = (await attending(turn.store, meeting.id))[0]
+    listed = [d for d in delegations if d.kind is DelegationKind.OBSERVER or d.id in present]
+    await turn.store.save_circulation(snapshot(meeting, listed, points, turn.now))
     await turn.audit("compile", version=meeting.draft_version, bytes=len(content))
     adopted = sum(1 for p in points if not p.is_sub and p.state is PointState.ADOPTED)
     total = sum(1 for p in points if not p.is_sub and p.state is not PointState.WITHDRAWN)

@@ -641,6 +641,9 @@ class FakeTelegram:
         markup = _check_markup(params.get("reply_markup"))
         if markup is not None:
             extra["reply_markup"] = markup
+        entities = _sent_entities(text, params.get("entities"))
+        if entities:
+            extra["entities"] = entities
         message = self._message(chat, self.bot_user, text=text, **extra)
         return message
 
@@ -698,7 +701,12 @@ class FakeTelegram:
         if utf16_len(text) > 4096:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         markup = _check_markup(params.get("reply_markup"))
-        if message.get("text") == text and message.get("reply_markup") == markup:
+        entities = _sent_entities(text, params.get("entities"))
+        if (
+            message.get("text") == text
+            and message.get("reply_markup") == markup
+            and message.get("entities", []) == entities
+        ):
             raise ApiError(
                 400,
                 "Bad Request: message is not modified: specified new message content and reply markup are "
@@ -706,8 +714,11 @@ class FakeTelegram:
             )
         edited = dict(message, text=text, edit_date=int(time.time()))
         edited.pop("reply_markup", None)
+        edited.pop("entities", None)
         if markup is not None:
             edited["reply_markup"] = markup
+        if entities:
+            edited["entities"] = entities
         self.messages[(chat["id"], message["message_id"])] = edited
         return edited
 
@@ -992,6 +1003,28 @@ def _entities(text: str) -> list[JSON]:
     if match is None:
         return []
     return [{"type": "bot_command", "offset": 0, "length": utf16_len(match.group(0))}]
+
+
+_SENT_ENTITY_TYPES = {"bold", "italic", "underline", "strikethrough", "code", "spoiler"}
+
+
+def _sent_entities(text: str, entities: Any) -> list[JSON]:
+    """Entities a bot sent with its text, checked as Telegram does: known types, inside the text
+    (UTF-16 offsets), not overlapping one another in this fake's simple form."""
+    if entities is None:
+        return []
+    if not isinstance(entities, list):
+        raise ApiError(400, "Bad Request: can't parse entities JSON object")
+    length = utf16_len(text)
+    out: list[JSON] = []
+    for entity in entities:
+        kind, offset, size = entity.get("type"), entity.get("offset"), entity.get("length")
+        if kind not in _SENT_ENTITY_TYPES or not isinstance(offset, int) or not isinstance(size, int):
+            raise ApiError(400, "Bad Request: can't parse entities: unsupported entity")
+        if offset < 0 or size <= 0 or offset + size > length:
+            raise ApiError(400, "Bad Request: can't parse entities: entity beyond the end of the text")
+        out.append({"type": kind, "offset": offset, "length": size})
+    return out
 
 
 def _shallow(message: JSON) -> JSON:
