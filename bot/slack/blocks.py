@@ -13,7 +13,8 @@ from typing import Any
 
 from bot.slack.text import chunks, clip
 from drafting.replies import CardAmendment, PointCard
-from drafting.textdiff import Segment, clip, condense, slack
+from drafting.textdiff import Segment, condense, slack
+from drafting.textdiff import clip as clip_changes
 
 ACTION_PREFIX = "draft_"  # action_id = "draft_approve" | "draft_object" | "draft_abstain"
 ACTIONS = ("approve", "object", "abstain")
@@ -104,7 +105,7 @@ def _amendment_section(amendment: CardAmendment) -> Block:
         text = f"{heading}\n{slack(changes)}"
     budget = SECTION_LIMIT - len(heading) - 200
     while len(text) > SECTION_LIMIT and budget > 0:
-        text = f"{heading}\n{slack(clip(changes, budget))}"
+        text = f"{heading}\n{slack(clip_changes(changes, budget))}"
         budget -= 300  # escaping and marks make the text longer than the characters kept
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT], "verbatim": True}}
 

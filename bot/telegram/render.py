@@ -14,7 +14,7 @@ from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Mes
 from drafting.commands import SPECS, Spec, command_words, fold
 from drafting.i18n import t
 from drafting.replies import PointCard
-from drafting.textdiff import clip, condense, spans
+from drafting.textdiff import Segment, clip, condense, spans
 
 MAX_TEXT = 4096  # characters in one message (after entity parsing; cards may carry entities)
 MAX_CAPTION = 1024
@@ -67,27 +67,39 @@ def card_message(card: PointCard) -> tuple[str, list[MessageEntity]]:
         return card_text(card), []
     head, _, tail = card.parts()
     changes = [list(a.changes) for a in card.amendments]
-    room = MAX_TEXT - units(head) - units(tail) - 4
-    for squeeze in range(3):
+    for squeeze in range(4):
         if squeeze == 1:
             changes = [condense(c) for c in changes]
-        elif squeeze == 2:
-            share = max(room // len(changes) - 80, 0)
+        elif squeeze == 2 and units(head) > MAX_TEXT // 3:
+            # the point's own text gives room first: it can be read whole with /punto N
+            more = "\n…\n(" + ("/punto" if card.lang == "es" else "/item") + f" {card.label})"
+            keep = max(MAX_TEXT // 3 - (units(head) - units(card.text)) - units(more), 0)
+            head = replace(card, text=card.text[: _fitting(card.text, keep)] + more).parts()[0]
+        elif squeeze == 3:
+            room = MAX_TEXT - units(head) - units(tail) - 4
+            share = max(room // len(changes) - 120, 0)
             changes = [clip(c, share) for c in changes]
-        text, entities = head + "\n\n", []
-        for index, (amendment, segments) in enumerate(zip(card.amendments, changes, strict=True)):
-            text += ("\n\n" if index else "") + amendment.heading + "\n"
-            plain, ranges = spans(segments)
-            base = units(text)
-            for kind, start, end in ranges:
-                offset = base + units(plain[:start])
-                kind_name = MessageEntity.STRIKETHROUGH if kind == "del" else MessageEntity.UNDERLINE
-                entities.append(MessageEntity(kind_name, offset, units(plain[start:end])))
-            text += plain
+        text, entities = _with_changes(head, card, changes)
         text += ("\n" + tail) if tail else ""
         if units(text) <= MAX_TEXT:
             return text, entities
     return card_text(card), []
+
+
+def _with_changes(
+    head: str, card: PointCard, changes: list[list[Segment]]
+) -> tuple[str, list[MessageEntity]]:
+    text, entities = head + "\n\n", []
+    for index, (amendment, segments) in enumerate(zip(card.amendments, changes, strict=True)):
+        text += ("\n\n" if index else "") + amendment.heading + "\n"
+        plain, ranges = spans(segments)
+        base = units(text)
+        for kind, start, end in ranges:
+            offset = base + units(plain[:start])
+            kind_name = MessageEntity.STRIKETHROUGH if kind == "del" else MessageEntity.UNDERLINE
+            entities.append(MessageEntity(kind_name, offset, units(plain[start:end])))
+        text += plain
+    return text, entities
 
 
 def card_keyboard(card: PointCard) -> InlineKeyboardMarkup | None:
