@@ -11,6 +11,9 @@ from drafting.textdiff import Segment, console
 @dataclass(frozen=True)
 class Text:
     text: str
+    # The same text as segments when it shows what an amendment changes (`item N`); `text` is then its
+    # console form, `[-old-]{+new+}`, and an adapter may mark the changes its own way instead.
+    marked: tuple[Segment, ...] = ()
 
 
 @dataclass(frozen=True)

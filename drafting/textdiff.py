@@ -251,3 +251,16 @@ def clip(segments: list[Segment], limit: int) -> list[Segment]:
         out.append(Segment("same", " …"))
         break
     return out
+
+
+def by_line(segments: list[Segment]) -> list[list[Segment]]:
+    """The segments line by line: rendered a line at a time, no mark spans a line break, so a long
+    text can be split between lines for a platform's limits."""
+    out: list[list[Segment]] = [[]]
+    for segment in segments:
+        for index, part in enumerate(segment.text.split("\n")):
+            if index:
+                out.append([])
+            if part:
+                out[-1].append(Segment(segment.kind, part))
+    return out

@@ -46,8 +46,14 @@ async def test_telegram_cards_strike_the_old_words_and_underline_the_new(service
         assert _marked(card) == [("underline", "debida")]
         assert "La enmienda 1 de Panamá al punto 1 fue rechazada." in run.fake.texts(chat["id"])
 
+        await run.say(run.user("México"), chat, "/punto 1")
+        (history,) = [m for m in run.fake.bot_messages(chat["id"]) if "Historial:" in m.get("text", "")]
+        assert "Enmienda 1 de Panamá (rechazada): Tomar nota del informe de la ST PPT." in history["text"]
+        assert ("strikethrough", "ST") in _marked(history) and ("underline", "PPT") in _marked(history)
+        assert "[-" not in history["text"]
+
         await run.say(run.user("rapporteur"), chat, "/aceptar 1 2")
-        card = run.fake.card(chat["id"], 1)
+        card = run.fake.messages[(chat["id"], card["message_id"])]  # the card, edited in place
         assert "Tomar debida nota del informe de la ST." in card["text"]
         assert "entities" not in card and "Enmienda" not in card["text"]
 
@@ -70,6 +76,12 @@ async def test_slack_cards_show_the_changes_in_mrkdwn(service: DraftingService) 
         assert amendment["verbatim"] is True
         await w.command("U0ST", "asistencia: México")  # the colon form on Slack too
         assert "Asistencia registrada (1): México." in " ".join(w.fake.texts(w.channel))
+        await w.command("U101", "punto 1")
+        history = next(t for t in w.fake.texts(w.channel) if "Historial:" in t)
+        assert (
+            "Enmienda 1 de Panamá (propuesta): Tomar nota del informe de la ~ST~ *PPT* &amp; la OIM."
+            in history
+        )
         await w.command("U101", "rechazar 1 1")
         assert not any(s["type"] == "mrkdwn" for s in (b["text"] for b in w.card("1").blocks if "text" in b))
         assert "La enmienda 1 de Panamá al punto 1 fue rechazada." in w.fake.texts(w.channel)

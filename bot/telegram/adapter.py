@@ -77,6 +77,7 @@ from bot.telegram.render import (
     MAX_CALLBACK_ANSWER,
     command_menu,
     is_read_only,
+    marked_text,
     parse_callback,
     read_command,
     short_answer,
@@ -536,6 +537,8 @@ class TelegramAdapter:
         )
         if isinstance(message, Document):
             outgoing.kind, outgoing.document = "document", message
+        elif message.marked:
+            outgoing.text, outgoing.entities = marked_text(message)
         else:
             outgoing.text = message.text
         lane.put(outgoing)

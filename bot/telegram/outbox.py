@@ -362,8 +362,10 @@ class Lane(CardLane):
         point_id = points.pop() if len(points) == 1 else None
         text = "\n\n".join(o.text for o in batch) if len(batch) > 1 else first.text
         try:
-            for piece in split_text(text):
-                message = await self._send_message(piece, place)
+            # a text with its changes marked fits one message (the adapter made sure), so it is not split
+            pieces = [text] if first.entities else split_text(text)
+            for piece in pieces:
+                message = await self._send_message(piece, place, entities=first.entities)
                 if point_id is not None:
                     await self.outbox.service.link_message(self.chat, str(message.message_id), point_id)
         except (Forbidden, BadRequest) as error:

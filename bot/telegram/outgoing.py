@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from telegram import MessageEntity
+
 from drafting.replies import Document
 
 
@@ -26,6 +28,7 @@ class Outgoing:
     # thread) of the request, where to say it could not be delivered
     notice: bool = False  # itself a word about a failed delivery: its own failure is only logged
     retire: int = 0  # kind "retire": the message to delete
+    entities: list[MessageEntity] | None = None  # changes marked in `text`; such a text goes alone
 
     @property
     def mergeable(self) -> bool:
@@ -35,6 +38,7 @@ class Outgoing:
             and self.on_forbidden is None
             and self.notice_to is None
             and not self.notice
+            and not self.entities
         )
 
 

@@ -13,7 +13,7 @@ from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Mes
 
 from drafting.commands import SPECS, Spec, command_words, fold
 from drafting.i18n import t
-from drafting.replies import PointCard
+from drafting.replies import PointCard, Text
 from drafting.textdiff import Segment, clip, condense, spans
 
 MAX_TEXT = 4096  # characters in one message (after entity parsing; cards may carry entities)
@@ -100,6 +100,23 @@ def _with_changes(
             entities.append(MessageEntity(kind_name, offset, units(plain[start:end])))
         text += plain
     return text, entities
+
+
+def marked_text(message: Text) -> tuple[str, list[MessageEntity] | None]:
+    """A text that shows changes (`item N`): struck and underlined where it fits one message; longer,
+    the console form, which the outbox splits like any text."""
+    plain, ranges = spans(list(message.marked))
+    if units(plain) > MAX_TEXT:
+        return message.text, None
+    entities = [
+        MessageEntity(
+            MessageEntity.STRIKETHROUGH if kind == "del" else MessageEntity.UNDERLINE,
+            units(plain[:start]),
+            units(plain[start:end]),
+        )
+        for kind, start, end in ranges
+    ]
+    return plain, entities or None
 
 
 def card_keyboard(card: PointCard) -> InlineKeyboardMarkup | None:
