@@ -78,8 +78,9 @@ SPECS: tuple[Spec, ...] = (
     Spec("amend", "enmendar", (Arg.REF, Arg.TEXT), PROPOSERS),
     Spec("accept", "aceptar", (Arg.REF, Arg.AMENDMENT), frozenset({Role.RAPPORTEUR}), owner=True),
     Spec("reject", "rechazar", (Arg.REF, Arg.AMENDMENT), frozenset({Role.RAPPORTEUR}), owner=True),
-    # anyone sees it; only the secretariat sets it (the handler checks, as it depends on the words)
-    Spec("attendance", "asistencia", (Arg.MAYBE_NAMES,), None),
+    # anyone sees it, a finished meeting's too; only the secretariat sets it, before `finalize` (the
+    # handler checks both, as they depend on the words)
+    Spec("attendance", "asistencia", (Arg.MAYBE_NAMES,), None, writes=False),
     Spec("approve", "aprobar", (Arg.POINT,), frozenset({Role.DELEGATE})),
     Spec("object", "objetar", (Arg.POINT, Arg.REASON), frozenset({Role.DELEGATE})),
     Spec("abstain", "abstenerse", (Arg.POINT,), frozenset({Role.DELEGATE})),

@@ -92,3 +92,15 @@ async def test_on_telegram_asistencia_with_a_colon_is_a_command(service: Draftin
         assert run.fake.texts(chat["id"])[-1] == (
             "Delegaciones participantes (2), según la Secretaría Técnica: Canadá y México."
         )
+
+
+async def test_a_finished_meetings_attendance_can_be_read_but_not_changed(service: DraftingService) -> None:
+    room = Room(service)
+    people = await set_up_meeting(room, DELEGATIONS[:2])
+    assert (await room.say(people["Canadá"], "proponer Tomar nota.")).ok
+    for who in ("Canadá", "Costa Rica"):
+        assert (await room.say(people[who], "aprobar 1")).ok
+    assert (await room.say("rap", "finalizar")).ok
+    seen = await room.say(people["Canadá"], "asistencia")
+    assert seen.ok and "Canadá y Costa Rica" in seen.texts()[0]
+    assert (await room.say("st", "asistencia Canadá")).error == "error.final"
