@@ -180,6 +180,12 @@ async def run_demo(out_dir: Path, db_url: str | None = None, *, quiet: bool = Fa
             "por sus presentaciones sobre buenas prácticas en materia de sistemas/plataformas de registro "
             "de actuaciones consulares y casos de protección consular a sus nacionales en el exterior.",
         )
+        # a second amendment stands beside the first (numbered 2) until the rapporteur rejects it
+        await console.say(
+            PEOPLE["Panamá"],
+            "enmendar 3 Agradecer a las delegaciones de México, Honduras y Guatemala por sus presentaciones.",
+        )
+        await console.say(rel, "rechazar 3 2")
         await console.say(rel, "aceptar 3")
 
         # an objection, then withdrawn once the text is fixed

@@ -7,10 +7,11 @@ from datetime import UTC, tzinfo
 from drafting.adoption import Tally, brackets_holding
 from drafting.brackets import numbered
 from drafting.i18n import t
-from drafting.model import Delegation, DelegationKind, Member, Point, PointState, Role, Stance
+from drafting.model import Amendment, Delegation, DelegationKind, Member, Point, PointState, Role, Stance
 from drafting.point_states import LIVE
 from drafting.ports import Store
-from drafting.replies import CardButton, CardPosition, PointCard
+from drafting.replies import CardAmendment, CardButton, CardPosition, PointCard
+from drafting.textdiff import diff
 from drafting.timezones import long_moment, meeting_zone
 
 STANCE_MARK = {Stance.APPROVE: "✅", Stance.OBJECT: "❌", Stance.ABSTAIN: "➖"}
@@ -88,10 +89,8 @@ async def build_card(
         pending=len(tally.pending),
         absent=len(tally.absent),
     )
-    open_amendments = [a for a in await store.amendments(point.id) if a.status == "open"]
-    amendment = ""
-    if open_amendments:
-        amendment = t(lang, "card.amendment", text=numbered(open_amendments[-1].text))
+    shown = await card_amendments(store, point, lang, delegations, members)
+    amendment = "\n\n".join(a.as_text() for a in shown)
     held = brackets_holding(point.text, [s.text for s in subs])
     if held and point.state in LIVE:
         # Why a point everyone approved is still not adopted.
@@ -114,4 +113,34 @@ async def build_card(
         buttons=buttons,
         lang=lang,
         version=point.card_version,
+        amendments=shown,
     )
+
+
+def amendment_author(amendment: Amendment, delegations: list[Delegation], members: list[Member]) -> str:
+    """The delegation it was proposed for, else the person (who spoke in a role of their own)."""
+    for d in delegations:
+        if d.id == amendment.delegation_id:
+            return d.name
+    for m in members:
+        if m.id == amendment.member_id:
+            return m.user.display_name or m.user.user_id
+    return "?"
+
+
+async def card_amendments(
+    store: Store, point: Point, lang: str, delegations: list[Delegation], members: list[Member]
+) -> tuple[CardAmendment, ...]:
+    """The open amendments of the point, and of its sub-points, each as what it changes in their text."""
+    out: list[CardAmendment] = []
+    for target in [point, *await store.children(point.id)]:
+        for a in await store.amendments(target.id):
+            if a.status != "open":
+                continue
+            key = "card.amendment_numbered" if target is point else "card.amendment_numbered_sub"
+            heading = t(
+                lang, key, number=a.number, who=amendment_author(a, delegations, members), label=target.label
+            )
+            changes = diff(numbered(target.text), numbered(a.text))
+            out.append(CardAmendment(a.number, heading, tuple(changes)))
+    return tuple(out)

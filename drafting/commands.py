@@ -50,6 +50,8 @@ class Arg(enum.Enum):
     OPTION = "option"  # one optional word from the spec's `options`: "compile pdf", "compilar cambios"
     AD_REFERENDUM = "ad_referendum"  # optional "ad referendum <date>" after approve; the date is the text
     MAYBE_POINT = "maybe_point"  # an optional point "3" (pending)
+    AMENDMENT = "amendment"  # an amendment's number within its point, optional: "accept 4 2"
+    MAYBE_NAMES = "maybe_names"  # as NAMES, or nothing at all; a leading ":" is allowed
 
 
 ANY_MEMBER = frozenset(Role)
@@ -117,8 +119,35 @@ SPECS: tuple[Spec, ...] = (
         spellings=(("subpoint", "en"), ("sub-punto", "es")),
     ),
     Spec("comment", "comentar", (Arg.REF, Arg.TEXT), ANY_MEMBER, handler="points.comment"),
-    Spec("amend", "enmendar", (Arg.REF, Arg.TEXT), PROPOSERS, handler="points.amend"),
-    Spec("accept", "aceptar", (Arg.REF,), RAPPORTEUR, owner=True, handler="points.accept", history=True),
+    Spec("amend", "enmendar", (Arg.REF, Arg.TEXT), PROPOSERS, handler="amendments.amend"),
+    Spec(
+        "accept",
+        "aceptar",
+        (Arg.REF, Arg.AMENDMENT),
+        RAPPORTEUR,
+        owner=True,
+        handler="amendments.accept",
+        history=True,
+    ),
+    Spec(
+        "reject",
+        "rechazar",
+        (Arg.REF, Arg.AMENDMENT),
+        RAPPORTEUR,
+        owner=True,
+        handler="amendments.reject",
+        history=True,
+    ),
+    # anyone sees it, a finished meeting's too; only the secretariat sets it, before `finalize` (the
+    # handler checks both, as they depend on the words)
+    Spec(
+        "attendance",
+        "asistencia",
+        (Arg.MAYBE_NAMES,),
+        None,
+        writes=False,
+        handler="attendance.attendance",
+    ),
     Spec(
         "approve",
         "aprobar",
@@ -306,6 +335,11 @@ def parse(
         return ParseError("error.empty", default_lang)
     head, rest = _split_head(body)
     word = _fold(head.lstrip("/"))
+    if word not in _WORDS and ":" in word:
+        # "asistencia: A, B y C" (on Telegram "/asistencia:" is not a command entity; the adapter still
+        # passes it): the command word ends at the colon.
+        word = word.partition(":")[0]
+        rest = head[head.index(":") + 1 :] + (" " + rest if rest else "")
     found = (_WORDS if words is None else words).get(word)
     if found is None:
         return ParseError("error.unknown_command", default_lang, None, {"word": head[:40]})
@@ -354,6 +388,12 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
                     )
                 values["text"] = value
             rest = ""
+        elif arg is Arg.AMENDMENT:
+            word, _, rest = rest.strip().partition(" ")
+            if word:
+                if not word.isdigit() or int(word) < 1:
+                    return ParseError("error.need_amendment", lang, spec)
+                values["position"] = int(word)
         elif arg in (Arg.POSITION, Arg.BRACKET):
             word, _, rest = rest.partition(" ")
             if not word.isdigit() or int(word) < 1:
@@ -386,8 +426,12 @@ def _parse_args(spec: Spec, lang: str, rest: str, context: Ref | None) -> Comman
                 return ParseError("error.bad_field_line", lang, spec, {"line": parsed[:80]})
             values["fields"] = parsed
             rest = ""
-        elif arg is Arg.NAMES:
-            names = split_names(rest)
+        elif arg in (Arg.NAMES, Arg.MAYBE_NAMES):
+            names = split_names(rest.strip().removeprefix(":"))
+            if not names and arg is Arg.MAYBE_NAMES:
+                values["names"] = ()
+                rest = ""
+                continue
             if not names:
                 return ParseError("error.need_names", lang, spec)
             if len(names) > MAX_NAMES or any(len(n) > 120 for n in names):

@@ -180,9 +180,11 @@ class Amendment:
     point_id: int
     member_id: int
     text: str
-    status: str  # open | accepted | superseded | withdrawn
+    status: str  # open | accepted | rejected | overtaken (another one was accepted) | superseded (old)
     at: datetime
     delegation_id: int | None = None  # as for a comment: the delegation it was proposed for
+    number: int = 0  # within its point, from 1; it never changes, whatever happens to the others
+    base: str = ""  # the point's text it was proposed against ("" for amendments older than numbers)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ processed, commit together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -146,10 +146,19 @@ class Store(Protocol):
     ) -> Comment: ...
     async def comments(self, point_id: int) -> list[Comment]: ...
     async def add_amendment(
-        self, point_id: int, member_id: int, text: str, at: datetime, delegation_id: int | None = None
+        self,
+        point_id: int,
+        member_id: int,
+        text: str,
+        at: datetime,
+        delegation_id: int | None = None,
+        base: str = "",
     ) -> Amendment: ...
     async def amendments(self, point_id: int) -> list[Amendment]: ...
     async def set_amendment_status(self, amendment_id: int, status: str) -> None: ...
+    # attendance: the delegations that took part as the secretariat set them; None when not set
+    async def attendance(self, meeting_id: int) -> set[int] | None: ...
+    async def set_attendance(self, meeting_id: int, delegation_ids: Collection[int]) -> None: ...
 
     # audit trail
     async def audit(self, entry: AuditEntry) -> None: ...

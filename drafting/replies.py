@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from drafting.model import ChatRef, UserRef
+from drafting.textdiff import Segment, console
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class Text:
             return self.text
         return self.text + "\n" + " ".join(f"@{m.name}" for m in self.mentions)
 
+    # The same text as segments when it shows what an amendment changes (`item N`); `text` is then its
+    # console form, `[-old-]{+new+}`, and an adapter may mark the changes its own way instead.
+    marked: tuple[Segment, ...] = ()
+
 
 @dataclass(frozen=True)
 class CardButton:
@@ -44,6 +49,19 @@ class CardPosition:
 
 
 @dataclass(frozen=True)
+class CardAmendment:
+    """One open amendment on a card: its heading and what it changes in the point's text, word by word.
+    Each adapter marks the changes its own way (`drafting.textdiff`)."""
+
+    number: int
+    heading: str  # "Enmienda 2 (México):", in the meeting's language
+    changes: tuple[Segment, ...]  # the point's text → the amendment's text
+
+    def as_text(self) -> str:
+        return f"{self.heading}\n{console(list(self.changes))}"
+
+
+@dataclass(frozen=True)
 class PointCard:
     """A point as a chat shows it: posted once per chat, then edited in place."""
 
@@ -57,25 +75,32 @@ class PointCard:
     subpoints: tuple[str, ...]  # "a. texto" lines
     positions: tuple[CardPosition, ...]
     tally: str  # "3 aprueban · 1 objeta · 6 pendientes"
-    amendment: str  # the open amendment line, or ""
+    amendment: str  # the open amendments as plain text (console marks), or ""
     buttons: tuple[CardButton, ...]
     lang: str
     version: int = 0  # the point's card_version when this card was built
+    amendments: tuple[CardAmendment, ...] = ()  # the open amendments, numbered, with their changes
 
-    def as_text(self) -> str:
-        lines = [f"{self.title} — {self.state_label}", "", self.text]
+    def parts(self) -> tuple[str, str, str]:
+        """The card's text before the amendments, the amendments (console form), and after them: an
+        adapter that marks changes its own way replaces the middle one."""
+        head = [f"{self.title} — {self.state_label}", "", self.text]
         if self.subpoints:
-            lines += ["", *self.subpoints]
-        if self.amendment:
-            lines += ["", self.amendment]
+            head += ["", *self.subpoints]
+        tail: list[str] = []
         if self.positions:
-            lines.append("")
+            tail.append("")
             for p in self.positions:
                 reason = f": {p.reason}" if p.reason else ""
-                lines.append(f"{p.stance_label} {p.delegation}{reason}")
+                tail.append(f"{p.stance_label} {p.delegation}{reason}")
         if self.tally:
-            lines += ["", self.tally]
-        return "\n".join(lines)
+            tail += ["", self.tally]
+        middle = "\n\n".join(a.as_text() for a in self.amendments) or self.amendment
+        return "\n".join(head), middle, "\n".join(tail)
+
+    def as_text(self) -> str:
+        head, middle, tail = self.parts()
+        return head + ("\n\n" + middle if middle else "") + ("\n" + tail if tail else "")
 
 
 @dataclass(frozen=True)

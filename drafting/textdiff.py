@@ -198,3 +198,69 @@ def _slack_escape(text: str, inside: bool) -> str:
 
 def _html_escape(text: str, _inside: bool) -> str:
     return html.escape(text, quote=False)
+
+
+def spans(segments: list[Segment]) -> tuple[str, list[tuple[Kind, int, int]]]:
+    """The new-and-old text as one plain string, with the (kind, start, end) character ranges to mark:
+    for platforms that mark ranges rather than write marks (Telegram's message entities)."""
+    opened = {"\ue000": "del", "\ue002": "ins"}
+    marked = _marked(segments, lambda text, _inside: text, ("\ue000", "\ue001"), ("\ue002", "\ue003"))
+    text: list[str] = []
+    ranges: list[tuple[Kind, int, int]] = []
+    start, kind = 0, "same"
+    length = 0
+    for char in marked:
+        if char in opened:
+            start, kind = length, opened[char]
+        elif char in ("\ue001", "\ue003"):
+            ranges.append(("del" if kind == "del" else "ins", start, length))
+        else:
+            text.append(char)
+            length += 1
+    return "".join(text), ranges
+
+
+def condense(segments: list[Segment], context: int = 60) -> list[Segment]:
+    """Long unchanged stretches cut down to a few words on each side of a change, "…" between: what a
+    long amendment changes, readable within a chat message's limits."""
+    out: list[Segment] = []
+    for index, segment in enumerate(segments):
+        if segment.kind != "same" or len(segment.text) <= 2 * context + 3:
+            out.append(segment)
+            continue
+        text = segment.text
+        head = "" if index == 0 else text[:context].rsplit(" ", 1)[0] + " "
+        tail = "" if index == len(segments) - 1 else " " + text[-context:].split(" ", 1)[-1]
+        out.append(Segment("same", head + "…" + tail))
+    return out
+
+
+def clip(segments: list[Segment], limit: int) -> list[Segment]:
+    """At most about `limit` characters of the segments, cut at a space, with "…" after the cut."""
+    out: list[Segment] = []
+    used = 0
+    for segment in segments:
+        if used + len(segment.text) <= limit:
+            out.append(segment)
+            used += len(segment.text)
+            continue
+        room = max(limit - used, 0)
+        part = segment.text[:room].rsplit(" ", 1)[0] if " " in segment.text[:room] else ""
+        if part.strip():
+            out.append(Segment(segment.kind, part))
+        out.append(Segment("same", " …"))
+        break
+    return out
+
+
+def by_line(segments: list[Segment]) -> list[list[Segment]]:
+    """The segments line by line: rendered a line at a time, no mark spans a line break, so a long
+    text can be split between lines for a platform's limits."""
+    out: list[list[Segment]] = [[]]
+    for segment in segments:
+        for index, part in enumerate(segment.text.split("\n")):
+            if index:
+                out.append([])
+            if part:
+                out[-1].append(Segment(segment.kind, part))
+    return out

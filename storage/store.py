@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -46,6 +46,7 @@ from storage.panel_store import PanelRecords
 from storage.reminder_store import ReminderRecords
 from storage.tables import (
     AmendmentRow,
+    AttendanceRow,
     AuditRow,
     CardMessageRow,
     CirculationRow,
@@ -538,8 +539,20 @@ class SqlStore(PanelRecords, ReminderRecords):
         return [Comment(r.id, r.point_id, r.member_id, r.text, r.at, r.delegation_id) for r in rows]
 
     async def add_amendment(
-        self, point_id: int, member_id: int, text: str, at: datetime, delegation_id: int | None = None
+        self,
+        point_id: int,
+        member_id: int,
+        text: str,
+        at: datetime,
+        delegation_id: int | None = None,
+        base: str = "",
     ) -> Amendment:
+        # Numbers are never reused: the next one follows the highest the point ever had. The caller
+        # holds the point's row lock, so two amendments at once do not take the same number.
+        last = await self.s.scalar(
+            select(func.max(AmendmentRow.number)).where(AmendmentRow.point_id == point_id)
+        )
+        number = (last or 0) + 1
         row = AmendmentRow(
             point_id=point_id,
             member_id=member_id,
@@ -547,23 +560,42 @@ class SqlStore(PanelRecords, ReminderRecords):
             status="open",
             at=at,
             delegation_id=delegation_id,
+            number=number,
+            base=base,
         )
         self.s.add(row)
         await self.s.flush()
-        return Amendment(row.id, point_id, member_id, text, "open", at, delegation_id)
+        return Amendment(row.id, point_id, member_id, text, "open", at, delegation_id, number, base)
 
     async def amendments(self, point_id: int) -> list[Amendment]:
         rows = await self.s.scalars(
             select(AmendmentRow).where(AmendmentRow.point_id == point_id).order_by(AmendmentRow.id)
         )
         return [
-            Amendment(r.id, r.point_id, r.member_id, r.text, r.status, r.at, r.delegation_id) for r in rows
+            Amendment(
+                r.id, r.point_id, r.member_id, r.text, r.status, r.at, r.delegation_id, r.number, r.base
+            )
+            for r in rows
         ]
 
     async def set_amendment_status(self, amendment_id: int, status: str) -> None:
         await self.s.execute(
             update(AmendmentRow).where(AmendmentRow.id == amendment_id).values(status=status)
         )
+
+    async def attendance(self, meeting_id: int) -> set[int] | None:
+        """The delegations the secretariat said took part; None when it has not said."""
+        rows = await self.s.scalars(
+            select(AttendanceRow.delegation_id).where(AttendanceRow.meeting_id == meeting_id)
+        )
+        found = set(rows)
+        return found or None
+
+    async def set_attendance(self, meeting_id: int, delegation_ids: Collection[int]) -> None:
+        await self.s.execute(delete(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id))
+        for delegation_id in sorted(set(delegation_ids)):
+            self.s.add(AttendanceRow(meeting_id=meeting_id, delegation_id=delegation_id))
+        await self.s.flush()
 
     # ---- audit ----
     async def audit(self, entry: AuditEntry) -> None:

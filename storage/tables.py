@@ -192,6 +192,18 @@ class AmendmentRow(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="open")
     at: Mapped[datetime]
+    number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # within its point, kept
+    base: Mapped[str] = mapped_column(Text, default="", server_default="")  # the text it was proposed on
+
+
+class AttendanceRow(Base):
+    """A delegation the secretariat said took part; none for a meeting: those with a delegate."""
+
+    __tablename__ = "attendance"
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    delegation_id: Mapped[int] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class AuditRow(Base):

@@ -105,7 +105,10 @@ async def test_accepting_an_amendment_replaces_the_text_and_resets_positions(
     await room.say(people["Canadá"], "propose Tomar nota del informe.")
     await room.say(people["Canadá"], "approve 1")
     proposed = await room.say(people["Costa Rica"], "enmendar 1 Tomar nota con beneplácito del informe.")
-    assert "Enmienda propuesta: Tomar nota con beneplácito del informe." in card_in(proposed).as_text()
+    # the card shows what the amendment changes (the brief, issue 9 item 6)
+    assert (
+        "Enmienda 1 (Costa Rica):\nTomar nota {+con beneplácito +}del informe." in card_in(proposed).as_text()
+    )
     accepted = await room.say("rap", "aceptar 1")
     card = card_in(accepted)
     assert card.text == "Tomar nota con beneplácito del informe."

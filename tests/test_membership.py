@@ -82,7 +82,7 @@ async def test_a_second_code_does_not_reattribute_amendments_nor_let_one_approva
     await room.say("d0", f"unirse {code}")  # refused: see the test above
 
     history = joined(await room.say("d1", "punto 1"))
-    assert "Enmienda de Canadá" in history
+    assert "Enmienda 1 de Canadá" in history
     assert "Comentario de Canadá" in history
 
     approved = await room.say("d1", "aprobar 1")
@@ -141,7 +141,7 @@ async def test_the_secretariat_moves_a_member_and_past_acts_keep_their_delegatio
     )
     assert await positions() == standing
     history = joined(await room.say("d1", "punto 1"))
-    assert "Enmienda de Canadá" in history
+    assert "Enmienda 1 de Canadá" in history
     assert "Comentario de Canadá" in history
     assert "Costa Rica" not in history.split("Historial:")[1].split("✅")[0]
     card = card_in(await room.say("d1", "aprobar 1"))

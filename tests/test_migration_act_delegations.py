@@ -49,7 +49,7 @@ async def test_acts_from_before_the_migration_keep_their_authors_delegation_afte
         room = Room(make_service(stores))
         assert (await room.say("st", "miembro d0 Costa Rica")).ok
         history = "\n".join((await room.say("d1", "punto 1")).texts())
-        assert "Enmienda de Canadá (propuesta): Agradecer a Honduras y a México." in history
+        assert "Enmienda 1 de Canadá (propuesta): Agradecer a Honduras{+ y a México+}." in history
         assert "Comentario de Canadá: Falta México." in history
     finally:
         await stores.close()

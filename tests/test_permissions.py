@@ -21,6 +21,7 @@ from tests.kit import DELEGATIONS, MEETING, Room, code_in, set_up_meeting
 # Who may use each command, written out from the brief's command table (BRIEF.md, "The command
 # language"), never derived from the code: a change in who may do what that is not also made here
 # fails. `meeting` (change the meeting's data) is the secretariat's, who "sets the meeting up".
+# `attendance` is asked with a list (setting it, the secretariat's); seeing it is anyone's.
 # "The point's proposer" (accept, withdraw) is not a role: the row says what the role alone allows,
 # and test_the_points_proposer_may_accept_and_withdraw_it covers the proposer.
 TABLE = """
@@ -37,6 +38,8 @@ sub          yes       yes       yes         no     no           no
 comment      yes       yes       yes         yes    yes          no
 amend        yes       yes       yes         no     no           no
 accept       no        no        yes         no     no           no
+reject       no        no        yes         no     no           no
+attendance   no        no        no          no     yes          no
 approve      yes       no        no          no     no           no
 object       yes       no        no          no     no           no
 abstain      yes       no        no          no     no           no
@@ -96,6 +99,8 @@ REQUESTS = {
     "comment": "comment 1 De acuerdo.",
     "amend": "amend 2 Nuevo texto.",
     "accept": "accept 1",
+    "reject": "reject 1 1",
+    "attendance": "attendance: Canadá, Costa Rica",
     "approve": "approve 1",
     "object": "object 1 Falta contexto",
     "abstain": "abstain 1",

@@ -1,7 +1,8 @@
 """Block Kit for point cards and the objection modal.
 
-Everything a person wrote (point text, sub-points, reasons, amendments) goes into `plain_text`
-objects, so it is shown as written and can carry no markup, mention or link. Buttons carry ids only:
+Everything a person wrote (point text, sub-points, reasons) goes into `plain_text` objects, so it is
+shown as written and can carry no markup, mention or link; an amendment's changes are mrkdwn (struck
+and bold), escaped so that they too carry no mention or link. Buttons carry ids only:
 `value` is the point id, `action_id` the action; the core re-checks who may do what on every press.
 """
 
@@ -11,7 +12,9 @@ import json
 from typing import Any
 
 from bot.slack.text import chunks, clip
-from drafting.replies import PointCard
+from drafting.replies import CardAmendment, PointCard
+from drafting.textdiff import Segment, condense, slack
+from drafting.textdiff import clip as clip_changes
 
 ACTION_PREFIX = "draft_"  # action_id = "draft_approve" | "draft_object" | "draft_abstain"
 ACTIONS = ("approve", "object", "abstain")
@@ -63,7 +66,9 @@ def card_blocks(card: PointCard) -> list[Block]:
     body: list[Block] = _sections(card.text)
     if card.subpoints:
         body += _sections("\n".join(card.subpoints))
-    if card.amendment:
+    if card.amendments:
+        body += [_amendment_section(a) for a in card.amendments]
+    elif card.amendment:
         body += _sections(card.amendment)
     if card.positions:
         lines = []
@@ -86,6 +91,23 @@ def card_blocks(card: PointCard) -> list[Block]:
     if len(body) > room:
         body = [*body[: room - 1], {"type": "section", "text": _plain("…")}]
     return head + body + tail
+
+
+def _amendment_section(amendment: CardAmendment) -> Block:
+    """An amendment as what it changes: `~old~ *new*` in mrkdwn (escaped: what a delegate wrote cannot
+    become a mention or a link; `verbatim` keeps Slack from linking on its own). Within a section's
+    3,000 characters: long unchanged stretches are cut first, then the changes."""
+    heading = slack([Segment("same", amendment.heading)])
+    changes = list(amendment.changes)
+    text = f"{heading}\n{slack(changes)}"
+    if len(text) > SECTION_LIMIT:
+        changes = condense(changes)
+        text = f"{heading}\n{slack(changes)}"
+    budget = SECTION_LIMIT - len(heading) - 200
+    while len(text) > SECTION_LIMIT and budget > 0:
+        text = f"{heading}\n{slack(clip_changes(changes, budget))}"
+        budget -= 300  # escaping and marks make the text longer than the characters kept
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT], "verbatim": True}}
 
 
 def _button(card: PointCard, action: str, label: str) -> Block:

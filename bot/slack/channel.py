@@ -41,6 +41,7 @@ from drafting.model import ChatRef, UserRef
 from drafting.ports import CardMessage
 from drafting.replies import Delivery, Document, Mention, PointCard, Text
 from drafting.service import DraftingService
+from drafting.textdiff import by_line, slack
 
 log = logging.getLogger("draftbot.slack")
 
@@ -145,7 +146,10 @@ class SlackChannel:
             await self._upload(chat, thread, message)
             return
         try:
-            await self.post_text(chat, message.text, thread, mentions=message.mentions)
+            if message.marked:
+                await self.post_marked(chat, message, thread)
+            else:
+                await self.post_text(chat, message.text, thread, mentions=message.mentions)
         except SlackApiError as error:
             # A command typed where the bot is not a member: the command's response_url still works.
             if here is None or chat != here.chat or error.response.get("error") not in _NOT_THERE:
@@ -154,6 +158,15 @@ class SlackChannel:
                 raise
 
     # ---- texts ----------------------------------------------------------------------------------
+
+    async def post_marked(self, chat: ChatRef, message: Text, thread_ts: str | None = None) -> None:
+        """A text that shows changes (`item N`) as `~old~ *new*`, escaped as every text is; rendered a
+        line at a time so that a long one splits between lines, never inside a mark."""
+        text = "\n".join(slack(line) for line in by_line(list(message.marked)))
+        for part in chunks(text):
+            await self.client.chat_postMessage(
+                channel=chat.chat_id, text=part, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False
+            )
 
     async def post_text(
         self, chat: ChatRef, text: str, thread_ts: str | None = None, mentions: Sequence[Mention] = ()

@@ -77,6 +77,7 @@ from bot.telegram.render import (
     MAX_CALLBACK_ANSWER,
     command_menu,
     is_read_only,
+    marked_text,
     parse_callback,
     read_command,
     short_answer,
@@ -537,6 +538,9 @@ class TelegramAdapter:
         )
         if isinstance(message, Document):
             outgoing.kind, outgoing.document = "document", message
+        elif message.marked:
+            outgoing.text, marks = marked_text(message)
+            outgoing.entities = marks or ()
         else:
             outgoing.text, outgoing.entities = with_mentions(message.text, message.mentions)
         lane.put(outgoing)

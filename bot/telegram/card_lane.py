@@ -5,17 +5,17 @@ at its first press. `Lane` in `bot.telegram.outbox` is a `CardLane`; see that mo
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from telegram import ForumTopic, LinkPreviewOptions, Message
+from telegram import ForumTopic, LinkPreviewOptions, Message, MessageEntity
 from telegram.error import BadRequest, Forbidden
 
 from bot.cardsync import NOT_SHOWN, CardSync, Pending, Posted
 from bot.telegram.bounded import BoundedDict, BoundedSet
 from bot.telegram.delivery import Doubtful
 from bot.telegram.outgoing import Outgoing, Place
-from bot.telegram.render import card_keyboard, card_text, topic_name
+from bot.telegram.render import card_keyboard, card_message, topic_name
 from drafting.model import ChatRef
 from drafting.ports import CardMessage
 from drafting.replies import PointCard
@@ -48,7 +48,9 @@ class CardLane:
     async def _call(self, what: str, make: Callable[[int], Awaitable[T]], *, repeatable: bool = True) -> T:
         raise NotImplementedError
 
-    async def _send_message(self, text: str, place: Place, markup: Any = None) -> Message:
+    async def _send_message(
+        self, text: str, place: Place, markup: Any = None, entities: Sequence[MessageEntity] = ()
+    ) -> Message:
         raise NotImplementedError
 
     def put(self, outgoing: Outgoing) -> None:
@@ -125,14 +127,15 @@ class CardLane:
         topic: int | None = None
         if await self._forum():
             topic = await self._topic(card.point_id, card)
-        message = await self._post(card_text(card), topic, card_keyboard(card))
+        text, entities = card_message(card)
+        message = await self._post(text, topic, card_keyboard(card), entities)
         self.topics.pop(card.point_id, None)
         self.posted.add(card.point_id)
         return Posted(str(message.message_id), str(topic) if topic else "")
 
     async def edit(self, placed: CardMessage, card: PointCard) -> bool:
         message_id = int(placed.message_id)
-        text, keyboard = card_text(card), card_keyboard(card)
+        (text, entities), keyboard = card_message(card), card_keyboard(card)
         # No memory of what the card shows is trusted here but the database's: another worker may have
         # edited it. An edit that changes nothing costs one call, answered "not modified".
         try:
@@ -143,6 +146,7 @@ class CardLane:
                     chat_id=chat_id,
                     message_id=message_id,
                     reply_markup=keyboard,
+                    entities=entities or None,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 ),
             )
@@ -159,17 +163,19 @@ class CardLane:
     async def delete(self, copy: CardMessage) -> None:
         await self._delete_copy(int(copy.message_id), int(copy.thread_id) if copy.thread_id else None)
 
-    async def _post(self, text: str, topic: int | None, keyboard: Any) -> Message:
+    async def _post(
+        self, text: str, topic: int | None, keyboard: Any, entities: Sequence[MessageEntity] = ()
+    ) -> Message:
         """A new card's message. When the answer to its sendMessage was lost, it is sent once more and
         that one recorded: a copy that did land is a card the bot does not know, and the first press
         on it finds that out (`pressed`)."""
         try:
-            return await self._send_message(text, Place(topic, None), keyboard)
+            return await self._send_message(text, Place(topic, None), keyboard, entities)
         except Doubtful as error:
             log.warning(
                 "telegram: a card in chat %s may have been posted (%s); posting it again", self.chat_id, error
             )
-            return await self._send_message(text, Place(topic, None), keyboard)
+            return await self._send_message(text, Place(topic, None), keyboard, entities)
 
     async def pressed(self, point_id: int, message_id: int, thread_id: int | None) -> None:
         """A button of point `point_id` was pressed on message `message_id` here. A message that is not

@@ -39,7 +39,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from telegram import Bot, InputFile, LinkPreviewOptions, Message, MessageEntity, ReplyParameters
@@ -356,6 +356,7 @@ class Lane(CardLane):
         point_id = points.pop() if len(points) == 1 else None
         text = "\n\n".join(o.text for o in batch) if len(batch) > 1 else first.text
         try:
+            # a text with its changes marked fits one message (the adapter made sure), so it is not split
             pieces = [text] if first.entities else split_text(text)
             for piece in pieces:
                 message = await self._send_message(piece, place, entities=first.entities)
@@ -374,7 +375,7 @@ class Lane(CardLane):
             await first.on_sent()
 
     async def _send_message(
-        self, text: str, place: Place, markup: Any = None, entities: tuple[MessageEntity, ...] = ()
+        self, text: str, place: Place, markup: Any = None, entities: Sequence[MessageEntity] = ()
     ) -> Message:
         reply = (
             ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)

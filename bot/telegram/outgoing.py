@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from telegram import MessageEntity
@@ -28,7 +28,7 @@ class Outgoing:
     # thread) of the request, where to say it could not be delivered
     notice: bool = False  # itself a word about a failed delivery: its own failure is only logged
     retire: int = 0  # kind "retire": the message to delete
-    entities: tuple[MessageEntity, ...] = ()  # mentions: the text goes alone, unsplit, as written
+    entities: Sequence[MessageEntity] = ()  # mentions or marked changes: the text goes alone, unsplit
 
     @property
     def mergeable(self) -> bool:
@@ -39,6 +39,7 @@ class Outgoing:
             and self.on_forbidden is None
             and self.notice_to is None
             and not self.notice
+            and not self.entities
         )
 
 

@@ -14,9 +14,10 @@ from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Mes
 
 from drafting.commands import SPECS, Spec, command_words, fold
 from drafting.i18n import t
-from drafting.replies import Mention, PointCard
+from drafting.replies import Mention, PointCard, Text
+from drafting.textdiff import Segment, clip, condense, spans
 
-MAX_TEXT = 4096  # characters in one message (after entity parsing; only mentions carry entities)
+MAX_TEXT = 4096  # characters in one message (after entity parsing; cards and mentions carry entities)
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64  # bytes
 MAX_CALLBACK_ANSWER = 200
@@ -56,6 +57,67 @@ def card_text(card: PointCard) -> str:
     shortened = card.text[: _fitting(card.text, max(room, 0))] + more
     text = replace(card, text=shortened).as_text()
     return text[: _fitting(text, MAX_TEXT)]
+
+
+def card_message(card: PointCard) -> tuple[str, list[MessageEntity]]:
+    """The card with its amendments' changes marked the Telegram way: struck-through old words and
+    underlined new ones, as message entities over plain text (nothing a delegate wrote can be read
+    as markup). Within 4,096 units: long unchanged stretches are cut first, then the changes, then
+    the card as `card_text` cuts it, unmarked."""
+    if not card.amendments:
+        return card_text(card), []
+    head, _, tail = card.parts()
+    changes = [list(a.changes) for a in card.amendments]
+    for squeeze in range(4):
+        if squeeze == 1:
+            changes = [condense(c) for c in changes]
+        elif squeeze == 2 and units(head) > MAX_TEXT // 3:
+            # the point's own text gives room first: it can be read whole with /punto N
+            more = "\n…\n(" + ("/punto" if card.lang == "es" else "/item") + f" {card.label})"
+            keep = max(MAX_TEXT // 3 - (units(head) - units(card.text)) - units(more), 0)
+            head = replace(card, text=card.text[: _fitting(card.text, keep)] + more).parts()[0]
+        elif squeeze == 3:
+            room = MAX_TEXT - units(head) - units(tail) - 4
+            share = max(room // len(changes) - 120, 0)
+            changes = [clip(c, share) for c in changes]
+        text, entities = _with_changes(head, card, changes)
+        text += ("\n" + tail) if tail else ""
+        if units(text) <= MAX_TEXT:
+            return text, entities
+    return card_text(card), []
+
+
+def _with_changes(
+    head: str, card: PointCard, changes: list[list[Segment]]
+) -> tuple[str, list[MessageEntity]]:
+    text, entities = head + "\n\n", []
+    for index, (amendment, segments) in enumerate(zip(card.amendments, changes, strict=True)):
+        text += ("\n\n" if index else "") + amendment.heading + "\n"
+        plain, ranges = spans(segments)
+        base = units(text)
+        for kind, start, end in ranges:
+            offset = base + units(plain[:start])
+            kind_name = MessageEntity.STRIKETHROUGH if kind == "del" else MessageEntity.UNDERLINE
+            entities.append(MessageEntity(kind_name, offset, units(plain[start:end])))
+        text += plain
+    return text, entities
+
+
+def marked_text(message: Text) -> tuple[str, list[MessageEntity] | None]:
+    """A text that shows changes (`item N`): struck and underlined where it fits one message; longer,
+    the console form, which the outbox splits like any text."""
+    plain, ranges = spans(list(message.marked))
+    if units(plain) > MAX_TEXT:
+        return message.text, None
+    entities = [
+        MessageEntity(
+            MessageEntity.STRIKETHROUGH if kind == "del" else MessageEntity.UNDERLINE,
+            units(plain[:start]),
+            units(plain[start:end]),
+        )
+        for kind, start, end in ranges
+    ]
+    return plain, entities or None
 
 
 def card_keyboard(card: PointCard) -> InlineKeyboardMarkup | None:
@@ -156,7 +218,8 @@ class Command:
     spec: Spec | None  # None for a word the core does not know (the core says so)
 
 
-_HEAD = re.compile(r"/([A-Za-z0-9_áéíóúñÁÉÍÓÚÑ-]{1,64})(?:@([A-Za-z0-9_]{3,64}))?(?=\s|$)")
+# "/asistencia: A, B y C": a colon may follow the word (Telegram then sees no command; we do).
+_HEAD = re.compile(r"/([A-Za-z0-9_áéíóúñÁÉÍÓÚÑ-]{1,64})(?:@([A-Za-z0-9_]{3,64}))?(?=\s|$|:)")
 
 
 def read_command(text: str, bot_username: str) -> Command | None:

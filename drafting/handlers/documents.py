@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
+from drafting.handlers.attendance import attending
 from drafting.handlers.positions import ad_referendum_notes
 from drafting.i18n import t
 from drafting.model import Delegation, Point, PointState
@@ -39,8 +40,16 @@ async def preview(turn: Turn) -> None:
     # the draft the next compile would circulate, with its version number
     upcoming = dataclasses.replace(meeting, draft_version=meeting.draft_version + 1)
     notes = await ad_referendum_notes(turn, points)
+    present, _ = await attending(turn.store, meeting.id)
     report = build_report(
-        upcoming, delegations, points, final=False, template=template, now=turn.now, notes=notes
+        upcoming,
+        delegations,
+        points,
+        final=False,
+        template=template,
+        now=turn.now,
+        notes=notes,
+        attending=present,
     )
     markdown = render_preview(report, template=template, escape=False).strip()
     turn.send(Text(for_chat(markdown, turn.ctx.user.platform)))

@@ -1,4 +1,5 @@
-"""Points and their text: proposing, sub-points, comments, amendments, withdrawal and order."""
+"""Points and their text: proposing, sub-points, comments, withdrawal and order (amendments are in
+`drafting.handlers.amendments`)."""
 
 from __future__ import annotations
 
@@ -119,51 +120,6 @@ async def comment(turn: Turn) -> None:
         if chat != turn.ctx.chat:
             turn.out.append(Delivery(Text(line), chat=chat, point_id=point.parent_id or point.id))
     turn.send(Text(turn.say("point.comment_noted", label=point.label)), point_id=point.parent_id or point.id)
-
-
-async def amend(turn: Turn) -> None:
-    point = await turn.resolve(turn.cmd.ref)
-    if closed(point):
-        turn.refuse("error.point_closed", label=point.label, state=turn.say(f"state.{point.state.value}"))
-    if turn.cmd.text == point.text:
-        turn.refuse("error.amendment_same_text", label=point.label)
-    check_text(turn, turn.cmd.text)
-    member = turn.need_member()
-    for old in await turn.store.amendments(point.id):
-        if old.status == "open":
-            await turn.store.set_amendment_status(old.id, "superseded")
-    await turn.store.add_amendment(point.id, member.id, turn.cmd.text, turn.now, member.delegation_id)
-    await turn.audit("amend", point.id, label=point.label, text=turn.cmd.text)
-    delegations = await turn.store.delegations(point.meeting_id)
-    await show_card(
-        turn,
-        point.parent_id or point.id,
-        announce=turn.say(
-            "point.amendment_proposed", who=turn.who(delegations), label=point.label, prefix=turn.ctx.prefix
-        ),
-    )
-
-
-async def accept(turn: Turn) -> None:
-    point = await turn.resolve(turn.cmd.ref)
-    if closed(point):
-        turn.refuse("error.point_closed", label=point.label, state=turn.say(f"state.{point.state.value}"))
-    open_ones = [a for a in await turn.store.amendments(point.id) if a.status == "open"]
-    if not open_ones:
-        turn.refuse("error.no_amendment", label=point.label, prefix=turn.ctx.prefix)
-    amendment = open_ones[-1]
-    old_text = point.text
-    point.text = amendment.text
-    top = point if point.parent_id is None else await turn.store.point(point.parent_id, lock=True)
-    assert top is not None
-    had = await reset_positions(turn, top)
-    if top is not point:
-        point.version += 1
-    await turn.store.save_points([point] if top is point else [point, top])
-    await turn.store.set_amendment_status(amendment.id, "accepted")
-    await turn.audit("accept", point.id, label=point.label, old=old_text, new=point.text)
-    note = turn.say("point.positions_reset", label=top.label) if had else ""
-    await show_card(turn, top.id, announce=turn.say("point.amendment_accepted", label=point.label) + note)
 
 
 async def withdraw(turn: Turn) -> None:

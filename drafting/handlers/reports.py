@@ -12,18 +12,20 @@ from typing import NoReturn
 from drafting.cards import STANCE_MARK, build_card, state_label
 from drafting.commands import BY_NAME
 from drafting.handlers import documents
+from drafting.handlers.attendance import attending
 from drafting.handlers.positions import ad_referendum_notes
 from drafting.i18n import catalogue
 from drafting.meeting_fields import key_word
-from drafting.model import Delegation, MeetingState, Point, PointState
+from drafting.model import Delegation, DelegationKind, MeetingState, Point, PointState
 from drafting.ports import StoredDocument
-from drafting.replies import Document, Text
+from drafting.replies import Document, PointCard, Text
 from drafting.report.builder import build_report
 from drafting.report.formats import get_format
 from drafting.report.history import snapshot
 from drafting.report.model import Report
 from drafting.report.render import render_document, render_preview
 from drafting.report.template import ReportTemplate, TemplateError, load_template
+from drafting.textdiff import Segment, clip, condense, console, diff
 from drafting.timezones import meeting_zone, short_moment
 from drafting.turn import Turn
 from drafting.usage import help_text
@@ -90,7 +92,7 @@ async def item(turn: Turn) -> None:
     assert top is not None
     card = await build_card(turn.store, top.id, turn.lang)
     assert card is not None
-    lines = [card.as_text(), "", turn.say("item.history")]
+    marked = [*_card_segments(card), Segment("same", "\n\n" + turn.say("item.history"))]
     members = {m.id: m for m in await turn.store.members(point.meeting_id)}
     delegations = {d.id: d.name for d in await turn.store.delegations(point.meeting_id)}
 
@@ -104,20 +106,21 @@ async def item(turn: Turn) -> None:
             return "?"
         return m.user.display_name or m.user.user_id
 
-    events: list[tuple[str, str]] = []
+    events: list[tuple[str, str | list[Segment]]] = []
     for a in await turn.store.amendments(point.id):
         status = turn.say(f"amendment.{a.status}")
-        events.append(
-            (
-                a.at.isoformat(),
-                turn.say(
-                    "item.amendment",
-                    who=who(a.member_id, a.delegation_id),
-                    status=status,
-                    text=_short(a.text, 200),
-                ),
-            )
-        )
+        # what it changes in the text it was proposed on (an open one: in the text as it stands)
+        base = point.text if a.status == "open" else a.base
+        changes = clip(condense(diff(base, a.text)), 400) if base else [Segment("same", _short(a.text, 400))]
+        # the line's words around its changes, which each platform marks its own way
+        before, _, after = turn.say(
+            "item.amendment_numbered",
+            number=a.number,
+            who=who(a.member_id, a.delegation_id),
+            status=status,
+            changes="\x00",
+        ).partition("\x00")
+        events.append((a.at.isoformat(), [Segment("same", before), *changes, Segment("same", after)]))
     for c in await turn.store.comments(point.id):
         events.append(
             (
@@ -137,7 +140,14 @@ async def item(turn: Turn) -> None:
         )
     for entry in await turn.store.audit_log(point.meeting_id, point.id):
         spec = BY_NAME.get(entry.action)
-        if entry.action in HISTORY_EVENTS or (spec is not None and spec.history):
+        if entry.action == "accept" and entry.detail.get("number"):
+            number, old = entry.detail["number"], _short(entry.detail.get("old", ""), 300)
+            events.append((entry.at.isoformat(), turn.say("item.accepted_text", number=number, old=old)))
+        elif entry.action == "reject":
+            events.append(
+                (entry.at.isoformat(), turn.say("item.rejected", number=entry.detail.get("number", "")))
+            )
+        elif entry.action in HISTORY_EVENTS or (spec is not None and spec.history):
             events.append(
                 (
                     entry.at.isoformat(),
@@ -146,8 +156,24 @@ async def item(turn: Turn) -> None:
             )
     zone = meeting_zone(turn.meeting).zone
     for at, text in sorted(events, key=lambda e: e[0]):
-        lines.append(f"{short_moment(datetime.fromisoformat(at), zone)}  {text}")
-    turn.send(Text("\n".join(lines)), point_id=top.id)
+        marked.append(Segment("same", f"\n{short_moment(datetime.fromisoformat(at), zone)}  "))
+        marked.extend([Segment("same", text)] if isinstance(text, str) else text)
+    turn.send(Text(console(marked), marked=tuple(marked)), point_id=top.id)
+
+
+def _card_segments(card: PointCard) -> list[Segment]:
+    """The card as `PointCard.as_text` writes it, with its amendments' changes as segments."""
+    head, middle, tail = card.parts()
+    out = [Segment("same", head)]
+    if card.amendments:
+        for amendment in card.amendments:
+            out.append(Segment("same", "\n\n" + amendment.heading + "\n"))
+            out.extend(amendment.changes)
+    elif middle:
+        out.append(Segment("same", "\n\n" + middle))
+    if tail:
+        out.append(Segment("same", "\n" + tail))
+    return out
 
 
 def _slug(text: str) -> str:
@@ -185,7 +211,14 @@ async def _build(turn: Turn, *, final: bool) -> tuple[Report, ReportTemplate, li
     try:
         notes = await ad_referendum_notes(turn, points)
         report = build_report(
-            meeting, delegations, points, final=final, template=template, now=turn.now, notes=notes
+            meeting,
+            delegations,
+            points,
+            final=final,
+            template=template,
+            now=turn.now,
+            notes=notes,
+            attending=(await attending(turn.store, meeting.id))[0],
         )
     except TemplateError as error:
         _refuse_template(turn, error)
@@ -231,7 +264,10 @@ async def compile_(turn: Turn) -> None:
     await turn.store.save_document(
         StoredDocument(meeting.id, "draft", meeting.draft_version, name, content, turn.now)
     )
-    await turn.store.save_circulation(snapshot(meeting, delegations, points, turn.now))
+    # kept as the report lists them: a draft rebuilt from it names the same participants
+    present = (await attending(turn.store, meeting.id))[0]
+    listed = [d for d in delegations if d.kind is DelegationKind.OBSERVER or d.id in present]
+    await turn.store.save_circulation(snapshot(meeting, listed, points, turn.now))
     await turn.audit("compile", version=meeting.draft_version, bytes=len(content))
     adopted = sum(1 for p in points if not p.is_sub and p.state is PointState.ADOPTED)
     total = sum(1 for p in points if not p.is_sub and p.state is not PointState.WITHDRAWN)

@@ -2,7 +2,8 @@
 
 What goes in:
 
-* Participants are the member delegations (countries), in alphabetical order; observers are not listed.
+* Participants are the member delegations (countries) that took part (`attending`; all of them when not
+  given), in alphabetical order; observers are not listed.
 * Points are the top-level points in `number` order, each followed by its sub-points in letter order.
   Withdrawn points and sub-points never appear, nor do the sub-points of a withdrawn point.
 * A final report holds the adopted points only, with their sub-points: a sub-point is adopted with its
@@ -19,7 +20,7 @@ programa's table, the mesas' sections; each package says how points are typed fo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,7 @@ def build_report(
     template: ReportTemplate,
     now: datetime | None = None,
     notes: Mapping[int, str] | None = None,
+    attending: Collection[int] | None = None,
 ) -> Report:
     """The report of `meeting`: the final one (adopted points only) or a draft (all but withdrawn).
 
@@ -50,6 +52,8 @@ def build_report(
     mark when the template asks for {date}/{time}. Raises `ValueError` for delegations or points of
     another meeting and for a language other than Spanish or English. `notes` replace the state note of
     the points they name, already worded (an ad referendum point says whose capital it waits for).
+    `attending`: the ids of the
+    delegations that took part (`attendance`); None lists every member delegation.
     """
     lang = normalize_lang(meeting.language)
     words = template.words(lang)
@@ -61,7 +65,8 @@ def build_report(
         if meeting_id != meeting.id:
             raise ValueError(f"{what} {item_id} belongs to meeting {meeting_id}, not to meeting {meeting.id}")
 
-    names = participant_names(delegations, lang)
+    taking_part = [d for d in delegations if attending is None or d.id in attending]
+    names = participant_names(taking_part, lang)
     draft_mark = ""
     if not final:
         draft_mark = tidy(

@@ -289,6 +289,8 @@ class FakeSlack:
         blocks = self._json(params.get("blocks"), [])
         if not text and not blocks:
             return {"ok": False, "error": "no_text"}
+        if _invalid_blocks(blocks):
+            return {"ok": False, "error": "invalid_blocks"}
         thread = params.get("thread_ts") or None
         message = Message(channel, self._ts(), text, list(blocks), str(thread) if thread else None)
         self.messages.append(message)
@@ -308,6 +310,8 @@ class FakeSlack:
         if "text" in params:
             message.text = str(params["text"])
         if "blocks" in params:
+            if _invalid_blocks(self._json(params["blocks"], [])):
+                return {"ok": False, "error": "invalid_blocks"}
             message.blocks = list(self._json(params["blocks"], []))
         message.edits += 1
         return {"ok": True, "channel": channel, "ts": ts, "text": message.text}
@@ -485,3 +489,18 @@ class FakeSlack:
         }
         await self._sockets[-1].send_str(json.dumps(envelope))
         return await asyncio.wait_for(waiter, timeout)
+
+
+def _invalid_blocks(blocks: Any) -> bool:
+    """What Slack refuses that a card could run into: more than 50 blocks, a section text over 3,000
+    characters, a text object of an unknown type."""
+    if not isinstance(blocks, list) or len(blocks) > 50:
+        return True
+    for block in blocks:
+        text = block.get("text") if isinstance(block, dict) else None
+        if isinstance(text, dict):
+            if text.get("type") not in ("plain_text", "mrkdwn"):
+                return True
+            if block.get("type") == "section" and len(str(text.get("text", ""))) > 3000:
+                return True
+    return False

@@ -701,7 +701,12 @@ class FakeTelegram:
         if utf16_len(text) > 4096:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         markup = _check_markup(params.get("reply_markup"))
-        if message.get("text") == text and message.get("reply_markup") == markup:
+        entities = _sent_entities(text, params.get("entities"))
+        if (
+            message.get("text") == text
+            and message.get("reply_markup") == markup
+            and message.get("entities", []) == entities
+        ):
             raise ApiError(
                 400,
                 "Bad Request: message is not modified: specified new message content and reply markup are "
@@ -709,8 +714,11 @@ class FakeTelegram:
             )
         edited = dict(message, text=text, edit_date=int(time.time()))
         edited.pop("reply_markup", None)
+        edited.pop("entities", None)
         if markup is not None:
             edited["reply_markup"] = markup
+        if entities:
+            edited["entities"] = entities
         self.messages[(chat["id"], message["message_id"])] = edited
         return edited
 
@@ -1015,6 +1023,28 @@ def _given_entities(raw: Any, text: str) -> list[JSON]:
         if entity.get("type") == "text_mention" and not isinstance((entity.get("user") or {}).get("id"), int):
             raise ApiError(400, "Bad Request: can't parse entities: text_mention without a user")
     return entities
+
+
+_SENT_ENTITY_TYPES = {"bold", "italic", "underline", "strikethrough", "code", "spoiler"}
+
+
+def _sent_entities(text: str, entities: Any) -> list[JSON]:
+    """Entities a bot sent with its text, checked as Telegram does: known types, inside the text
+    (UTF-16 offsets), not overlapping one another in this fake's simple form."""
+    if entities is None:
+        return []
+    if not isinstance(entities, list):
+        raise ApiError(400, "Bad Request: can't parse entities JSON object")
+    length = utf16_len(text)
+    out: list[JSON] = []
+    for entity in entities:
+        kind, offset, size = entity.get("type"), entity.get("offset"), entity.get("length")
+        if kind not in _SENT_ENTITY_TYPES or not isinstance(offset, int) or not isinstance(size, int):
+            raise ApiError(400, "Bad Request: can't parse entities: unsupported entity")
+        if offset < 0 or size <= 0 or offset + size > length:
+            raise ApiError(400, "Bad Request: can't parse entities: entity beyond the end of the text")
+        out.append({"type": kind, "offset": offset, "length": size})
+    return out
 
 
 def _shallow(message: JSON) -> JSON:
