@@ -30,12 +30,13 @@ async def sweep_due(store: Store, now: datetime, new_code: Callable[[], str]) ->
             await positions.lapse_ad_referendum(*found, position)
             out.extend(found[0].out)
     for reminder_id, point_id, deadline in await store.due_reminders(now):
-        # The claim and the message commit together: exactly one worker sends each reminder.
-        if not await store.claim_reminder(reminder_id, now):
-            continue
+        # The point first, passed over while another worker holds it (this reminder waits for the next
+        # round); then the claim, which commits with the message: exactly one worker sends each one.
         found = await _turn(store, point_id, now, new_code)
+        if found is None or not await store.claim_reminder(reminder_id, now):
+            continue
         # A silence broken, ended or restarted since has no use for this reminder.
-        if found is not None and found[1].silence_deadline == deadline:
+        if found[1].silence_deadline == deadline:
             await pending.silence_reminder(*found)
             out.extend(found[0].out)
     return out
@@ -44,9 +45,10 @@ async def sweep_due(store: Store, now: datetime, new_code: Callable[[], str]) ->
 async def _turn(
     store: Store, point_id: int, now: datetime, new_code: Callable[[], str]
 ) -> tuple[Turn, Point] | None:
-    """The point, locked, and a turn acting for the system in its meeting; None when it is gone or its
-    meeting is final."""
-    locked = await store.point(point_id, lock=True)
+    """The point, locked, and a turn acting for the system in its meeting; None when it is gone, its
+    meeting is final, or another worker holds it (a sweep never waits behind a press or another sweep:
+    what it passes over is done by the next round)."""
+    locked = await store.point(point_id, lock=True, skip_locked=True)
     meeting = await store.meeting(locked.meeting_id) if locked is not None else None
     if locked is None or meeting is None or meeting.state is MeetingState.FINAL:
         return None

@@ -404,10 +404,11 @@ class SqlStore(PanelRecords, ReminderRecords):
         )
         return [_point(r) for r in rows]
 
-    async def point(self, point_id: int, *, lock: bool = False) -> Point | None:
+    async def point(self, point_id: int, *, lock: bool = False, skip_locked: bool = False) -> Point | None:
+        """`skip_locked`: None, without waiting, when another transaction holds the point (PostgreSQL)."""
         stmt = select(PointRow).where(PointRow.id == point_id)
         if lock:
-            stmt = stmt.with_for_update()
+            stmt = stmt.with_for_update(skip_locked=skip_locked)
         row = (await self.s.execute(stmt.execution_options(populate_existing=True))).scalar_one_or_none()
         return _point(row) if row else None
 
