@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +35,6 @@ def normalize_url(url: str | None) -> str:
     else:
         raise ValueError(f"unsupported database URL scheme {parsed.drivername!r}: use sqlite or postgresql")
     return parsed.render_as_string(hide_password=False)
-
-
-def database_url() -> str:
-    return normalize_url(os.environ.get("DATABASE_URL"))
 
 
 def is_sqlite(url: str) -> bool:

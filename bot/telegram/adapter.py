@@ -59,7 +59,7 @@ import contextlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +70,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.dispatch import Dispatcher
 from bot.http import HttpServer, database_probe
+from bot.settings import Settings
 from bot.telegram import texts
 from bot.telegram.config import TelegramConfig
 from bot.telegram.outbox import PLATFORM, Limits, Outbox, Outgoing, retry_seconds
@@ -607,8 +608,8 @@ async def _move_chat_in_core(service: DraftingService, old: ChatRef, new: ChatRe
 def build_telegram(
     service: DraftingService,
     dispatcher: Dispatcher,
-    env: Mapping[str, str],
+    settings: Settings,
     http: HttpServer | None = None,
 ) -> TelegramAdapter:
     """What `draftbot run` calls when TELEGRAM_BOT_TOKEN is set; `http` serves the webhook."""
-    return TelegramAdapter(service, dispatcher, TelegramConfig.from_env(env), http=http)
+    return TelegramAdapter(service, dispatcher, TelegramConfig.from_settings(settings), http=http)

@@ -2,9 +2,9 @@
 
 There is one template per document format, a TOML file named after it and shipped in the `templates`
 package: `informe.toml` (the meeting report), `programa.toml` (the work programme table) and
-`mesas.toml` (the working-tables report). Setting the environment variable DRAFTBOT_TEMPLATES to a
-directory makes draftbot read `<name>.toml` from that directory instead; a directory that does not hold
-the file falls back to the shipped one, a variable that names no directory at all is an error.
+`mesas.toml` (the working-tables report). A templates folder handed in by the entry point (the setting
+DRAFTBOT_TEMPLATES, see bot/settings.py) makes draftbot read `<name>.toml` from that folder instead; a
+folder that does not hold the file falls back to the shipped one, one that is not a folder is an error.
 
 Every format shares the keys of the page, the type, the title block, running text and drafts ([page],
 [font], [title], [body], [draft]; in [es] and [en]: word_language, draft_mark and [xx.state_notes]).
@@ -40,7 +40,6 @@ from typing import Any, TypeVar
 from drafting.model import ReportFormat
 from drafting.spanish import Lang, fold, normalize_lang
 
-ENV_VAR = "DRAFTBOT_TEMPLATES"
 LANGUAGES: tuple[Lang, ...] = ("es", "en")
 FORMATS: tuple[str, ...] = tuple(f.value for f in ReportFormat)
 PROGRAMME_COLUMNS = ("themes", "objectives", "activities", "calendar")  # the keys of [xx.table], in order
@@ -270,8 +269,8 @@ class ReportTemplate:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def load_template(name: str = "informe") -> ReportTemplate:
-    """Load `<name>.toml` from $DRAFTBOT_TEMPLATES if it is there, else from the `templates` package.
+def load_template(name: str = "informe", folder: Path | None = None) -> ReportTemplate:
+    """Load `<name>.toml` from `folder` if it is there, else from the `templates` package.
 
     When `name` is a format ("informe", "programa", "mesas") the file must describe that format.
     """
@@ -279,12 +278,10 @@ def load_template(name: str = "informe") -> ReportTemplate:
         raise TemplateError(f"invalid template name {name!r}", file=name, code="bad_name")
     filename = f"{name}.toml"
     expected = name if name in FORMATS else None
-    override = os.environ.get(ENV_VAR, "").strip()
-    if override:
-        directory = Path(override)
-        if not directory.is_dir():
-            raise TemplateError(f"{ENV_VAR}={override}: not a directory", file=override, code="not_directory")
-        candidate = directory / filename
+    if folder is not None:
+        if not folder.is_dir():
+            raise TemplateError(f"{folder}: not a directory", file=str(folder), code="not_directory")
+        candidate = folder / filename
         if candidate.is_file():
             return load_template_file(candidate, expected_format=expected)
     packaged = resources.files("templates").joinpath(filename)
