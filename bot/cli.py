@@ -35,7 +35,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     # The demo and the console print a conversation; only `run`, a service, logs what it does.
     if args.command == "run":
-        configure(logging.INFO)
+        from bot.settings import Settings, SettingsError
+
+        try:
+            settings = Settings.from_env()
+        except SettingsError as error:
+            print(f"draftbot run: {error}", file=sys.stderr, flush=True)
+            return 2
+        configure(logging.INFO, json_lines=settings.log_format == "json")
     else:
         configure(logging.WARNING, json_lines=False)
     if args.command == "demo":
@@ -58,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(serve_page(args.out, port=args.port))
     from bot.runner import run
 
-    return asyncio.run(run())
+    return asyncio.run(run(settings))
 
 
 if __name__ == "__main__":

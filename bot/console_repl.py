@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.console import ConsoleAdapter
+from bot.settings import Settings
 from bot.wiring import open_service
 
 INTRO = """draftbot console. Each line is `as <name>: <command>`; `as <name>` alone switches who types,
@@ -19,7 +20,8 @@ _AS = re.compile(r"^as\s+([^:]+?)\s*(?::\s*(.*))?$", re.IGNORECASE | re.DOTALL)
 
 
 async def repl(out_dir: Path) -> int:
-    service, stores = await open_service()
+    settings = Settings.from_env()  # the same DATABASE_URL and DRAFTBOT_TEMPLATES as `draftbot run`
+    service, stores = await open_service(settings.database_url or None, templates=settings.templates)
     console = ConsoleAdapter(service, out_dir)
     print(INTRO)
     who = "secretariat"

@@ -34,6 +34,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.settings import Settings, SettingsError
+
 log = logging.getLogger("draftbot.http")
 
 DEFAULT_HOST = "0.0.0.0"
@@ -44,8 +46,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Probe = Callable[[], Awaitable[None]]
 
 
-class HttpConfigError(ValueError):
-    """A port or host variable is malformed; the message names it."""
+HttpConfigError = SettingsError  # a port or host variable is malformed; the message names it
 
 
 @dataclass(frozen=True)
@@ -56,39 +57,31 @@ class HttpConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HttpConfig:
-        host = env.get("DRAFTBOT_HTTP_HOST", "").strip() or DEFAULT_HOST
-        main = _port(env, "DRAFTBOT_HTTP_PORT")
+        return cls.from_settings(Settings.from_env(env))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> HttpConfig:
+        host = settings.http_host
         binds: list[tuple[str, int]] = []
-        if main is not None:
-            binds.append((host, main))
+        if settings.http_port is not None:
+            binds.append((host, settings.http_port))
         # The adapters' old variables: still honoured, on the same application.
         legacy = (
-            ("TELEGRAM_WEBHOOK_PORT", "TELEGRAM_WEBHOOK_LISTEN", bool(env.get("TELEGRAM_WEBHOOK_URL"))),
-            ("SLACK_PORT", "SLACK_HOST", bool(env.get("SLACK_SIGNING_SECRET"))),
+            (
+                settings.telegram_webhook_port,
+                settings.telegram_webhook_listen,
+                bool(settings.telegram_webhook_url),
+            ),
+            (settings.slack_port, settings.slack_host, bool(settings.slack_signing_secret)),
         )
-        for port_name, host_name, used in legacy:
-            port = _port(env, port_name)
+        for port, legacy_host, used in legacy:
             if port is None or not used:
                 continue
-            bind = (env.get(host_name, "").strip() or host, port)
             if all(b[1] != port for b in binds):
-                binds.append(bind)
+                binds.append((legacy_host or host, port))
         if not binds:
             binds.append((host, DEFAULT_PORT))
         return cls(tuple(binds))
-
-
-def _port(env: Mapping[str, str], name: str) -> int | None:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        port = int(raw)
-    except ValueError as error:
-        raise HttpConfigError(f"{name} must be a port number, not {raw!r}") from error
-    if not 0 <= port <= 65535:
-        raise HttpConfigError(f"{name} must be a port number (0-65535), not {port}")
-    return port
 
 
 def database_probe(stores: Any) -> Probe:

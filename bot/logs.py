@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import UTC, datetime
 
 # Attributes every LogRecord has; anything else was passed in `extra` and belongs in the JSON.
@@ -27,10 +26,8 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure(level: int, *, json_lines: bool | None = None) -> None:
-    """JSON when DRAFTBOT_LOG_FORMAT=json (the default for `draftbot run`), plain text otherwise."""
-    if json_lines is None:
-        json_lines = os.environ.get("DRAFTBOT_LOG_FORMAT", "json") == "json"
+def configure(level: int, *, json_lines: bool = True) -> None:
+    """One JSON object a line (`draftbot run` with DRAFTBOT_LOG_FORMAT=json, the default), or text."""
     handler = logging.StreamHandler()
     if json_lines:
         handler.setFormatter(JsonFormatter())

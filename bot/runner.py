@@ -18,13 +18,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from bot.dispatch import Dispatcher
 from bot.http import HttpConfig, HttpServer, database_probe
+from bot.settings import Settings, SettingsError
 from bot.web import WebConfig, mount_web
 from bot.wiring import open_service
 from drafting.service import DraftingService
@@ -42,15 +43,13 @@ class Adapter(Protocol):
     async def redraw_stale(self) -> int: ...
 
 
-def configured_platforms(env: Mapping[str, str]) -> list[str]:
+def configured_platforms(settings: Settings) -> list[str]:
     platforms = []
-    if env.get("TELEGRAM_BOT_TOKEN"):
+    if settings.telegram_enabled:
         platforms.append("telegram")
-    if env.get("SLACK_BOT_TOKEN") and (env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN")):
+    if settings.slack_enabled:
         platforms.append("slack")
-    from bot.whatsapp.config import whatsapp_configured
-
-    if whatsapp_configured(env):
+    if settings.whatsapp_enabled:
         platforms.append("whatsapp")
     return platforms
 
@@ -58,24 +57,24 @@ def configured_platforms(env: Mapping[str, str]) -> list[str]:
 def build_adapters(
     service: DraftingService,
     dispatcher: Dispatcher,
-    env: Mapping[str, str],
+    settings: Settings,
     http: HttpServer | None = None,
 ) -> list[Adapter]:
     """The configured adapters; those receiving updates over HTTP add their route to `http`."""
     adapters: list[Adapter] = []
-    for platform in configured_platforms(env):
+    for platform in configured_platforms(settings):
         if platform == "telegram":
             from bot.telegram.adapter import build_telegram
 
-            adapters.append(build_telegram(service, dispatcher, env, http))
+            adapters.append(build_telegram(service, dispatcher, settings, http))
         elif platform == "slack":
             from bot.slack.adapter import build_slack
 
-            adapters.append(build_slack(service, dispatcher, env, http))
+            adapters.append(build_slack(service, dispatcher, settings, http))
         elif platform == "whatsapp" and http is not None:
             from bot.whatsapp import build_whatsapp
 
-            adapters.append(build_whatsapp(service, dispatcher, env, http))
+            adapters.append(build_whatsapp(service, dispatcher, settings, http))
     return adapters
 
 
@@ -101,18 +100,16 @@ async def sweep_forever(
         await asyncio.sleep(every)
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    try:
-        return float(raw) if raw else default
-    except ValueError:
-        log.warning("%s=%r is not a number of seconds; using %s", name, raw, default)
-        return default
-
-
-async def run(env: Mapping[str, str] | None = None, stop: asyncio.Event | None = None) -> int:
-    env = dict(os.environ) if env is None else env
-    platforms = configured_platforms(env)
+async def run(settings: Settings | Mapping[str, str] | None = None, stop: asyncio.Event | None = None) -> int:
+    """`settings` as the entry point built them; a mapping (tests) or None (this process's
+    environment) is read into settings here, where a malformed value stops before anything opens."""
+    if not isinstance(settings, Settings):
+        try:
+            settings = Settings.from_env(settings)
+        except SettingsError as error:
+            print(f"draftbot run: {error}", file=sys.stderr, flush=True)
+            return 2
+    platforms = configured_platforms(settings)
     if not platforms:
         print(
             "draftbot run: no platform configured. Set TELEGRAM_BOT_TOKEN (Telegram) and/or "
@@ -122,18 +119,18 @@ async def run(env: Mapping[str, str] | None = None, stop: asyncio.Event | None =
             flush=True,
         )
         return 2
-    binds = HttpConfig.from_env(env).binds  # a malformed port fails here, before anything is opened
-    service, stores = await open_service(env.get("DATABASE_URL"))
+    binds = HttpConfig.from_settings(settings).binds
+    service, stores = await open_service(settings.database_url or None, templates=settings.templates)
     dispatcher = Dispatcher()
     http = HttpServer(binds, database=database_probe(stores))
-    adapters = build_adapters(service, dispatcher, env, http)
+    adapters = build_adapters(service, dispatcher, settings, http)
     # Served when a platform posts to it, or when asked for (DRAFTBOT_HTTP_PORT set: a health check for
     # a polling / Socket Mode process, as under docker compose).
-    serving = http if http.has_routes or env.get("DRAFTBOT_HTTP_PORT", "").strip() else None
-    if serving is None and env.get("DRAFTBOT_PUBLIC_URL", "").strip():
+    serving = http if http.has_routes or settings.http_port is not None else None
+    if serving is None and settings.public_url:
         serving = http  # the meeting's web page was asked for
     if serving is not None:
-        mount_web(http, stores, WebConfig.from_env(env, http.port), service.clock)
+        mount_web(http, stores, WebConfig.from_settings(settings, http.port), service.clock)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -147,7 +144,7 @@ async def run(env: Mapping[str, str] | None = None, stop: asyncio.Event | None =
         if serving is not None:
             await serving.start()
             # `panel` links point here (the bound port is known only now when it was 0).
-            service.public_url = WebConfig.from_env(env, serving.port).public_url
+            service.public_url = WebConfig.from_settings(settings, serving.port).public_url
         for adapter in adapters:
             await adapter.start()
             started.append(adapter.platform)
@@ -158,7 +155,7 @@ async def run(env: Mapping[str, str] | None = None, stop: asyncio.Event | None =
             f"(database: {stores.engine.url.get_backend_name()}{listening})",
             flush=True,
         )
-        every = _seconds(env, "DRAFTBOT_SWEEP_SECONDS", SWEEP_SECONDS)
+        every = settings.sweep_seconds
         sweeper = asyncio.create_task(sweep_forever(service, dispatcher, every, adapters))
         await stop.wait()
     finally:

@@ -1,18 +1,21 @@
-"""The composition root: storage and the service, built once from the environment."""
+"""The composition root: storage and the service, built once from the settings (bot.settings)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from bot.documents.pdf import LibreOfficeConverter
 from drafting.service import DraftingService, utcnow
-from storage.database import database_url, normalize_url
+from storage.database import normalize_url
 from storage.store import SqlStoreFactory
 
 
 async def open_service(
-    url: str | None = None, *, clock: Callable[[], datetime] = utcnow
+    url: str | None = None, *, clock: Callable[[], datetime] = utcnow, templates: Path | None = None
 ) -> tuple[DraftingService, SqlStoreFactory]:
-    stores = await SqlStoreFactory.open(normalize_url(url) if url else database_url())
-    return DraftingService(stores, clock=clock, converter=LibreOfficeConverter()), stores
+    """`url` None: the default SQLite file (storage.database); `templates` None: the shipped ones."""
+    stores = await SqlStoreFactory.open(normalize_url(url))
+    service = DraftingService(stores, clock=clock, converter=LibreOfficeConverter(), templates=templates)
+    return service, stores

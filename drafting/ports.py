@@ -207,3 +207,7 @@ class PdfConverter(Protocol):
 
 class StoreFactory(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Store]: ...
+
+    def read(self) -> AbstractAsyncContextManager[Store]:
+        """A transaction that only reads: it does not wait for writers (see storage.store)."""
+        ...

@@ -16,6 +16,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import cast
 
 from drafting.cards import build_card
@@ -72,12 +73,14 @@ class DraftingService:
         new_code: Callable[[], str] = new_invite_code,
         public_url: str = "",
         converter: PdfConverter | None = None,
+        templates: Path | None = None,
     ) -> None:
         self.stores = stores
         self.clock = clock
         self.new_code = new_code
         self.public_url = public_url  # the web page's base for `panel` links; "" when none is served
         self.converter = converter  # for `compile pdf` / `download pdf`; None: they say how to get one
+        self.templates = templates  # a folder of edited report templates (settings); None: shipped ones
 
     # ---- entry points for adapters -------------------------------------------------------------
 
@@ -169,6 +172,7 @@ class DraftingService:
                     store, ctx, command, now, lang, meeting, member, self.new_code, converter=self.converter
                 )
                 turn.public_url = self.public_url
+                turn.templates = self.templates
                 await self._authorise(turn)
                 await HANDLERS[command.name](turn)
                 await _link_request(turn)
@@ -232,7 +236,7 @@ class DraftingService:
 
     async def _safe_language(self, chat: ChatRef, default: str = "es") -> str:
         try:
-            async with self.stores.transaction() as store:
+            async with self.stores.read() as store:
                 meeting = await store.meeting_for_chat(chat)
         except TransientStoreError:
             return default
@@ -240,7 +244,7 @@ class DraftingService:
 
     async def card(self, point_id: int) -> PointCard | None:
         """The point's card as it is now, for editing a posted card in place."""
-        async with self.stores.transaction() as store:
+        async with self.stores.read() as store:
             point = await store.point(point_id)
             if point is None:
                 return None
@@ -249,12 +253,12 @@ class DraftingService:
             return await build_card(store, point_id, lang, point=point)
 
     async def card_messages(self, point_id: int) -> list[CardMessage]:
-        async with self.stores.transaction() as store:
+        async with self.stores.read() as store:
             return await store.card_messages(point_id)
 
     async def card_and_messages(self, point_id: int) -> tuple[PointCard | None, list[CardMessage]]:
         """`card()` and `card_messages()` in one transaction: what an adapter reads to edit a card."""
-        async with self.stores.transaction() as store:
+        async with self.stores.read() as store:
             messages = await store.card_messages(point_id)
             point = await store.point(point_id)
             if point is None:
@@ -268,7 +272,7 @@ class DraftingService:
             await store.save_card_message(card)
 
     async def point_for_message(self, chat: ChatRef, message_id: str) -> int | None:
-        async with self.stores.transaction() as store:
+        async with self.stores.read() as store:
             return await store.point_for_message(chat, message_id)
 
     async def claim_card_message(self, card: CardMessage) -> CardMessage:
@@ -289,7 +293,7 @@ class DraftingService:
     async def stale_cards(self, platform: str, limit: int = 200) -> list[CardMessage]:
         """Card messages on `platform` that show less than their point's latest state: an edit was
         lost (a crash, a restart); redraw them with `card()`."""
-        async with self.stores.transaction() as store:
+        async with self.stores.read() as store:
             return await store.stale_cards(platform, limit)
 
     async def move_chat(self, old: ChatRef, new: ChatRef) -> bool:
@@ -316,7 +320,7 @@ class DraftingService:
             await store.link_message(chat, message_id, point_id)
 
     async def point_for_thread(self, chat: ChatRef, thread_id: str) -> int | None:
-        async with self.stores.transaction() as store:
+        async with self.stores.read() as store:
             return await store.point_for_thread(chat, thread_id)
 
     async def sweep(self) -> Outcome:

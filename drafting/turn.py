@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import NoReturn
 
 from drafting.commands import Command, Ref
@@ -62,6 +63,7 @@ class Turn:
     touched: list[int] = field(default_factory=list)
     public_url: str = ""  # where the meeting's web page is served, for `panel` links
     converter: PdfConverter | None = None  # .docx to PDF; None where the service has none
+    templates: Path | None = None  # the secretariat's edited report templates; None: the shipped ones
 
     def say(self, key: str, /, **params: object) -> str:
         return t(self.lang, key, **params)

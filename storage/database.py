@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 DEFAULT_PATH = Path("draftbot.db")
+# Execution option that marks a connection's transactions as read-only (see `_sqlite_write_safety`).
+READ_ONLY = "draftbot_read_only"
 
 
 def normalize_url(url: str | None) -> str:
@@ -36,10 +37,6 @@ def normalize_url(url: str | None) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def database_url() -> str:
-    return normalize_url(os.environ.get("DATABASE_URL"))
-
-
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -60,11 +57,12 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
 
 
 def _sqlite_write_safety(engine: AsyncEngine) -> None:
-    """WAL, foreign keys, and BEGIN IMMEDIATE.
+    """WAL, foreign keys, and BEGIN IMMEDIATE for writers, plain BEGIN for readers.
 
     A deferred transaction that reads and then writes can fail with "database is locked" when another
     writer got there first; taking the write lock at BEGIN makes concurrent writers wait their turn
-    (up to busy_timeout) instead.
+    (up to busy_timeout) instead. A read-only transaction (the READ_ONLY execution option) never takes
+    the write lock: under WAL it reads its snapshot while a writer is busy, without waiting for it.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -79,4 +77,5 @@ def _sqlite_write_safety(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -40,7 +40,7 @@ from drafting.ports import (
     TransientStoreError,
 )
 from drafting.report.history import Circulation
-from storage.database import is_sqlite, make_engine
+from storage.database import READ_ONLY, is_sqlite, make_engine
 from storage.migrate import upgrade
 from storage.panel_store import PanelRecords
 from storage.reminder_store import ReminderRecords
@@ -821,6 +821,10 @@ class SqlStoreFactory:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # Same pool; its transactions begin without the write lock (see storage.database).
+        self._read_sessions = async_sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
         # SQLite has one writer; queueing writers here avoids busy-waiting inside the driver.
         self._lock: asyncio.Lock | None = asyncio.Lock() if is_sqlite(str(engine.url)) else None
 
@@ -844,9 +848,19 @@ class SqlStoreFactory:
             yield store
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[SqlStore]:
+    async def read(self) -> AsyncIterator[SqlStore]:
+        """A transaction that only reads: it neither queues behind the process's writers nor takes
+        SQLite's write lock, so a reader is never held up by a write in progress. Writing in it is a
+        bug (on SQLite the write would wait for the lock like any deferred transaction)."""
+        async with self._transaction(self._read_sessions) as store:
+            yield store
+
+    @asynccontextmanager
+    async def _transaction(
+        self, sessions: async_sessionmaker[AsyncSession] | None = None
+    ) -> AsyncIterator[SqlStore]:
         try:
-            async with self.sessions() as session, session.begin():
+            async with (sessions or self.sessions)() as session, session.begin():
                 yield SqlStore(session)
         except IntegrityError as error:
             if _sqlstate(error) == "23505" or "UNIQUE constraint failed" in str(error.orig):

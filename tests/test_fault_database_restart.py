@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -312,6 +312,9 @@ class DyingStores:
         self.armed = False
         self.fired = True
         self.cluster.stop("immediate")
+
+    def read(self) -> AbstractAsyncContextManager[Store]:
+        return self.inner.read()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Store]:

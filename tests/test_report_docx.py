@@ -29,7 +29,7 @@ from drafting.report.formats.informe.model import InformeContent
 from drafting.report.formats.informe.template import list_layout
 from drafting.report.formats.informe.wording import network_subject
 from drafting.report.model import Bullets, Paragraph, Report
-from drafting.report.template import ENV_VAR, ReportTemplate, TemplateError, load_template, parse_template
+from drafting.report.template import ReportTemplate, TemplateError, load_template, parse_template
 from tests.office import need_soffice
 
 NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
@@ -174,8 +174,7 @@ def points_001() -> list[Point]:
 
 
 @pytest.fixture
-def template(monkeypatch: pytest.MonkeyPatch) -> ReportTemplate:
-    monkeypatch.delenv(ENV_VAR, raising=False)
+def template() -> ReportTemplate:
     return load_template()
 
 
@@ -623,8 +622,7 @@ def test_the_template_override_directory_is_used(monkeypatch: pytest.MonkeyPatch
     )
     text = text.replace('name = "Arial"', 'name = "Times New Roman"')
     (tmp_path / "informe.toml").write_text(text, encoding="utf-8")
-    monkeypatch.setenv(ENV_VAR, str(tmp_path))
-    template = load_template()
+    template = load_template(folder=tmp_path)
     assert template.source == str(tmp_path / "informe.toml")
     doc = open_docx(build(template, mixed_points(), final=False), template)
     assert doc.sections[0].header.paragraphs[0].text == "PROYECTO 4 del 15 de noviembre de 2016"
@@ -634,17 +632,15 @@ def test_the_template_override_directory_is_used(monkeypatch: pytest.MonkeyPatch
 def test_an_override_directory_without_the_file_falls_back_to_the_shipped_one(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv(ENV_VAR, str(tmp_path))
-    assert load_template().source.endswith("informe.toml")
-    assert load_template().words("es").draft_mark == "BORRADOR – versión {version}"
+    assert load_template(folder=tmp_path).source.endswith("informe.toml")
+    assert load_template(folder=tmp_path).words("es").draft_mark == "BORRADOR – versión {version}"
 
 
 def test_an_override_that_is_not_a_directory_is_an_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "missing"))
     with pytest.raises(TemplateError, match="not a directory"):
-        load_template()
+        load_template(folder=tmp_path / "missing")
 
 
 def test_a_missing_key_is_an_error_naming_the_file_and_key() -> None:

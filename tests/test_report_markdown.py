@@ -12,12 +12,11 @@ from drafting.report.formats.informe.markdown import render_markdown
 from drafting.report.formats.informe.model import InformeContent
 from drafting.report.markdown import escape_markdown, letter
 from drafting.report.model import Paragraph, Report, ReportPoint
-from drafting.report.template import ENV_VAR, ReportTemplate, load_template
+from drafting.report.template import ReportTemplate, load_template
 
 
 @pytest.fixture
-def template(monkeypatch: pytest.MonkeyPatch) -> ReportTemplate:
-    monkeypatch.delenv(ENV_VAR, raising=False)
+def template() -> ReportTemplate:
     return load_template()
 
 

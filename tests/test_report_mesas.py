@@ -29,7 +29,7 @@ from drafting.report.formats.mesas.model import LabelledList, MesasContent, Pass
 from drafting.report.formats.mesas.template import section_layout
 from drafting.report.model import Bullets, Paragraph, Report
 from drafting.report.render import render_document, render_preview
-from drafting.report.template import ENV_VAR, ReportTemplate, TemplateError, load_template, parse_template
+from drafting.report.template import ReportTemplate, TemplateError, load_template, parse_template
 from drafting.service import DraftingService
 from tests.kit import Room
 from tests.test_report_docx import abstract_num_for, level, libreoffice_text, numbering_of
@@ -262,8 +262,7 @@ def meeting_as_reference(**changes: Any) -> Meeting:
 
 
 @pytest.fixture
-def template(monkeypatch: pytest.MonkeyPatch) -> ReportTemplate:
-    monkeypatch.delenv(ENV_VAR, raising=False)
+def template() -> ReportTemplate:
     return load_template("mesas")
 
 

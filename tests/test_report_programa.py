@@ -31,7 +31,7 @@ from drafting.report.formats.programa.model import ProgrammeContent
 from drafting.report.formats.programa.template import table_layout
 from drafting.report.model import Report
 from drafting.report.render import render_document, render_preview
-from drafting.report.template import ENV_VAR, ReportTemplate, TemplateError, load_template, parse_template
+from drafting.report.template import ReportTemplate, TemplateError, load_template, parse_template
 from drafting.service import DraftingService
 from tests.kit import Room
 from tests.test_report_docx import libreoffice_text
@@ -213,8 +213,7 @@ def meeting_003(**changes: Any) -> Meeting:
 
 
 @pytest.fixture
-def template(monkeypatch: pytest.MonkeyPatch) -> ReportTemplate:
-    monkeypatch.delenv(ENV_VAR, raising=False)
+def template() -> ReportTemplate:
     return load_template("programa")
 
 
@@ -673,11 +672,10 @@ def test_a_file_of_one_format_loaded_for_another_is_an_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     (tmp_path / "programa.toml").write_text(shipped("mesas"), encoding="utf-8")
-    monkeypatch.setenv(ENV_VAR, str(tmp_path))
     with pytest.raises(
         TemplateError, match=r"format: this file is a mesas template but is loaded for the programa"
     ):
-        load_template("programa")
+        load_template("programa", tmp_path)
     with pytest.raises(TemplateError, match=r"format: must be one of informe, mesas, programa"):
         parse_template('format = "acta"\n', source="x.toml")
 
@@ -686,8 +684,7 @@ def test_an_override_directory_changes_the_headers(monkeypatch: pytest.MonkeyPat
     (tmp_path / "programa.toml").write_text(
         shipped().replace('calendar = "CALENDARIO"', 'calendar = "PLAZOS"'), encoding="utf-8"
     )
-    monkeypatch.setenv(ENV_VAR, str(tmp_path))
-    template = load_template("programa")
+    template = load_template("programa", tmp_path)
     assert template.source == str(tmp_path / "programa.toml")
     header = the_table(render(template, [point(1, 1, "Tema")], final=True)).rows[0]
     assert header.cells[3].text == "PLAZOS"

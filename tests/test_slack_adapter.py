@@ -17,6 +17,7 @@ import docx
 import pytest
 
 from bot.dispatch import Dispatcher
+from bot.settings import Settings
 from bot.slack.adapter import SlackAdapter, SlackConfig, build_slack
 from bot.slack.blocks import card_blocks
 from bot.slack.text import chunks, escape, plain
@@ -570,7 +571,7 @@ def test_configuration_comes_from_the_environment(service: DraftingService) -> N
     config = SlackConfig.from_env(env)
     assert config.api_url == "http://127.0.0.1:9/api/" and config.port == 3100 and not config.socket_mode
     dispatcher = Dispatcher()
-    adapter = build_slack(service, dispatcher, env)
+    adapter = build_slack(service, dispatcher, Settings.from_env(env))
     assert adapter.platform == "slack" and dispatcher.channels["slack"] is adapter.channel
     assert adapter.client.base_url == "http://127.0.0.1:9/api/"
     assert any(type(h).__name__ == "AsyncRateLimitErrorRetryHandler" for h in adapter.client.retry_handlers)

@@ -79,8 +79,9 @@ async def test_replies_piling_up_for_a_chat_go_out_as_one_message(service: Draft
         async with asyncio.timeout(10):
             while len(run.fake.sent("sendMessage", chat["id"], ok=False)) == sends_before:
                 await asyncio.sleep(0.01)
+        # Objections, not abstentions: a typed abstention is acknowledged with a reaction, not a reply.
         for name in names[1:]:
-            run.fake.send(run.user(name), chat, "/abstenerse 2")
+            run.fake.send(run.user(name), chat, f"/objetar 2 Pide {name}.")
         async with asyncio.timeout(10):
             while run.adapter.handled < run.fake.deliveries or len(run.fake.updates) > run.fake.deliveries:
                 await asyncio.sleep(0.01)
@@ -89,8 +90,8 @@ async def test_replies_piling_up_for_a_chat_go_out_as_one_message(service: Draft
         sends = run.fake.sent("sendMessage", chat["id"])[sends_before:]
         assert len(sends) == 2, [c.params["text"] for c in sends]
         joined = sends[1].params["text"]
-        assert all(f"{name} se abstiene en el punto 2." in joined for name in names[1:])
-        assert "se abstiene Honduras" in run.fake.card(chat["id"], 2)["text"]
+        assert all(f"{name} objeta el punto 2: Pide {name}." in joined for name in names[1:])
+        assert "Pide Honduras." in run.fake.card(chat["id"], 2)["text"]
 
 
 async def test_with_a_chat_interval_no_two_messages_to_a_group_are_closer_than_it(

@@ -15,7 +15,6 @@ from bot.console import ConsoleAdapter
 from drafting.i18n import catalogue, placeholders
 from drafting.model import ChatRef
 from drafting.replies import Document
-from drafting.report.template import ENV_VAR
 from drafting.service import DraftingService
 from storage.store import SqlStoreFactory
 from tests.db_snapshot import snapshot
@@ -26,14 +25,14 @@ from tests.telegram_fake.harness import set_up_meeting as set_up_group
 SHIPPED = resources.files("templates").joinpath("informe.toml").read_text("utf-8")
 
 
-def _broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> Path:
+def _broken(tmp_path: Path, service: DraftingService, old: str, new: str) -> Path:
     """The secretariat's own informe.toml, with one line changed, in the templates directory."""
     assert old in SHIPPED
     folder = tmp_path / "plantillas"
     folder.mkdir()
     path = folder / "informe.toml"
     path.write_text(SHIPPED.replace(old, new, 1), "utf-8")
-    monkeypatch.setenv(ENV_VAR, str(folder))
+    service.templates = folder  # what the entry point hands over from DRAFTBOT_TEMPLATES
     return path
 
 
@@ -47,7 +46,7 @@ async def test_a_bad_value_in_the_template_is_named_in_spanish_and_the_meeting_g
     room = Room(service)
     people = await set_up_meeting(room, ["México", "Panamá"])
     assert (await room.say(people["México"], "proponer Agradecer a Honduras.")).ok
-    path = _broken(tmp_path, monkeypatch, "body_size_pt = 11", 'body_size_pt = "once"')
+    path = _broken(tmp_path, service, "body_size_pt = 11", 'body_size_pt = "once"')
     before = await snapshot(stores)
     with caplog.at_level(logging.ERROR, logger="drafting"):
         outcome = await room.say(people["rapporteur"], "compilar")
@@ -71,7 +70,7 @@ async def test_an_english_meeting_reads_the_template_problem_in_english(
     room = Room(service)
     people = await set_up_meeting(room, ["México"])
     assert (await room.say("st", "reunion idioma: en")).ok
-    path = _broken(tmp_path, monkeypatch, "{participants_clause}", "{participants_clause} {pais}")
+    path = _broken(tmp_path, service, "{participants_clause}", "{participants_clause} {pais}")
     outcome = await room.say(people["rapporteur"], "compile")
     text = "\n".join(outcome.texts())
     assert not outcome.ok
@@ -89,7 +88,7 @@ async def test_a_template_that_is_not_toml_names_the_file_and_the_problem(
 ) -> None:
     room = Room(service)
     people = await set_up_meeting(room, ["México"])
-    path = _broken(tmp_path, monkeypatch, "[font]", "[font")
+    path = _broken(tmp_path, service, "[font]", "[font")
     outcome = await room.say(people["rapporteur"], "compilar")
     (text,) = outcome.texts()
     assert text.startswith(
@@ -104,7 +103,7 @@ async def test_the_console_answers_a_broken_template_and_takes_the_next_command(
     service: DraftingService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await set_up_meeting(Room(service, chat=ChatRef("console", "room")), ["México"])
-    path = _broken(tmp_path, monkeypatch, "bold = true", "bold = 'sí'")
+    path = _broken(tmp_path, service, "bold = true", "bold = 'sí'")
     lines: list[str] = []
     console = ConsoleAdapter(service, tmp_path / "out", write=lines.append)
     outcome = await console.say("rap", "compilar")
@@ -151,7 +150,7 @@ def test_every_template_problem_has_its_wording_in_both_languages() -> None:
 async def test_a_telegram_group_hears_about_the_broken_template_and_carries_on(
     service: DraftingService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _broken(tmp_path, monkeypatch, "margin_left_cm = 3.0", "margin_left_cm = -3.0")
+    _broken(tmp_path, service, "margin_left_cm = 3.0", "margin_left_cm = -3.0")
     async with running_bot(service) as run:
         chat = run.fake.group()
         await set_up_group(run, chat, ["México"])

@@ -12,11 +12,12 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.settings import Settings
 from drafting.handlers.documents import describe_problem
 from drafting.ports import StoredWordTemplate
 from drafting.report import word_template
 from drafting.report.formats import FORMATS
-from storage.database import database_url
+from storage.database import normalize_url
 from storage.store import SqlStoreFactory
 
 
@@ -49,7 +50,7 @@ async def run(args: argparse.Namespace) -> int:
     if args.action == "check":
         print(f"{args.file} can be a Word template.")
         return 0
-    stores = await SqlStoreFactory.open(database_url())
+    stores = await SqlStoreFactory.open(normalize_url(Settings.from_env().database_url or None))
     try:
         async with stores.transaction() as store:
             fmt = args.format

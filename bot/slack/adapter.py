@@ -67,6 +67,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.dispatch import Dispatcher
 from bot.http import HttpServer, database_probe
+from bot.settings import Settings, SettingsError
 from bot.slack.blocks import ACTION_PREFIX, ACTIONS, OBJECT_VIEW, objection_modal, submitted_reason
 from bot.slack.bounded import Bounded
 from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
@@ -106,22 +107,26 @@ class SlackConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> SlackConfig:
-        token = env.get("SLACK_BOT_TOKEN", "")
+        return cls.from_settings(Settings.from_env(env))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SlackConfig:
+        token = settings.slack_bot_token
         if not token:
-            raise ValueError("SLACK_BOT_TOKEN is not set")
-        app_token = env.get("SLACK_APP_TOKEN", "")
-        secret = env.get("SLACK_SIGNING_SECRET", "")
+            raise SettingsError("SLACK_BOT_TOKEN is not set")
+        app_token = settings.slack_app_token
+        secret = settings.slack_signing_secret
         if not app_token and not secret:
-            raise ValueError("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
-        api_url = env.get("SLACK_API_URL") or DEFAULT_API_URL
+            raise SettingsError("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
+        api_url = settings.slack_api_url or DEFAULT_API_URL
         return cls(
             bot_token=token,
             signing_secret=secret,
             app_token=app_token,
             api_url=api_url if api_url.endswith("/") else api_url + "/",
-            host=env.get("SLACK_HOST", "0.0.0.0"),
-            port=int(env.get("SLACK_PORT", "3000")),
-            workers=max(1, int(env.get("SLACK_CONCURRENCY", "") or "16")),
+            host=settings.slack_host or "0.0.0.0",
+            port=settings.slack_port if settings.slack_port is not None else 3000,
+            workers=settings.slack_concurrency,
         )
 
     @property
@@ -593,9 +598,9 @@ def _unauthorised() -> web.Response:
 def build_slack(
     service: DraftingService,
     dispatcher: Dispatcher,
-    env: Mapping[str, str],
+    settings: Settings,
     http: HttpServer | None = None,
 ) -> SlackAdapter:
     """What `draftbot run` calls when SLACK_BOT_TOKEN (and a secret or an app token) are set; `http`
     serves /slack/events in HTTP mode."""
-    return SlackAdapter(service, dispatcher, SlackConfig.from_env(env), http=http)
+    return SlackAdapter(service, dispatcher, SlackConfig.from_settings(settings), http=http)

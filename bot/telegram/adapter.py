@@ -59,7 +59,7 @@ import contextlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +70,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.dispatch import Dispatcher
 from bot.http import HttpServer, database_probe
+from bot.settings import Settings
 from bot.telegram import texts
 from bot.telegram.config import TelegramConfig
 from bot.telegram.outbox import PLATFORM, Limits, Outbox, Outgoing, retry_seconds
@@ -94,6 +95,8 @@ from drafting.turn import Context
 log = logging.getLogger("draftbot.telegram")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# How a typed position is acknowledged: one of the reactions a chat allows unless its admins limit them.
+ACK_REACTION = "👍"
 
 
 @dataclass
@@ -472,6 +475,19 @@ class TelegramAdapter:
             )
         await self._answer(query, short_answer(answer), alert=not outcome.ok)
 
+    async def _acknowledge(self, chat_id: int, message_id: int) -> bool:
+        """👍 on the user's command instead of a new message in the group. False when the chat takes
+        no reaction (its admins may allow none): the caller then posts the acknowledgement as text."""
+        for _ in range(3):
+            try:
+                return await self.bot.set_message_reaction(chat_id, message_id, ACK_REACTION)
+            except RetryAfter as error:
+                await asyncio.sleep(retry_seconds(error))
+            except TelegramError as error:
+                log.info("telegram: no reaction on %s/%s (%s); answering in text", chat_id, message_id, error)
+                return False
+        return False
+
     async def _answer(self, query: CallbackQuery, text: str, *, alert: bool = False) -> None:
         for _ in range(3):
             try:
@@ -526,6 +542,16 @@ class TelegramAdapter:
         ):
             here.answers.append(message.text)
             return
+        if (
+            same
+            and here is not None
+            and here.message_id is not None
+            and delivery.ephemeral
+            and delivery.chat is None
+            and isinstance(message, Text)
+            and await self._acknowledge(chat_id, here.message_id)
+        ):
+            return  # a typed position: the card shows it, a reaction on the command acknowledges it
         reply_to = here.message_id if same and here is not None else None
         thread = here.thread_id if same and here is not None else None
         outgoing = Outgoing(
@@ -612,8 +638,8 @@ async def _move_chat_in_core(service: DraftingService, old: ChatRef, new: ChatRe
 def build_telegram(
     service: DraftingService,
     dispatcher: Dispatcher,
-    env: Mapping[str, str],
+    settings: Settings,
     http: HttpServer | None = None,
 ) -> TelegramAdapter:
     """What `draftbot run` calls when TELEGRAM_BOT_TOKEN is set; `http` serves the webhook."""
-    return TelegramAdapter(service, dispatcher, TelegramConfig.from_env(env), http=http)
+    return TelegramAdapter(service, dispatcher, TelegramConfig.from_settings(settings), http=http)

@@ -1,4 +1,4 @@
-"""The Telegram adapter's settings, read from the environment (see `bot.telegram.adapter`)."""
+"""The Telegram adapter's settings, taken from the one settings object (see `bot.settings`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from bot.settings import Settings, SettingsError
 from bot.telegram.outbox import Limits
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -14,8 +15,7 @@ DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
-class ConfigError(ValueError):
-    """A setting is missing or malformed; the message names the variable."""
+ConfigError = SettingsError  # a setting is missing or malformed; the message names the variable
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,15 @@ class TelegramConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TelegramConfig:
-        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+        return cls.from_settings(Settings.from_env(env))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TelegramConfig:
+        token = settings.telegram_bot_token
         if not token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
-        webhook_url = env.get("TELEGRAM_WEBHOOK_URL", "").strip()
-        secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+        webhook_url = settings.telegram_webhook_url
+        secret = settings.telegram_webhook_secret
         if webhook_url:
             if not secret:
                 raise ConfigError(
@@ -53,29 +57,18 @@ class TelegramConfig:
                 raise ConfigError(
                     "TELEGRAM_WEBHOOK_SECRET may only have 1-256 characters A-Z, a-z, 0-9, _ and -"
                 )
-        path = env.get("TELEGRAM_WEBHOOK_PATH", "").strip() or urlsplit(webhook_url).path
-        limits_name = env.get("TELEGRAM_RATE_LIMITS", "telegram").strip().lower()
-        if limits_name not in ("telegram", "off"):
-            raise ConfigError("TELEGRAM_RATE_LIMITS must be telegram (the default) or off")
+        path = settings.telegram_webhook_path or urlsplit(webhook_url).path
         return cls(
             token=token,
-            base_url=env.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL,
-            base_file_url=env.get("TELEGRAM_BASE_FILE_URL", "").strip() or DEFAULT_BASE_FILE_URL,
+            base_url=settings.telegram_base_url or DEFAULT_BASE_URL,
+            base_file_url=settings.telegram_base_file_url or DEFAULT_BASE_FILE_URL,
             webhook_url=webhook_url,
             webhook_secret=secret,
-            webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
-            webhook_port=_int(env, "TELEGRAM_WEBHOOK_PORT", 8443),
+            webhook_listen=settings.telegram_webhook_listen or "0.0.0.0",
+            webhook_port=settings.telegram_webhook_port
+            if settings.telegram_webhook_port is not None
+            else 8443,
             webhook_path=path.strip("/"),
-            poll_timeout=_int(env, "TELEGRAM_POLL_TIMEOUT", 25),
-            limits=Limits() if limits_name == "telegram" else Limits.off(),
+            poll_timeout=settings.telegram_poll_timeout,
+            limits=Limits() if settings.telegram_rate_limits == "telegram" else Limits.off(),
         )
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError as error:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from error

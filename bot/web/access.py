@@ -50,6 +50,10 @@ class WebStore(Store, Protocol):
 class WebStoreFactory(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[WebStore]: ...
 
+    def read(self) -> AbstractAsyncContextManager[WebStore]:
+        """For the pages that only read: does not wait for writers (storage.store)."""
+        ...
+
 
 class Denied(enum.Enum):
     """Why a request is turned away; each maps to a status and an explanation page."""

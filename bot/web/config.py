@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from bot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -13,9 +14,9 @@ class WebConfig:
     public_url: str  # the base of every link, e.g. https://draftbot.example.org
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], port: int) -> WebConfig:
+    def from_settings(cls, settings: Settings, port: int) -> WebConfig:
         """`DRAFTBOT_PUBLIC_URL`, or this machine's loopback address on the HTTP port."""
-        base = env.get("DRAFTBOT_PUBLIC_URL", "").strip() or f"http://127.0.0.1:{port}"
+        base = settings.public_url or f"http://127.0.0.1:{port}"
         return cls(base.rstrip("/"))
 
     @property

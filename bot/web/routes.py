@@ -115,7 +115,7 @@ class WebPages:
     async def page(self, request: web.Request) -> web.StreamResponse:
         meeting_id = int(request.match_info["meeting"])
         now = self.clock()
-        async with self.stores.transaction() as store:
+        async with self.stores.read() as store:
             seen = await viewer(store, request, meeting_id, now)
             if isinstance(seen, Refused):
                 return _refused(seen)
@@ -127,7 +127,7 @@ class WebPages:
         """The changing part of the page, only when something changed since `v`."""
         meeting_id = int(request.match_info["meeting"])
         now = self.clock()
-        async with self.stores.transaction() as store:
+        async with self.stores.read() as store:
             seen = await viewer(store, request, meeting_id, now)
             if isinstance(seen, Refused):
                 body = {"denied": seen.why.value}
@@ -169,7 +169,7 @@ class WebPages:
 
     async def audit(self, request: web.Request) -> web.StreamResponse:
         meeting_id = int(request.match_info["meeting"])
-        async with self.stores.transaction() as store:
+        async with self.stores.read() as store:
             seen = await self._auditor(store, request, meeting_id)
             if isinstance(seen, web.Response):
                 return seen
@@ -180,7 +180,7 @@ class WebPages:
 
     async def audit_export(self, request: web.Request) -> web.StreamResponse:
         meeting_id = int(request.match_info["meeting"])
-        async with self.stores.transaction() as store:
+        async with self.stores.read() as store:
             seen = await self._auditor(store, request, meeting_id)
             if isinstance(seen, web.Response):
                 return seen

@@ -35,7 +35,7 @@ async def preview(turn: Turn) -> None:
     if not points:
         turn.reply("documents.preview_empty", prefix=turn.ctx.prefix)
         return
-    template = await with_word_template(turn, load_template(meeting.format))
+    template = await with_word_template(turn, load_template(meeting.format, turn.templates))
     delegations = await turn.store.delegations(meeting.id)
     # the draft the next compile would circulate, with its version number
     upcoming = dataclasses.replace(meeting, draft_version=meeting.draft_version + 1)

@@ -203,7 +203,7 @@ async def _build(turn: Turn, *, final: bool) -> tuple[Report, ReportTemplate, li
     if missing:
         turn.refuse("error.meeting_incomplete", keys=", ".join(missing), prefix=turn.ctx.prefix)
     try:
-        template = await documents.with_word_template(turn, load_template(meeting.format))
+        template = await documents.with_word_template(turn, load_template(meeting.format, turn.templates))
     except TemplateError as error:
         _refuse_template(turn, error)
     delegations = await turn.store.delegations(meeting.id)

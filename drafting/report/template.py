@@ -2,10 +2,10 @@
 
 There is one template per document format, a TOML file named after it: `<name>.toml` in the
 `templates` package (informe.toml, programa.toml, mesas.toml ship there) or `template.toml` in the
-format's own folder (drafting/report/formats/<name>/). Setting the environment variable
-DRAFTBOT_TEMPLATES to a directory makes draftbot read `<name>.toml` from that directory instead; a
-directory that does not hold the file falls back to the shipped one, a variable that names no
-directory at all is an error.
+format's own folder (drafting/report/formats/<name>/). A templates folder handed in by the entry point
+(the setting DRAFTBOT_TEMPLATES, see bot/settings.py) makes draftbot read `<name>.toml` from that
+folder instead; a folder that does not hold the file falls back to the shipped one, one that is not a
+folder is an error.
 
 Every format shares the keys of the page, the type, the title block, running text and drafts ([page],
 [font], [title], [body], [draft]; in [es] and [en]: word_language, draft_mark and [xx.state_notes]),
@@ -37,9 +37,8 @@ from typing import TypeVar
 from drafting.report.template_reader import HEX_COLOR, Section, TemplateError
 from drafting.spanish import Lang, normalize_lang
 
-__all__ = ["ENV_VAR", "ReportTemplate", "TemplateError", "TemplatePart", "Wording", "load_template"]
+__all__ = ["ReportTemplate", "TemplateError", "TemplatePart", "Wording", "load_template"]
 
-ENV_VAR = "DRAFTBOT_TEMPLATES"
 LANGUAGES: tuple[Lang, ...] = ("es", "en")
 DEFAULT_FORMAT = "informe"
 DRAFT_MARK_FIELDS = frozenset({"version", "date", "time"})
@@ -197,8 +196,8 @@ def _format_folder_file(name: str) -> Traversable | None:
     return candidate if candidate.is_file() else None
 
 
-def load_template(name: str = "informe") -> ReportTemplate:
-    """Load `<name>.toml` from $DRAFTBOT_TEMPLATES if it is there, else from the `templates` package.
+def load_template(name: str = "informe", folder: Path | None = None) -> ReportTemplate:
+    """Load `<name>.toml` from `folder` if it is there, else from the `templates` package.
 
     When `name` is a format ("informe", "programa", "mesas") the file must describe that format.
     """
@@ -206,12 +205,10 @@ def load_template(name: str = "informe") -> ReportTemplate:
         raise TemplateError(f"invalid template name {name!r}", file=name, code="bad_name")
     filename = f"{name}.toml"
     expected = name if name in _formats() else None
-    override = os.environ.get(ENV_VAR, "").strip()
-    if override:
-        directory = Path(override)
-        if not directory.is_dir():
-            raise TemplateError(f"{ENV_VAR}={override}: not a directory", file=override, code="not_directory")
-        candidate = directory / filename
+    if folder is not None:
+        if not folder.is_dir():
+            raise TemplateError(f"{folder}: not a directory", file=str(folder), code="not_directory")
+        candidate = folder / filename
         if candidate.is_file():
             return load_template_file(candidate, expected_format=expected)
     packaged = _format_folder_file(name) or resources.files("templates").joinpath(filename)

@@ -144,6 +144,8 @@ class FakeTelegram:
         self.files: dict[str, tuple[str, bytes, str]] = {}  # file_id -> (path, bytes, name)
         self.started: set[int] = set()  # users who opened a private chat with the bot
         self.migrated: dict[int, int] = {}
+        self.reactions: dict[tuple[int, int], list[str]] = {}  # (chat, message) -> the bot's emoji
+        self.reactions_off: set[int] = set()  # chats whose admins allow no reactions
         self.commands: dict[str, list[JSON]] = {}  # language code ("" default) -> commands
         self.webhook: JSON | None = None
         self.callbacks: dict[str, JSON] = {}  # callback query id -> {"answered": bool, ...}
@@ -737,6 +739,24 @@ class FakeTelegram:
     async def _m_deleteMessage(self, params: JSON, files: dict[str, bytes]) -> bool:
         chat, message = self._own_message(params)
         del self.messages[(chat["id"], message["message_id"])]
+        return True
+
+    async def _m_setMessageReaction(self, params: JSON, files: dict[str, bytes]) -> bool:
+        chat = self._writable_chat(params)
+        message_id = _as_int(params.get("message_id")) or 0
+        if (chat["id"], message_id) not in self.messages:
+            raise ApiError(400, "Bad Request: message to react not found")
+        reaction = params.get("reaction") or []
+        if not isinstance(reaction, list) or len(reaction) > 1:
+            raise ApiError(400, "Bad Request: REACTIONS_TOO_MANY")
+        emoji = []
+        for item in reaction:
+            if not isinstance(item, dict) or item.get("type") != "emoji" or not item.get("emoji"):
+                raise ApiError(400, "Bad Request: REACTION_INVALID")
+            emoji.append(str(item["emoji"]))
+        if emoji and chat["id"] in self.reactions_off:
+            raise ApiError(400, "Bad Request: REACTION_INVALID")
+        self.reactions[(chat["id"], message_id)] = emoji
         return True
 
     async def _m_answerCallbackQuery(self, params: JSON, files: dict[str, bytes]) -> bool:

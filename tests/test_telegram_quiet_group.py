@@ -1,0 +1,54 @@
+"""A typed position is shown on the point's card and acknowledged with a reaction on the command,
+without a new message in the group; where the group takes no reactions, the acknowledgement is a reply."""
+
+from __future__ import annotations
+
+from drafting.service import DraftingService
+from tests.telegram_fake.harness import BotRun, running_bot, set_up_meeting
+from tests.telegram_fake.server import JSON
+
+
+async def _meeting_with_a_point(run: BotRun) -> JSON:
+    chat = run.fake.group()
+    await set_up_meeting(run, chat, ["México", "Panamá"])
+    await run.say(run.user("México"), chat, "/proponer Agradecer a la Secretaría Técnica.")
+    return chat
+
+
+def _bot_messages(run: BotRun, chat: JSON) -> int:
+    return len(run.fake.bot_messages(chat["id"]))
+
+
+async def test_a_typed_approval_shows_on_the_card_with_a_reaction_and_no_new_message(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = await _meeting_with_a_point(run)
+        before = _bot_messages(run, chat)
+        message = await run.say(run.user("Panamá"), chat, "/aprobar 1")
+        assert "✅ aprueba Panamá" in run.fake.card(chat["id"], 1)["text"]
+        assert run.fake.reactions[(chat["id"], message["message_id"])] == ["👍"]
+        assert run.replies_to(message) == []
+        assert _bot_messages(run, chat) == before
+
+
+async def test_a_typed_abstention_is_acknowledged_the_same_way(service: DraftingService) -> None:
+    async with running_bot(service) as run:
+        chat = await _meeting_with_a_point(run)
+        before = _bot_messages(run, chat)
+        message = await run.say(run.user("Panamá"), chat, "/abstenerse 1")
+        assert "se abstiene Panamá" in run.fake.card(chat["id"], 1)["text"]
+        assert run.fake.reactions[(chat["id"], message["message_id"])] == ["👍"]
+        assert _bot_messages(run, chat) == before
+
+
+async def test_in_a_group_without_reactions_the_approval_is_answered_in_text(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = await _meeting_with_a_point(run)
+        run.fake.reactions_off.add(chat["id"])
+        message = await run.say(run.user("Panamá"), chat, "/aprobar 1")
+        assert "✅ aprueba Panamá" in run.fake.card(chat["id"], 1)["text"]
+        assert run.replies_to(message) == ["Panamá aprueba el punto 1."]
+        assert (chat["id"], message["message_id"]) not in run.fake.reactions
