@@ -35,6 +35,8 @@ async def english_draft(room: Room, fmt: str, extra: str, points: list[str]) -> 
     assert (await room.say("st", "delegations Canada, Mexico and Honduras")).ok
     for name, who in (("Mexico", "mx"), ("rapporteur", "rap")):
         assert (await room.admit("st", name, who)).ok
+    # only Mexico has a delegate here: the secretariat names the three that took part
+    assert (await room.say("st", "attendance Canada, Mexico and Honduras")).ok
     for text in points:
         assert (await room.say("mx", text)).ok
     (draft,) = documents(await room.say("rap", "compile"))

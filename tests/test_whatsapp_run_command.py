@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from bot.runner import configured_platforms, run
+from bot.settings import Settings
 from tests.telegram_fake.harness import free_port
 from tests.whatsapp_fake.harness import PHONE_ID, SECRET, TEMPLATES, TOKEN, VERIFY
 from tests.whatsapp_fake.server import FakeGraph
@@ -24,9 +25,9 @@ def test_whatsapp_is_configured_only_when_all_four_settings_are_present() -> Non
         "WHATSAPP_APP_SECRET": "s",
         "WHATSAPP_VERIFY_TOKEN": "v",
     }
-    assert configured_platforms(env) == ["whatsapp"]
+    assert configured_platforms(Settings.from_env(env)) == ["whatsapp"]
     for name in env:
-        assert configured_platforms({k: v for k, v in env.items() if k != name}) == []
+        assert configured_platforms(Settings.from_env({k: v for k, v in env.items() if k != name})) == []
 
 
 async def test_draftbot_run_answers_a_whatsapp_message_through_the_configured_graph_url(
