@@ -134,7 +134,9 @@ class PanelRecords:
             .order_by(AmendmentRow.id)
         )
         return [
-            Amendment(r.id, r.point_id, r.member_id, r.text, r.status, r.at)
+            Amendment(
+                r.id, r.point_id, r.member_id, r.text, r.status, r.at, r.delegation_id, r.number, r.base
+            )
             for r in await self.s.scalars(stmt)
         ]
 

@@ -11,9 +11,11 @@ from datetime import datetime
 
 from bot.web.access import Viewer, WebStore
 from bot.web.texts import iso_utc, local_time, remaining, say, zone_name
+from drafting import brackets
 from drafting.cards import participating
 from drafting.model import DelegationKind, MeetingState, Point, PointState, Position, Stance
 from drafting.panel import DocumentInfo
+from drafting.textdiff import Segment, diff
 
 # Marks any common font has (the chat's emoji are missing from many desktops' fonts).
 MARK = {Stance.APPROVE: "✓", Stance.OBJECT: "✗", Stance.ABSTAIN: "–"}
@@ -33,6 +35,13 @@ class Row:
     cells: tuple[Cell, ...]
 
 
+@dataclass(frozen=True)
+class AmendmentView:
+    who: str
+    number: int
+    changes: tuple[Segment, ...]  # the word-level diff against the point's text as it stands
+
+
 @dataclass
 class PointView:
     id: int
@@ -44,7 +53,7 @@ class PointView:
     deadline_local: str = ""
     deadline_iso: str = ""
     deadline_left: str = ""
-    amendments: list[tuple[str, str]] = field(default_factory=list)  # (who, text)
+    amendments: list[AmendmentView] = field(default_factory=list)
     subpoints: list[PointView] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
 
@@ -99,7 +108,7 @@ async def meeting_view(store: WebStore, viewer: Viewer, now: datetime, stamp: st
         view = PointView(
             id=point.id,
             label=point.label,
-            text=point.text,
+            text=brackets.numbered(point.text),  # open brackets as the cards show them: [1: A / B]
             state=point.state.value,
             state_label=say(lang, f"state.{point.state.value}"),
             proposer=names.get(point.proposer_delegation_id or -1)
@@ -118,14 +127,17 @@ async def meeting_view(store: WebStore, viewer: Viewer, now: datetime, stamp: st
                 ]
         elif point.parent_id in views and point.state is not PointState.WITHDRAWN:
             views[point.parent_id].subpoints.append(view)
+    texts = {p.id: p.text for p in points}
     for amendment in amendments:
         if amendment.point_id in views:
-            who = speaker.get(amendment.member_id, "")
-            views[amendment.point_id].amendments.append((who, amendment.text))
+            # the delegation it was made for, even if its author has moved since
+            who = names.get(amendment.delegation_id or -1) or speaker.get(amendment.member_id, "")
+            changes = tuple(diff(texts[amendment.point_id], amendment.text))
+            views[amendment.point_id].amendments.append(AmendmentView(who, amendment.number, changes))
 
     columns = [v for v in tops if v.state != PointState.WITHDRAWN.value]
     rows = [
-        Row(d.name, tuple(_cell(stance.get((c.id, d.id)), d.id in present, lang) for c in columns))
+        Row(d.name, tuple(_cell(stance.get((c.id, d.id)), d.id in present, lang, tz) for c in columns))
         for d in countries
     ]
     drafts = [d for d in documents if d.kind == "draft"]
@@ -168,9 +180,13 @@ def _dates(start: str, end: str) -> str:
     return start if start == end else f"{start} – {end}"
 
 
-def _cell(position: Position | None, present: bool, lang: str) -> Cell:
+def _cell(position: Position | None, present: bool, lang: str, tz: str) -> Cell:
     if position is not None:
         s = position.stance
+        if s is Stance.APPROVE and position.until is not None:
+            # subject to the capital's confirmation by that date
+            until = say(lang, "stance.until", until=local_time(position.until, tz))
+            return Cell(MARK[s], say(lang, "stance.approve_ad_referendum"), "approve", until)
         return Cell(
             MARK[s],
             say(lang, f"stance.{s.value}"),
