@@ -80,6 +80,9 @@ async def test_slack_a_bad_or_empty_date_is_refused_to_the_presser_and_changes_n
         await w.ad_referendum(PEOPLE["Guatemala"], "1", "   ")
         assert await snapshot(stores) == before
         assert any("Indique hasta cuándo" in text for text in w.fake.ephemerals_for(PEOPLE["Guatemala"]))
+        await w.ad_referendum(PEOPLE["Guatemala"], "1", "10 de diciembre " + "x" * 600)
+        assert await snapshot(stores) == before
+        assert any("demasiado largo" in text for text in w.fake.ephemerals_for(PEOPLE["Guatemala"]))
         assert "pendiente Guatemala" in w.card("1").block_text()
 
 
