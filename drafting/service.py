@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import cast
 
 from drafting.cards import build_card
-from drafting.commands import BY_NAME, SPECS, Command, ParseError, Ref, Spec, parse
+from drafting.commands import BY_NAME, MAX_FIELD, SPECS, Command, ParseError, Ref, Spec, parse
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, MeetingState
 from drafting.permissions import Verdict, permission
@@ -90,14 +90,25 @@ class DraftingService:
         # A refusal is worded in the meeting's language, looked up only when there is one to word.
         return await self.handle(ctx, parse(text, context=context))
 
-    async def press(self, ctx: Context, point_id: int, action: str, reason: str = "") -> Outcome:
-        """A button on a point card: the same command as typing it, re-checked in full."""
+    async def press(
+        self, ctx: Context, point_id: int, action: str, reason: str = "", *, until_text: str | None = None
+    ) -> Outcome:
+        """A button on a point card: the same command as typing it, re-checked in full. `until_text`
+        (approve only): the date of an approval ad referendum, as `approve <n> ad referendum <date>`."""
         spec = BY_NAME.get(action)
         if spec is None or not spec.button:
             return await self.handle(ctx, ParseError("error.unknown_command", "es", None, {"word": action}))
         # The meeting's language replaces "es" inside the transaction; no extra read is needed here.
         if action == "object" and not reason.strip():
             return await self.handle(ctx, ParseError("error.need_reason", "es", spec))
+        if action == "approve" and until_text is not None:
+            until = until_text.strip()
+            if not until:
+                return await self.handle(ctx, ParseError("error.need_ad_referendum_date", "es", spec))
+            if len(until) > MAX_FIELD:
+                params = {"max": str(MAX_FIELD), "length": str(len(until))}
+                return await self.handle(ctx, ParseError("error.too_long", "es", spec, params))
+            return await self.handle(ctx, Command(action, "es", ref=Ref(point_id=point_id), text=until))
         return await self.handle(ctx, Command(action, "es", ref=Ref(point_id=point_id), text=reason.strip()))
 
     async def comment(self, ctx: Context, point_id: int, text: str) -> Outcome:

@@ -148,9 +148,14 @@ async def test_a_point_card_has_buttons_and_is_edited_in_place(world: SlackWorld
     assert len(cards) == 1
     card = cards[0]
     buttons = card.buttons()
-    assert [b["action_id"] for b in buttons] == ["draft_approve", "draft_object", "draft_abstain"]
+    assert [b["action_id"] for b in buttons] == [
+        "draft_approve",
+        "draft_object",
+        "draft_abstain",
+        "draft_ad_referendum",
+    ]
     assert {b["value"] for b in buttons} == {"1"}  # ids only
-    assert [b["text"]["text"] for b in buttons] == ["Aprobar", "Objetar", "Abstenerse"]
+    assert [b["text"]["text"] for b in buttons] == ["Aprobar", "Objetar", "Abstenerse", "Ad referéndum"]
 
     await world.press(MX, "1", "approve")
     await world.press(HN, "1", "abstain")

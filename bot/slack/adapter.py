@@ -11,6 +11,7 @@ What people do, and what the core is asked:
 - a plain reply in a card's thread                 → `comment`
 - Approve / Abstain buttons                        → `press`
 - Object button → modal asking the reason → submit → `press(..., "object", reason)`
+- Ad referéndum button → modal asking the date → submit → `press(..., "approve", until_text=date)`
 
 Identity: a channel is (team of this installation, channel id); a person is (their own team, user
 id), so someone from another workspace in a shared channel is never taken for a member here. A
@@ -68,12 +69,23 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.dispatch import Dispatcher
 from bot.http import HttpServer, database_probe
 from bot.settings import Settings, SettingsError
-from bot.slack.blocks import ACTION_PREFIX, ACTIONS, OBJECT_VIEW, objection_modal, submitted_reason
+from bot.slack.blocks import (
+    ACTION_PREFIX,
+    ACTIONS,
+    AD_REFERENDUM,
+    AD_REFERENDUM_VIEW,
+    OBJECT_VIEW,
+    ad_referendum_modal,
+    objection_modal,
+    submitted_reason,
+    submitted_until,
+)
 from bot.slack.bounded import Bounded
 from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
 from bot.slack.files import shared_file
 from bot.slack.text import command_text, mentions, plain, without_mention
 from bot.slack.trust import Home, bolt_request, refusal
+from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.replies import Outcome
 from drafting.service import DraftingService
@@ -301,8 +313,10 @@ class SlackAdapter:
         self.app.command(self.config.command)(self._on_command)
         self.app.event("app_mention")(self._on_mention)
         self.app.event("message")(self._on_message)
-        self.app.action(re.compile(rf"^{ACTION_PREFIX}({'|'.join(ACTIONS)})$"))(self._on_action)
+        pressed = "|".join((*ACTIONS, AD_REFERENDUM))
+        self.app.action(re.compile(rf"^{ACTION_PREFIX}({pressed})$"))(self._on_action)
         self.app.view(OBJECT_VIEW)(self._on_view)
+        self.app.view(AD_REFERENDUM_VIEW)(self._on_view)
 
     async def _only_our_installation(
         self,
@@ -446,12 +460,12 @@ class SlackAdapter:
         name = str(action.get("action_id") or "").removeprefix(ACTION_PREFIX)
         point_id = _int(action.get("value"))
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-        if name not in ACTIONS or point_id is None or not channel:
+        if name not in (*ACTIONS, AD_REFERENDUM) or point_id is None or not channel:
             return
         chat = ChatRef(PLATFORM, str(channel), install.team)
         user = _interactive_user(body, install)
-        if name == "object":
-            await self._open_objection(body, chat, user, point_id)
+        if name in ("object", AD_REFERENDUM):
+            await self._open_form(body, chat, user, point_id, name)
             return
         stamp = action.get("action_ts") or body.get("trigger_id")
         ctx = Context(
@@ -463,19 +477,24 @@ class SlackAdapter:
         outcome = await self.service.press(ctx, point_id, name)
         await self._finish(outcome, SlackOrigin(chat, user, response_url=_response_url(body)))
 
-    async def _open_objection(
-        self, body: dict[str, Any], chat: ChatRef, user: UserRef, point_id: int
+    async def _open_form(
+        self, body: dict[str, Any], chat: ChatRef, user: UserRef, point_id: int, name: str
     ) -> None:
+        """The modal asking an objection's reason, or an ad referendum approval's date."""
         trigger = body.get("trigger_id")
         card = await self.service.card(point_id)
         if not trigger or card is None:
             return
-        view = objection_modal(card, {"point": str(point_id), "channel": chat.chat_id})
+        metadata = {"point": str(point_id), "channel": chat.chat_id}
+        view = objection_modal(card, metadata) if name == "object" else ad_referendum_modal(card, metadata)
         try:
             await self.client.views_open(trigger_id=str(trigger), view=view)
         except SlackApiError as error:
-            log.warning("slack: the objection form did not open: %s", error.response.get("error"))
-            hint = _FORM_FAILED.get(card.lang, _FORM_FAILED["es"]).format(label=card.label)
+            log.warning("slack: the %s form did not open: %s", name, error.response.get("error"))
+            if name == "object":
+                hint = _FORM_FAILED.get(card.lang, _FORM_FAILED["es"]).format(label=card.label)
+            else:
+                hint = t(card.lang, "button.ad_referendum_how", label=card.label, prefix=PREFIX)
             if not await self.channel.tell(chat, user, hint):
                 origin = SlackOrigin(chat, user, response_url=_response_url(body))
                 if not await self.channel.respond(origin, hint, ephemeral=True):
@@ -495,7 +514,11 @@ class SlackAdapter:
         user = _interactive_user(body, install)
         view_id = view.get("id")
         ctx = Context(chat=chat, user=user, prefix=PREFIX, dedup_key=f"view:{view_id}" if view_id else None)
-        outcome = await self.service.press(ctx, point_id, "object", submitted_reason(view))
+        if view.get("callback_id") == AD_REFERENDUM_VIEW:
+            # A bad date is refused after the ack, as an ephemeral message (the modal is closed by then).
+            outcome = await self.service.press(ctx, point_id, "approve", until_text=submitted_until(view))
+        else:
+            outcome = await self.service.press(ctx, point_id, "object", submitted_reason(view))
         await self._finish(outcome, SlackOrigin(chat, user))
 
     async def _finish(self, outcome: Outcome, origin: SlackOrigin) -> None:

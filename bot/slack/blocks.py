@@ -12,15 +12,23 @@ import json
 from typing import Any
 
 from bot.slack.text import chunks, clip
+from drafting.i18n import t
 from drafting.replies import CardAmendment, PointCard
 from drafting.textdiff import Segment, condense, slack
 from drafting.textdiff import clip as clip_changes
 
 ACTION_PREFIX = "draft_"  # action_id = "draft_approve" | "draft_object" | "draft_abstain"
 ACTIONS = ("approve", "object", "abstain")
+# The fourth button opens a modal asking the date; the submitted date is approved as
+# `approve <n> ad referendum <date>`. Shown only beside an Approve button.
+AD_REFERENDUM = "ad_referendum"
 OBJECT_VIEW = "draft_object"  # callback_id of the objection modal
+AD_REFERENDUM_VIEW = "draft_ad_referendum"  # callback_id of the ad referendum modal
 REASON_BLOCK = "reason"
 REASON_ACTION = "reason"
+UNTIL_BLOCK = "until"
+UNTIL_ACTION = "until"
+UNTIL_MAX = 500  # the core's MAX_FIELD
 REASON_MAX = 1000  # the core's MAX_REASON
 
 MAX_BLOCKS = 50
@@ -84,7 +92,7 @@ def card_blocks(card: PointCard) -> list[Block]:
             {
                 "type": "actions",
                 "block_id": f"draft_card_{card.point_id}",
-                "elements": [_button(card, b.action, b.label) for b in card.buttons if b.action in ACTIONS],
+                "elements": _buttons(card),
             }
         )
     room = MAX_BLOCKS - len(head) - len(tail)
@@ -108,6 +116,13 @@ def _amendment_section(amendment: CardAmendment) -> Block:
         text = f"{heading}\n{slack(clip_changes(changes, budget))}"
         budget -= 300  # escaping and marks make the text longer than the characters kept
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT], "verbatim": True}}
+
+
+def _buttons(card: PointCard) -> list[Block]:
+    shown = [_button(card, b.action, b.label) for b in card.buttons if b.action in ACTIONS]
+    if any(b.action == "approve" for b in card.buttons):
+        shown.append(_button(card, AD_REFERENDUM, t(card.lang, "button.ad_referendum")))
+    return shown
 
 
 def _button(card: PointCard, action: str, label: str) -> Block:
@@ -157,4 +172,41 @@ def objection_modal(card: PointCard, metadata: dict[str, str]) -> Block:
 def submitted_reason(view: dict[str, Any]) -> str:
     values = view.get("state", {}).get("values", {})
     value = values.get(REASON_BLOCK, {}).get(REASON_ACTION, {}).get("value")
+    return value if isinstance(value, str) else ""
+
+
+def ad_referendum_modal(card: PointCard, metadata: dict[str, str]) -> Block:
+    """Asks the date by which the delegation expects its capital's confirmation."""
+
+    def say(key: str) -> str:
+        return t(card.lang, f"button.ad_referendum_{key}", label=card.label)
+
+    return {
+        "type": "modal",
+        "callback_id": AD_REFERENDUM_VIEW,
+        "private_metadata": json.dumps(metadata, separators=(",", ":")),
+        "title": _plain(clip(say("title"), 24)),
+        "submit": _plain(clip(say("submit"), 24)),
+        "close": _plain(clip(say("close"), 24)),
+        "blocks": [
+            {"type": "section", "text": _plain(clip(card.text, SECTION_LIMIT))},
+            {
+                "type": "input",
+                "block_id": UNTIL_BLOCK,
+                "label": _plain(clip(say("label"), 2000)),
+                "hint": _plain(clip(say("hint"), 2000)),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": UNTIL_ACTION,
+                    "placeholder": _plain(clip(say("example"), 150)),
+                    "max_length": UNTIL_MAX,
+                },
+            },
+        ],
+    }
+
+
+def submitted_until(view: dict[str, Any]) -> str:
+    values = view.get("state", {}).get("values", {})
+    value = values.get(UNTIL_BLOCK, {}).get(UNTIL_ACTION, {}).get("value")
     return value if isinstance(value, str) else ""

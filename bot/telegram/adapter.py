@@ -75,6 +75,7 @@ from bot.telegram import texts
 from bot.telegram.config import TelegramConfig
 from bot.telegram.outbox import PLATFORM, Limits, Outbox, Outgoing, retry_seconds
 from bot.telegram.render import (
+    AD_REFERENDUM,
     MAX_CALLBACK_ANSWER,
     command_menu,
     is_read_only,
@@ -86,6 +87,7 @@ from bot.telegram.render import (
     with_mentions,
 )
 from bot.telegram.render import Command as RenderedCommand
+from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.replies import Delivery, Document, PointCard, Text
 from drafting.report import word_template
@@ -438,14 +440,18 @@ class TelegramAdapter:
             and message.from_user.id == self.bot.id
         ):
             await self.outbox.lane(message.chat.id).pressed(point_id, message.message_id, _topic_of(message))
-        if action == "object":
-            # An objection needs its reason, typed: the press only says how (no state is kept).
+        if action in ("object", AD_REFERENDUM):
+            # An objection needs its reason, an ad referendum its date, typed: the press only says how
+            # (no state is kept).
             lang = await self.service.language_for(ref)
             card = await self.service.card(point_id)
             if card is None or not card.buttons:
                 await self._answer(query, texts.say(lang, "stale_button"), alert=True)
-            else:
+            elif action == "object":
                 await self._answer(query, texts.say(lang, "object_how", label=card.label), alert=True)
+            else:
+                how = t(lang, "button.ad_referendum_how", label=card.label, prefix="/")
+                await self._answer(query, short_answer(how), alert=True)
             return
         ctx = Context(
             chat=ref,

@@ -25,9 +25,12 @@ MAX_TOPIC_NAME = 128
 
 # Callback data carries ids only: "p:<point id>:<action letter>". The press is re-checked in full by
 # the core, so nothing in it is trusted beyond naming a point and an action.
-_ACTION_LETTER = {"approve": "a", "object": "o", "abstain": "x"}
+# "ad_referendum" ("r") takes no position: Telegram has no form to ask the date in, so its press
+# answers with the command to type.
+AD_REFERENDUM = "ad_referendum"
+_ACTION_LETTER = {"approve": "a", "object": "o", "abstain": "x", AD_REFERENDUM: "r"}
 _LETTER_ACTION = {v: k for k, v in _ACTION_LETTER.items()}
-_CALLBACK = re.compile(r"p:(\d{1,18}):([aox])")
+_CALLBACK = re.compile(r"p:(\d{1,18}):([aoxr])")
 
 
 def callback_data(point_id: int, action: str) -> str:
@@ -123,14 +126,16 @@ def marked_text(message: Text) -> tuple[str, list[MessageEntity] | None]:
 def card_keyboard(card: PointCard) -> InlineKeyboardMarkup | None:
     if not card.buttons:
         return None
-    return InlineKeyboardMarkup(
+    rows = [
         [
-            [
-                InlineKeyboardButton(b.label, callback_data=callback_data(card.point_id, b.action))
-                for b in card.buttons
-            ]
+            InlineKeyboardButton(b.label, callback_data=callback_data(card.point_id, b.action))
+            for b in card.buttons
         ]
-    )
+    ]
+    if any(b.action == "approve" for b in card.buttons):
+        label = t(card.lang, "button.ad_referendum")
+        rows.append([InlineKeyboardButton(label, callback_data=callback_data(card.point_id, AD_REFERENDUM))])
+    return InlineKeyboardMarkup(rows)
 
 
 def topic_name(card: PointCard) -> str:

@@ -101,6 +101,17 @@ class SlackWorld:
         await self._done(await self.sender.submit(user, view, reason))
         return view
 
+    async def ad_referendum(
+        self, user: str, label: str, date: str, *, channel: str | None = None
+    ) -> dict[str, Any]:
+        """Ad referéndum button, then the modal's date filled in and submitted. Returns the modal."""
+        opened = len(self.fake.views)
+        await self.press(user, label, "ad_referendum", channel=channel)
+        assert len(self.fake.views) == opened + 1, "the ad referendum modal did not open"
+        view = self.fake.views[-1]
+        await self._done(await self.sender.submit(user, view, date, field="until"))
+        return view
+
     def code_for(self, user: str) -> str:
         """The invitation code the bot last showed `user` privately."""
         for text in reversed(self.fake.ephemerals_for(user)):

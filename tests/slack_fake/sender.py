@@ -181,9 +181,11 @@ class SlackSender:
         *,
         team: str | None = None,
         workspace: str | None = None,
+        field: str = "reason",
     ) -> str:
+        """`reason`: what was typed in the modal's input `field` (its block and action id)."""
         submitted = dict(view)
-        submitted["state"] = {"values": {"reason": {"reason": {"type": "plain_text_input", "value": reason}}}}
+        submitted["state"] = {"values": {field: {field: {"type": "plain_text_input", "value": reason}}}}
         payload = {
             "type": "view_submission",
             "team": {"id": workspace or self.team, "domain": "fake"},
@@ -280,8 +282,9 @@ class SlackSender:
         *,
         team: str | None = None,
         workspace: str | None = None,
+        field: str = "reason",
     ) -> Answer:
         return await self.post(
-            self.view_body(user, view, reason, team=team, workspace=workspace),
+            self.view_body(user, view, reason, team=team, workspace=workspace, field=field),
             "application/x-www-form-urlencoded",
         )
