@@ -66,7 +66,8 @@ POINTS = [
     ),
     (
         "OIM",
-        "Agradecer a la OIM y a la RROCM por su reporte acerca de las campañas regionales de "
+        # a bracket: two wordings offered until the rapporteur settles it with `resolver 4 1 1`
+        "Agradecer a la OIM y a la RROCM por su [reporte / informe] acerca de las campañas regionales de "
         "comunicación sobre migración de niñas, niños y adolescentes.",
     ),
     (
@@ -125,7 +126,8 @@ async def run_demo(out_dir: Path, db_url: str | None = None, *, quiet: bool = Fa
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         db_url = f"sqlite:///{db_path}"
-    clock = DemoClock(datetime(2016, 11, 15, 9, 0, tzinfo=UTC))
+    # 09:00 in San Pedro Sula (UTC-6), so deadlines in plain words read as the delegates meant them
+    clock = DemoClock(datetime(2016, 11, 15, 15, 0, tzinfo=UTC))
     service, stores = await open_service(db_url, clock=clock)
     lines: list[str] = []
     console = ConsoleAdapter(
@@ -201,9 +203,15 @@ async def run_demo(out_dir: Path, db_url: str | None = None, *, quiet: bool = Fa
         )
         await console.say(PEOPLE["Costa Rica"], "aceptar 5")
 
+        # point 4 holds a bracket: an approval is recorded, but the card says why it is not adopted
+        # until the rapporteur settles the bracket (the text changes, so positions start again)
+        await console.press(PEOPLE["México"], ids[3], "approve")
+        await console.say(rel, "resolver 4 1 1")
+
         # point 8 is withdrawn by its proposer; point 6 goes to a silence procedure
         await console.say(PEOPLE["El Salvador"], "retirar 8")
-        await console.say(ppt, "silencio 6 24h")
+        # the deadline as people write it, read in the meeting's zone (Honduras)
+        await console.say(ppt, "silencio 6 mañana a las 18:00")
 
         for index, point_id in enumerate(ids[:7], start=1):
             if index == 6:
@@ -227,9 +235,14 @@ async def run_demo(out_dir: Path, db_url: str | None = None, *, quiet: bool = Fa
         await console.say(rel, "puntos")
         await console.say(rel, "compilar")
 
-        # an hour before the silence deadline every chat gets its reminder; then the deadline passes
-        for hours in (23, 2):
-            clock.advance(timedelta(hours=hours))
+        # a day and an hour before the silence deadline (16 November, 18:00 in Honduras, 24:00 UTC)
+        # every chat gets its reminder; then the deadline passes
+        for hour in (
+            datetime(2016, 11, 16, 0, 30, tzinfo=UTC),
+            datetime(2016, 11, 16, 23, 30, tzinfo=UTC),
+            datetime(2016, 11, 17, 0, 30, tzinfo=UTC),
+        ):
+            clock.advance(hour - clock.now)
             for delivery in (await service.sweep()).deliveries:
                 console.deliver(delivery, "draftbot")
 

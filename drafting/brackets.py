@@ -95,6 +95,25 @@ def numbered(text: str) -> str:
     return "".join(out)
 
 
+def pieces(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_open_bracket), brackets as written, so drafts can mark them (bold);
+    text with unreadable brackets is one plain piece."""
+    try:
+        brackets = find(text)
+    except BracketError:
+        return [(text, False)] if text else []
+    out: list[tuple[str, bool]] = []
+    last = 0
+    for b in brackets:
+        if b.start > last:
+            out.append((text[last : b.start], False))
+        out.append((text[b.start : b.end], True))
+        last = b.end
+    if last < len(text):
+        out.append((text[last:], False))
+    return out
+
+
 def resolve(text: str, number: int, choice: str) -> str:
     """`text` with bracket `number` settled by `choice`: an alternative's number, new text, or `-`."""
     brackets = find(text)

@@ -123,7 +123,8 @@ def plain_report(text: str, *, draft: bool = False, pending: bool = False) -> Re
 
 def test_markdown_in_typed_text_is_escaped(template: ReportTemplate) -> None:
     text = render_markdown(plain_report("Ver *nota* _a_ [enlace](x) <b> `code` # no"))
-    assert text == "1. Ver \\*nota\\* \\_a\\_ \\[enlace\\](x) \\<b\\> \\`code\\` # no\n"
+    # "[enlace]" is an open bracket to draftbot (issue 9), so it is bold as well as escaped
+    assert text == "1. Ver \\*nota\\* \\_a\\_ **\\[enlace\\]**(x) \\<b\\> \\`code\\` # no\n"
 
 
 def test_escaping_can_be_turned_off_for_plain_text_chats() -> None:

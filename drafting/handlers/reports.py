@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import NoReturn
 
+from drafting import brackets
 from drafting.cards import STANCE_MARK, build_card, state_label
 from drafting.commands import BY_NAME
 from drafting.handlers import documents
@@ -303,7 +304,11 @@ async def compile_(turn: Turn) -> None:
 
 async def finalize(turn: Turn) -> None:
     meeting = turn.need_meeting()
-    tops = [p for p in await turn.store.points(meeting.id) if not p.is_sub]
+    every = await turn.store.points(meeting.id)
+    tops = [p for p in every if not p.is_sub]
+    bracketed = _open_brackets(every)
+    if bracketed:
+        turn.refuse("error.open_brackets", list=bracketed, prefix=turn.ctx.prefix)
     pending: list[Point] = [p for p in tops if p.state not in (PointState.ADOPTED, PointState.WITHDRAWN)]
     if pending:
         zone = meeting_zone(meeting).zone
@@ -320,6 +325,23 @@ async def finalize(turn: Turn) -> None:
     )
     await turn.audit("finalize", points=adopted, bytes=len(content))
     await turn.broadcast(Text(turn.say("report.finalized", count=adopted, prefix=turn.ctx.prefix)))
+
+
+def _open_brackets(points: list[Point]) -> str:
+    """ "3: [1: A / B]; 4.a: [1: C]" — the live points and sub-points that still hold a bracket, shown
+    numbered as `resolve` needs them; empty when there is none."""
+    withdrawn = {p.id for p in points if p.state is PointState.WITHDRAWN}
+    found: list[str] = []
+    for point in sorted(points, key=lambda p: (p.number, p.letter)):
+        if point.id in withdrawn or point.parent_id in withdrawn:
+            continue
+        try:
+            marks = [f"[{b.number}: {' / '.join(b.options)}]" for b in brackets.find(point.text)]
+        except brackets.BracketError:
+            continue  # unreadable, so never adopted: the not-adopted refusal names it
+        if marks:
+            found.append(f"{point.label}: {' '.join(marks)}")
+    return "; ".join(found)
 
 
 async def download(turn: Turn) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from drafting.brackets import pieces
 from drafting.report.model import Block, Bullets, Report
 from drafting.xmltext import xml_safe
 
@@ -36,6 +37,22 @@ def cleaner(escape: bool) -> Cleaner:
         return escape_markdown(one_line) if escape else one_line
 
     return clean
+
+
+def point_cleaner(escape: bool) -> Cleaner:
+    """`cleaner` for a point's text: in Markdown an open bracket prints as written, in bold; plain-text
+    chats get the brackets alone, since they would show the asterisks."""
+    clean = cleaner(escape)
+    if not escape:
+        return clean
+
+    def clean_point(text: str) -> str:
+        one_line = " ".join(xml_safe(text).split())
+        # each piece escaped as it is (not re-split), so the spaces around a bracket stay
+        marked = (f"**{escape_markdown(p)}**" if b else escape_markdown(p) for p, b in pieces(one_line))
+        return "".join(marked)
+
+    return clean_point
 
 
 def title_chunks(report: Report, lines: Sequence[str], clean: Cleaner) -> list[str]:

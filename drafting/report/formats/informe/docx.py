@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
 
+from drafting.brackets import pieces
 from drafting.report.docx_lines import Item, Line, Segment, plain_body, title_items
 from drafting.report.docx_parts import (
     add_abstract_num,
@@ -44,6 +45,7 @@ from drafting.report.redline import redline_body
 from drafting.report.template import ReportTemplate
 
 # fixed list ids inside the abstractNum definitions (Word uses them to tell lists apart when pasting)
+_BOLD = "<w:b/><w:bCs/>"
 _POINTS_NSID = "4452414E"  # "DRAN"
 _BULLETS_NSID = "44524142"  # "DRAB"
 
@@ -114,12 +116,15 @@ class _BodyWriter:
         self, label: str, point_id: int, blocks: Sequence[Block], level: int, show: bool, note: str | None
     ) -> Item:
         lines = list(_lines(blocks))
-        if show:
-            lines[0].text = "[" + lines[0].text
-            lines[-1].text += "]"
         out: list[Line] = []
         for i, line in enumerate(lines):
-            segments = [Segment(line.text)]
+            # open brackets print as written, in bold, so a reader of the draft sees what is not agreed
+            segments = [Segment(text, _BOLD if bracket else "") for text, bracket in pieces(line.text)]
+            segments = segments or [Segment("")]
+            if show and i == 0:
+                segments.insert(0, Segment("["))
+            if show and i == len(lines) - 1:
+                segments.append(Segment("]"))
             if show and note and i == len(lines) - 1:
                 segments += [Segment(" "), Segment(f"({note})", self.note_rpr)]
             if line.kind == "num":

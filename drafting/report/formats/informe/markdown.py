@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from drafting.report.formats.informe.model import InformeContent
-from drafting.report.markdown import Cleaner, cleaner, letter, title_chunks
+from drafting.report.markdown import Cleaner, cleaner, letter, point_cleaner, title_chunks
 from drafting.report.model import Block, Bullets, Paragraph, Report
 
 _SUB_INDENT = "   "
@@ -18,6 +18,7 @@ def render_markdown(report: Report, *, escape: bool = True) -> str:
     """The report as Markdown text ending in one newline."""
     content = report.part(InformeContent)
     clean = cleaner(escape)
+    clean_point = point_cleaner(escape)
     chunks = title_chunks(report, (*report.bodies, report.title, report.place, report.date_line), clean)
     for text in (content.opening, report.objective or "", content.lead_in):
         if text.strip():
@@ -26,11 +27,11 @@ def render_markdown(report: Report, *, escape: bool = True) -> str:
     for number, point in enumerate(report.points, start=1):
         marker = f"{number}. "
         pending = report.draft and point.pending
-        chunks.extend(_item(point.blocks, marker, clean, pending=pending, note=point.state_note))
+        chunks.extend(_item(point.blocks, marker, clean_point, pending=pending, note=point.state_note))
         for index, sub in enumerate(point.subpoints):
             sub_marker = f"{_SUB_INDENT}{letter(index)}. "
             pending = report.draft and sub.pending
-            chunks.extend(_item(sub.blocks, sub_marker, clean, pending=pending, note=sub.state_note))
+            chunks.extend(_item(sub.blocks, sub_marker, clean_point, pending=pending, note=sub.state_note))
     return "\n\n".join(chunks) + "\n"
 
 
