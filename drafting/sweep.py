@@ -29,16 +29,20 @@ async def sweep_due(store: Store, now: datetime, new_code: Callable[[], str]) ->
         if found is not None:
             await positions.lapse_ad_referendum(*found, position)
             out.extend(found[0].out)
+    latest: dict[int, tuple[Turn, Point]] = {}
     for reminder_id, point_id, deadline in await store.due_reminders(now):
         # The point first, passed over while another worker holds it (this reminder waits for the next
         # round); then the claim, which commits with the message: exactly one worker sends each one.
         found = await _turn(store, point_id, now, new_code)
         if found is None or not await store.claim_reminder(reminder_id, now):
             continue
-        # A silence broken, ended or restarted since has no use for this reminder.
-        if found[1].silence_deadline == deadline:
-            await pending.silence_reminder(*found)
-            out.extend(found[0].out)
+        # A silence broken, ended or restarted since, or a deadline already past, has no use for it;
+        # of several fallen due at once (the bot was down), the last says all the others would.
+        if found[1].silence_deadline == deadline and deadline > now:
+            latest[point_id] = found
+    for turn, point in latest.values():
+        await pending.silence_reminder(turn, point)
+        out.extend(turn.out)
     return out
 
 

@@ -125,6 +125,17 @@ async def test_a_meeting_key_changes_when_reminders_go_out(
     assert refused.error == "error.bad_reminders"
 
 
+async def test_a_sweep_after_the_deadline_adopts_the_point_and_sends_no_reminder(
+    service: DraftingService, clock: FakeClock
+) -> None:
+    room, _ = await _meeting(service)
+    assert (await room.say("chair", "silencio 2 en 48 horas")).ok
+    clock.advance(hours=49)  # no sweep ran in between: both reminders and the deadline are past
+    swept = await service.sweep()
+    assert card_in(swept).state == "adopted" and not _reminders(swept)
+    assert (await service.sweep()).deliveries == ()
+
+
 async def test_a_broken_silence_sends_no_reminder(service: DraftingService, clock: FakeClock) -> None:
     room, people = await _meeting(service)
     assert (await room.say("chair", "silencio 2 en 48 horas")).ok
@@ -147,7 +158,7 @@ async def test_reminders_and_the_deadline_survive_a_restart(
     try:
         service = make_service(stores)
         swept = await service.sweep()
-        assert len(_reminders(swept)) == 2
+        assert len(_reminders(swept)) == 1  # both fell due while it was down: one says it all
         clock.advance(hours=1)
         adopted = await service.sweep()
         assert card_in(adopted).state == "adopted" and not _reminders(adopted)
