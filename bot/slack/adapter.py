@@ -66,6 +66,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.bounded import BoundedDict
 from bot.dispatch import Dispatcher
 from bot.http import HttpServer, database_probe
 from bot.settings import Settings, SettingsError
@@ -80,7 +81,6 @@ from bot.slack.blocks import (
     submitted_reason,
     submitted_until,
 )
-from bot.slack.bounded import Bounded
 from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
 from bot.slack.files import shared_file
 from bot.slack.text import command_text, mentions, plain, without_mention
@@ -216,7 +216,7 @@ class SlackAdapter:
         self._tasks: set[asyncio.Task[None]] = set()
         self._limit = asyncio.Semaphore(config.workers)
         self._seen: OrderedDict[str, None] = OrderedDict()
-        self._names: Bounded[tuple[str, str], str] = Bounded(_NAMES)
+        self._names: BoundedDict[tuple[str, str], str] = BoundedDict(_NAMES)
         self.home: Home | None = None  # the installation, from auth.test at start
         self.http = http
         self._own_http: HttpServer | None = None

@@ -32,9 +32,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.bounded import BoundedDict
 from bot.cardsync import NOT_SHOWN, CardSync, Posted
 from bot.slack.blocks import card_blocks, card_fallback
-from bot.slack.bounded import Bounded
 from bot.slack.text import chunks, escape, mention_line
 from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
@@ -89,7 +89,8 @@ class SlackChannel:
         self.client = client
         self.edit_interval = edit_interval
         self._slots: dict[tuple[ChatRef, int], _CardSlot] = {}
-        self._cards: Bounded[tuple[ChatRef, int], str] = Bounded(_CARDS)  # (channel, point) -> card ts
+        # (channel, point) -> card ts
+        self._cards: BoundedDict[tuple[ChatRef, int], str] = BoundedDict(_CARDS)
 
     async def deliver(self, delivery: Delivery, origin: object | None) -> None:
         here = origin if isinstance(origin, SlackOrigin) else None

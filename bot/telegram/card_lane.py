@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from telegram import ForumTopic, LinkPreviewOptions, Message, MessageEntity
 from telegram.error import BadRequest, Forbidden
 
+from bot.bounded import BoundedDict, BoundedSet
 from bot.cardsync import NOT_SHOWN, CardSync, Pending, Posted
-from bot.telegram.bounded import BoundedDict, BoundedSet
 from bot.telegram.delivery import Doubtful
 from bot.telegram.outgoing import Outgoing, Place
 from bot.telegram.render import card_keyboard, card_message, topic_name

@@ -45,8 +45,8 @@ from typing import Any, TypeVar
 from telegram import Bot, InputFile, LinkPreviewOptions, Message, MessageEntity, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.bounded import BoundedDict, BoundedSet
 from bot.cardsync import Pacer, Pending
-from bot.telegram.bounded import BoundedDict, BoundedSet
 from bot.telegram.card_lane import PLATFORM, CardLane
 from bot.telegram.delivery import (
     Doubtful,

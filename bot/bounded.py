@@ -1,8 +1,9 @@
 """Per-process memories that cannot grow without end: the oldest entries are forgotten first.
 
-Everything the Telegram outbox remembers is a hint (the database is the source of truth), so
-forgetting an old entry costs at most one more database read or Bot API call. `OrderedDict` keeps the
-order of use; no cache library is a dependency of draftbot, and these need only a few lines.
+Everything an adapter remembers (Telegram's outbox, Slack's cards and names) is a hint: the database
+or the platform is the source of truth, so forgetting an old entry costs at most one more read.
+`OrderedDict` keeps the order of use; no cache library is a dependency of draftbot, and these need
+only a few lines.
 """
 
 from __future__ import annotations
