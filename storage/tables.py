@@ -371,3 +371,18 @@ class WhatsAppCardRow(Base):
     chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     point_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     signature: Mapped[str] = mapped_column(String(64))
+
+
+class WhatsAppSentRow(Base):
+    """A message Meta accepted (answered with its wamid) that may still fail on its way: a `failed`
+    status names it, and outside the 24-hour window (131047) it is held like the others. Kept a few
+    days only; `requester` is the WhatsApp person whose action sent it to someone else, told when it
+    fails for another reason."""
+
+    __tablename__ = "whatsapp_sent"
+    phone_number_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    requester: Mapped[str] = mapped_column(String(128), default="")
+    at: Mapped[datetime] = mapped_column(index=True)

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from storage.store import SqlStoreFactory
-from storage.tables import WhatsAppCardRow, WhatsAppContactRow, WhatsAppHeldRow
+from storage.tables import WhatsAppCardRow, WhatsAppContactRow, WhatsAppHeldRow, WhatsAppSentRow
 
 WINDOW = timedelta(hours=24)  # Meta's customer service window after a person's last message
 DIGEST = timedelta(minutes=1)  # news within a minute of the last sent wait and go together
+SENT_KEPT = timedelta(days=3)  # Meta reports a failure within hours; older accepted messages are let go
 
 
 class WhatsAppStore:
@@ -134,3 +135,51 @@ class WhatsAppStore:
                 )
             else:
                 row.signature = signature
+
+    # ---- accepted messages that may still fail --------------------------------------------------
+
+    async def sent(
+        self, parts: list[tuple[str, dict[str, Any]]], user_id: str, requester: str, at: datetime
+    ) -> None:
+        """Meta accepted these (message id, what to hold should it fail); a `failed` status may come."""
+        async with self.stores.transaction() as store:
+            await store.s.execute(
+                delete(WhatsAppSentRow).where(
+                    WhatsAppSentRow.phone_number_id == self.phone, WhatsAppSentRow.at < at - SENT_KEPT
+                )
+            )
+            for message_id, payload in parts:
+                row = WhatsAppSentRow(
+                    phone_number_id=self.phone,
+                    message_id=message_id,
+                    user_id=user_id,
+                    payload=payload,
+                    requester=requester,
+                    at=at,
+                )
+                await store.s.merge(row)
+
+    async def failed(
+        self, message_id: str, at: datetime, *, hold: bool
+    ) -> tuple[str, dict[str, Any], str, bool] | None:
+        """A `failed` status for `message_id`: forgets it and, with `hold` (the window had closed),
+        holds it and notes the window closed, all in one transaction, so a redelivered status changes
+        nothing. Returns (user id, payload, requester, template due now), or None when unknown."""
+        async with self.stores.transaction() as store:
+            row = await store.s.get(WhatsAppSentRow, (self.phone, message_id))
+            if row is None:
+                return None
+            user_id, payload, requester = row.user_id, dict(row.payload), row.requester
+            await store.s.delete(row)
+            if not hold:
+                return user_id, payload, requester, False
+            store.s.add(WhatsAppHeldRow(phone_number_id=self.phone, user_id=user_id, payload=payload, at=at))
+            contact = await store.s.get(WhatsAppContactRow, (self.phone, user_id))
+            if contact is None:
+                return user_id, payload, requester, False
+            if contact.last_inbound_at is not None:  # Meta says the window closed: ours follows
+                contact.last_inbound_at = min(contact.last_inbound_at, at - WINDOW)
+            due = contact.template_sent_at is None or (
+                contact.last_inbound_at is not None and contact.template_sent_at < contact.last_inbound_at
+            )
+            return user_id, payload, requester, due

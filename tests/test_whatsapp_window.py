@@ -29,7 +29,9 @@ async def test_after_a_day_of_silence_one_template_is_sent_and_the_cards_wait_fo
         assert not [code for _, code in run.graph.refused if code == 131047]  # nothing free-form was tried
         await ana.say("puntos")
         cards = [
-            m["interactive"]["body"]["text"] for m in ana.received()[seen:] if m["type"] == "interactive"
+            m["interactive"]["body"]["text"]
+            for m in ana.received()[seen:]
+            if m["type"] == "interactive" and m["interactive"]["type"] == "button"
         ]
         assert len(cards) == 2 and POINT in cards[0] and SECOND in cards[1]
 

@@ -1,32 +1,35 @@
 """Showing the core's deliveries in WhatsApp chats: texts, point cards, documents.
 
 A one-to-one chat is a member's seat in the meeting. A point's card is an interactive message with
-the Aprobar / Objetar / Abstenerse reply buttons; WhatsApp cannot edit it, so a new card is posted
-when the point's text, state or open amendment changes (a position taken elsewhere is not worth a
-message: the tally is one `punto n` away). Every card message is linked to its point, so a reply to
-any of them is a comment on that point. In a group (no interactive messages there) the card is text
-with the typed commands.
+the Aprobar / Objetar / Abstenerse reply buttons, drawn through the shared card protocol
+(`bot.cardsync.CardSync`, WhatsApp's port in `cards.py`): WhatsApp cannot edit it, so a new card is
+posted when the point's text, state or open amendment changes. In a group (no interactive messages
+there) the card is text with the typed commands.
 
 Outside a person's 24-hour window nothing free-form can reach them: the message is held in the
 database, and the meeting language's pre-approved template tells them once that messages wait; the
-held messages go when they write again (`release`).
+held messages go when they write again (`release`). A message Meta accepted but later reports
+`failed` because the window had closed (131047) is held the same way (`failed`); other failures are
+logged, and the WhatsApp member whose action sent it is told.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.cardsync import NOT_SHOWN, CardSync
+from bot.whatsapp.cards import BUTTON, WhatsAppCards
 from bot.whatsapp.config import WhatsAppConfig
-from bot.whatsapp.graph import GraphError
+from bot.whatsapp.graph import RE_ENGAGEMENT, GraphError
 from bot.whatsapp.sender import Recipient, WhatsAppSender
 from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
+from drafting.ports import CardMessage
 from drafting.replies import Delivery, Document, PointCard, Text
 from drafting.service import DraftingService
 from storage.whatsapp_store import WhatsAppStore
@@ -35,7 +38,9 @@ log = logging.getLogger("draftbot.whatsapp")
 
 PLATFORM = "whatsapp"
 GROUP = "g:"  # chat ids of groups start so; a one-to-one chat's id is its person's id
-BUTTON = "pos"  # reply button ids: pos:<point id>:<action>
+REDRAWS = 3  # a card drawn again this many times at most when newer versions keep landing meanwhile
+
+__all__ = ["BUTTON", "GROUP", "PLATFORM", "WhatsAppChannel", "WhatsAppOrigin", "is_group"]
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,6 @@ class WhatsAppOrigin:
 
 def is_group(chat: ChatRef) -> bool:
     return chat.chat_id.startswith(GROUP)
-
-
-def signature(card: PointCard) -> str:
-    seen = "\x1f".join([card.state, card.text, card.amendment, *card.subpoints])
-    return hashlib.sha256(seen.encode()).hexdigest()
 
 
 class WhatsAppChannel:
@@ -75,11 +75,12 @@ class WhatsAppChannel:
 
     async def deliver(self, delivery: Delivery, origin: object | None) -> None:
         here = origin if isinstance(origin, WhatsAppOrigin) else None
+        requester = here.user.user_id if here is not None else ""
         if delivery.private_to is not None:
             person = delivery.private_to
             if person.platform != PLATFORM:
                 return
-            await self.show(ChatRef(PLATFORM, person.user_id, person.workspace), delivery.message)
+            await self.show(ChatRef(PLATFORM, person.user_id, person.workspace), delivery.message, requester)
             if delivery.notice is not None and here is not None and is_group(here.chat):
                 await self.show(here.chat, delivery.notice)
             return
@@ -91,7 +92,7 @@ class WhatsAppChannel:
         if news and isinstance(delivery.message, Text) and not is_group(chat):
             await self._news(chat, delivery.message)
             return
-        await self.show(chat, delivery.message)
+        await self.show(chat, delivery.message, requester)
 
     async def _news(self, chat: ChatRef, message: Text) -> None:
         """What others did reaches a member at once, unless news went to them within the last minute:
@@ -115,52 +116,98 @@ class WhatsAppChannel:
             await self.store.news_now(user_id, self.clock())
         return len(due)
 
-    async def show(self, chat: ChatRef, message: Text | PointCard | Document) -> None:
-        seen = (
-            await self.store.card_signature(chat.chat_id, message.point_id)
-            if isinstance(message, PointCard)
-            else None
-        )
-        if isinstance(message, PointCard) and seen == signature(message):
-            return
+    async def show(
+        self, chat: ChatRef, message: Text | PointCard | Document, requester: str = "", *, fresh: bool = False
+    ) -> None:
+        """Sends `message` to the chat now, or holds it outside the person's window. A card is drawn
+        from a fresh read of its point; `fresh` posts it even when it shows nothing new."""
         if is_group(chat):
-            await self._send(chat, Recipient(chat.chat_id.removeprefix(GROUP), group=True), message)
-            return
-        to = await self.store.address(chat.chat_id)
-        if to is None:
-            log.warning("whatsapp: no address for %s; a message was dropped", chat.chat_id)
-            return
-        if not await self.store.window_open(chat.chat_id, self.clock()):
-            await self._hold(chat, message)
-            return
-        try:
-            await self._send(chat, Recipient(to), message)
-        except GraphError as error:
-            if not error.window_closed:  # Meta's clock says the window closed before ours did
-                raise
-            await self._hold(chat, message)
-
-    async def _send(self, chat: ChatRef, to: Recipient, message: Text | PointCard | Document) -> None:
-        lang = await self.service.language_for(chat)
-        if isinstance(message, Text):
-            await self.sender.text(to, message.text)
-        elif isinstance(message, Document):
-            await self.sender.document(to, message.filename, message.content, message.caption)
-        elif message.buttons and not to.group:
-            ids = [(f"{BUTTON}:{message.point_id}:{b.action}", b.label) for b in message.buttons]
-            hint = t(lang, "whatsapp.card_hint", label=message.label)
-            posted = await self.sender.buttons(to, message.as_text(), ids, footer=hint)
-            await self._posted(chat, message, [posted])
+            to = Recipient(chat.chat_id.removeprefix(GROUP), group=True)
         else:
-            text = message.as_text()
-            if message.buttons:
-                text += "\n\n" + t(lang, "whatsapp.not_in_group", label=message.label)
-            await self._posted(chat, message, await self.sender.text(to, text))
+            address = await self.store.address(chat.chat_id)
+            if address is None:
+                log.warning("whatsapp: no address for %s; a message was dropped", chat.chat_id)
+                return
+            to = Recipient(address)
+            if not await self.store.window_open(chat.chat_id, self.clock()):
+                await self._hold(chat, message)
+                return
+        try:
+            if isinstance(message, PointCard):
+                await self._card(chat, to, message.point_id, requester, fresh=fresh)
+            else:
+                await self._send(chat, to, message, requester)
+        except GraphError as error:
+            if to.group or not error.window_closed:
+                raise
+            await self._hold(chat, message)  # Meta's clock says the window closed before ours did
 
-    async def _posted(self, chat: ChatRef, card: PointCard, message_ids: list[str]) -> None:
-        for message_id in message_ids:
-            await self.service.link_message(chat, message_id, card.point_id)
-        await self.store.card_shown(chat.chat_id, card.point_id, signature(card))
+    async def _card(
+        self, chat: ChatRef, to: Recipient, point_id: int, requester: str, *, fresh: bool
+    ) -> None:
+        port = WhatsAppCards(self, chat, to, requester, fresh=fresh)
+        for _ in range(REDRAWS):
+            card, messages = await self.service.card_and_messages(point_id)
+            if card is None:
+                return  # the point is gone
+            placed = next((m for m in messages if m.chat == chat), None)
+            if not await CardSync(self.service, port).draw(card, placed, forced=fresh):
+                return
+            port.fresh = fresh = False  # drawn again only if it changed meanwhile
+
+    async def _send(self, chat: ChatRef, to: Recipient, message: Text | Document, requester: str) -> None:
+        if isinstance(message, Text):
+            ids = await self.sender.text(to, message.text)
+            await self.accepted(chat, to, ids, {"kind": "text", "text": message.text}, requester)
+        else:
+            sent = await self.sender.document(to, message.filename, message.content, message.caption)
+            await self.accepted(chat, to, [sent], _document(message), requester)
+
+    async def accepted(
+        self, chat: ChatRef, to: Recipient, message_ids: list[str], payload: dict[str, Any], requester: str
+    ) -> None:
+        """Meta answered with these ids; each may still fail (`failed`), then what it carried is held."""
+        if to.group:
+            return  # no window in a group: a failure there is logged only
+        who = requester if requester != chat.chat_id else ""
+        await self.store.sent([(m, payload) for m in message_ids], chat.chat_id, who, self.clock())
+
+    async def failed(self, message_id: str, code: int | None, title: str) -> None:
+        """Meta reports a message it had accepted as failed. Outside the window (131047) it is held and
+        the template sent; otherwise it is logged and the member whose action sent it told."""
+        window = code == RE_ENGAGEMENT
+        found = await self.store.failed(message_id, self.clock(), hold=window)
+        if found is None:
+            log.warning(
+                "whatsapp: message %s failed (%s %s); not one the bot remembers", message_id, code, title
+            )
+            return
+        user_id, payload, requester, template_due = found
+        chat = ChatRef(PLATFORM, user_id, self.config.phone_number_id)
+        if window:
+            if payload.get("kind") == "card":  # that card never arrived: drawn anew when released
+                point_id = int(payload["point_id"])
+                await self.store.card_shown(user_id, point_id, "")
+                unseen = CardMessage(point_id, chat, message_id, shown_version=NOT_SHOWN)
+                await self.service.save_card_message(unseen)
+            log.info("whatsapp: message %s to %s failed outside the window; held", message_id, user_id)
+            if template_due:
+                await self._template(chat)
+            return
+        log.warning("whatsapp: message %s to %s failed: %s %s", message_id, user_id, code, title)
+        if requester:
+            asker = ChatRef(PLATFORM, requester, self.config.phone_number_id)
+            lang = await self.service.language_for(asker)
+            name = await self._name(chat)
+            await self.show(asker, Text(t(lang, "whatsapp.not_delivered", name=name, code=str(code or "?"))))
+
+    async def _name(self, chat: ChatRef) -> str:
+        async with self.service.stores.transaction() as store:
+            meeting = await store.meeting_for_chat(chat)
+            if meeting is None:
+                return chat.chat_id
+            user = next((m for m in await store.members(meeting.id) if m.user.user_id == chat.chat_id), None)
+            return user.user.display_name if user is not None and user.user.display_name else chat.chat_id
 
     # ---- the 24-hour window --------------------------------------------------------------------
 
@@ -171,15 +218,12 @@ class WhatsAppChannel:
         elif isinstance(message, PointCard):
             payload = {"kind": "card", "point_id": message.point_id}
         else:
-            content = base64.b64encode(message.content).decode()
-            payload = {
-                "kind": "document",
-                "filename": message.filename,
-                "content": content,
-                "caption": message.caption,
-            }
-        if not await self.store.hold(chat.chat_id, payload, self.clock()):
-            return
+            payload = _document(message)
+        if await self.store.hold(chat.chat_id, payload, self.clock()):
+            await self._template(chat)
+
+    async def _template(self, chat: ChatRef) -> None:
+        """The pre-approved template saying messages wait (the only thing that may go now)."""
         lang = await self.service.language_for(chat)
         template = self.config.templates.get(lang) or next(iter(self.config.templates.values()), None)
         to = await self.store.address(chat.chat_id)
@@ -227,3 +271,8 @@ class WhatsAppChannel:
             await self.show(chat, Text("\n\n".join(lines)))
         for held_id in held_ids:
             await self.store.release(held_id)
+
+
+def _document(message: Document) -> dict[str, Any]:
+    content = base64.b64encode(message.content).decode()
+    return {"kind": "document", "filename": message.filename, "content": content, "caption": message.caption}

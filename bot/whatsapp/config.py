@@ -30,6 +30,18 @@ class Template:
 
 
 @dataclass(frozen=True)
+class Pacing:
+    """How fast the bot sends. Meta's Cloud API takes 80 messages a second per business number by
+    default (130429 beyond) and, per person, about one every 6 seconds with short bursts allowed
+    (131056 "pair rate limit" beyond); both answers mean "wait and retry"."""
+
+    per_second: float = 80.0  # whole phone number; 0 = unpaced
+    per_person_per_minute: int = 20  # one recipient, rolling minute; 0 = unpaced
+    backoff: float = 6.0  # seconds to wait after a rate-limit answer, doubled at each retry
+    retries: int = 3
+
+
+@dataclass(frozen=True)
 class WhatsAppConfig:
     access_token: str
     phone_number_id: str
@@ -39,6 +51,7 @@ class WhatsAppConfig:
     api_version: str = "v23.0"
     path: str = "/whatsapp"
     templates: Mapping[str, Template] = field(default_factory=dict)  # meeting language -> template
+    pacing: Pacing = field(default_factory=lambda: Pacing())
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> WhatsAppConfig:

@@ -1,4 +1,5 @@
-"""A thin typed client for the Cloud API's two calls the bot makes: send a message, upload a file.
+"""A thin typed client for the Cloud API's calls the bot makes: send a message, upload a file, and
+download a file a person sent (GET /{media-id} names a short-lived URL, fetched with the same token).
 
 Written here over aiohttp (already the HTTP stack of the process) rather than with pywa: pywa's
 sending is tied to its own httpx client and Graph address, and its webhook dispatcher answers 200 even
@@ -7,6 +8,7 @@ when a handler fails, while the bot must answer 200 only after the effect is com
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -14,6 +16,8 @@ import aiohttp
 from bot.whatsapp.config import WhatsAppConfig
 
 RE_ENGAGEMENT = 131047  # outside the 24-hour customer service window: only a template may go
+THROUGHPUT = 130429  # the phone number's messages per second were exceeded: wait and retry
+PAIR_RATE = 131056  # too many messages to the same person in a short time: wait and retry for them
 
 
 class GraphError(Exception):
@@ -24,6 +28,13 @@ class GraphError(Exception):
     @property
     def window_closed(self) -> bool:
         return self.code == RE_ENGAGEMENT
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    url: str
+    mime_type: str
+    size: int
 
 
 class GraphClient:
@@ -62,6 +73,23 @@ class GraphClient:
         async with self._http().post(f"{self._base}/media", data=form) as response:
             answer = await _json(response)
         return str(answer["id"])
+
+    async def media(self, media_id: str) -> MediaInfo:
+        """Where a file a person sent can be downloaded (the URL lasts minutes), and its size."""
+        url = f"{self.config.graph_url}/{self.config.api_version}/{media_id}"
+        async with self._http().get(url, params={"phone_number_id": self.config.phone_number_id}) as response:
+            answer = await _json(response)
+        return MediaInfo(
+            str(answer["url"]), str(answer.get("mime_type") or ""), int(answer.get("file_size") or 0)
+        )
+
+    async def download(self, url: str, limit: int) -> bytes | None:
+        """The file's bytes; None when it is larger than `limit` (not read further)."""
+        async with self._http().get(url) as response:
+            if response.status >= 400:
+                raise GraphError(response.status, None, "media download failed")
+            content = await response.content.read(limit + 1)
+        return content if len(content) <= limit else None
 
 
 async def _json(response: aiohttp.ClientResponse) -> dict[str, Any]:

@@ -1,13 +1,23 @@
 """What WhatsApp lets the bot do with a message, behind one small class: post (text, a card with reply
-buttons, a document, a template), no edits, no deletions, and the platform's limits. The card-sync
-component takes a platform in this shape (post / edit / delete / limits), so this moves there as is.
+buttons, a list, a document, a template), no edits, no deletions, and the platform's limits. Every
+send goes through `_post`: paced per recipient and for the whole number with the shared `Pacer`, and
+retried after a wait on Meta's rate-limit answers (130429, 131056). It is the one place a shared
+outbox would take over (queue the payload instead of posting it).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
+from typing import Any
 
-from bot.whatsapp.graph import GraphClient
+from bot.bounded import BoundedDict
+from bot.cardsync import Pacer
+from bot.whatsapp.config import Pacing
+from bot.whatsapp.graph import PAIR_RATE, THROUGHPUT, GraphClient, GraphError
+
+log = logging.getLogger("draftbot.whatsapp")
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIME = {".docx": DOCX, ".pdf": "application/pdf", ".md": "text/plain", ".txt": "text/plain"}
@@ -24,6 +34,8 @@ class Limits:
     button_title: int = 20
     list_rows: int = 10
     row_title: int = 24
+    row_description: int = 72
+    list_button: int = 20
     document: int = 100 * 1024 * 1024
     group_members: int = 8
     edits: bool = False  # a sent message cannot be changed: cards are posted again
@@ -53,8 +65,41 @@ class Recipient:
 class WhatsAppSender:
     limits = LIMITS
 
-    def __init__(self, graph: GraphClient) -> None:
+    def __init__(self, graph: GraphClient, pacing: Pacing | None = None) -> None:
         self.graph = graph
+        self.pacing = pacing or Pacing()
+        self.overall = Pacer(1.0 / self.pacing.per_second if self.pacing.per_second else 0.0)
+        self.people: BoundedDict[str, Pacer] = BoundedDict(10_000)
+        self.waited = 0  # sends that waited for a pacer or a rate-limit answer, for logs and tests
+
+    async def _post(self, to: Recipient, payload: dict[str, Any]) -> str:
+        """Sends one message, paced; a rate-limit answer holds the pacer it names and retries."""
+        person = self._pacer(to.to)
+        loop = asyncio.get_running_loop()
+        for attempt in range(self.pacing.retries + 1):
+            wait = max(self.overall.wait_time(loop.time()), person.wait_time(loop.time()))
+            while wait > 0:
+                self.waited += 1
+                await asyncio.sleep(wait)
+                wait = max(self.overall.wait_time(loop.time()), person.wait_time(loop.time()))
+            self.overall.spend(loop.time())
+            person.spend(loop.time())
+            try:
+                return await self.graph.send(payload)
+            except GraphError as error:
+                if error.code not in (PAIR_RATE, THROUGHPUT) or attempt == self.pacing.retries:
+                    raise
+                pause = self.pacing.backoff * 2**attempt
+                log.warning(
+                    "whatsapp: rate limit %s sending to %s; retrying in %.1f s", error.code, to.to, pause
+                )
+                (person if error.code == PAIR_RATE else self.overall).hold(loop.time() + pause)
+        raise AssertionError("unreachable")
+
+    def _pacer(self, to: str) -> Pacer:
+        if to not in self.people:
+            self.people[to] = Pacer(0.0, self.pacing.per_person_per_minute)
+        return self.people[to]
 
     async def text(self, to: Recipient, text: str, *, reply_to: str | None = None) -> list[str]:
         ids = []
@@ -66,7 +111,7 @@ class WhatsAppSender:
             }
             if reply_to:
                 payload["context"] = {"message_id": reply_to}
-            ids.append(await self.graph.send(payload))
+            ids.append(await self._post(to, payload))
         return ids
 
     async def buttons(
@@ -87,13 +132,36 @@ class WhatsAppSender:
         }
         if footer:
             interactive["footer"] = {"text": clip(footer, self.limits.footer)}
-        return await self.graph.send({**to.fields(), "type": "interactive", "interactive": interactive})
+        return await self._post(to, {**to.fields(), "type": "interactive", "interactive": interactive})
+
+    async def choices(
+        self, to: Recipient, body: str, button: str, rows: list[tuple[str, str, str]], footer: str = ""
+    ) -> str:
+        """A list message ((id, title, description) rows, at most 10 in one section); never to a group."""
+        if to.group:
+            raise NotSupported("interactive messages cannot go to a WhatsApp group")
+        limits = self.limits
+        section = {
+            "rows": [
+                {"id": id_, "title": clip(title, limits.row_title)}
+                | ({"description": clip(about, limits.row_description)} if about else {})
+                for id_, title, about in rows[: limits.list_rows]
+            ]
+        }
+        interactive: dict[str, object] = {
+            "type": "list",
+            "body": {"text": clip(body, limits.body)},
+            "action": {"button": clip(button, limits.list_button), "sections": [section]},
+        }
+        if footer:
+            interactive["footer"] = {"text": clip(footer, limits.footer)}
+        return await self._post(to, {**to.fields(), "type": "interactive", "interactive": interactive})
 
     async def document(self, to: Recipient, filename: str, content: bytes, caption: str) -> str:
         suffix = filename[filename.rfind(".") :].lower() if "." in filename else ""
         media_id = await self.graph.upload(filename, content, MIME.get(suffix, "application/octet-stream"))
         document = {"id": media_id, "filename": filename, "caption": clip(caption, self.limits.body)}
-        return await self.graph.send({**to.fields(), "type": "document", "document": document})
+        return await self._post(to, {**to.fields(), "type": "document", "document": document})
 
     async def template(self, to: Recipient, name: str, language: str, parameters: list[str]) -> str:
         template = {
@@ -101,7 +169,7 @@ class WhatsAppSender:
             "language": {"code": language},
             "components": [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}],
         }
-        return await self.graph.send({**to.fields(), "type": "template", "template": template})
+        return await self._post(to, {**to.fields(), "type": "template", "template": template})
 
     async def edit(self, *_: object) -> None:
         raise NotSupported("WhatsApp messages cannot be edited")

@@ -46,14 +46,51 @@ class Incoming:
     reply_to: str = ""  # the message this one answers (context.id)
     group: str = ""  # the group id, for a message in a group
     sent_at: datetime | None = None
+    media_id: str = ""  # a document's, to download it (GET /{media-id})
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class Status:
+    """What became of a message the bot sent: sent, delivered, read, or failed with an error code."""
+
+    phone_number_id: str
+    message_id: str
+    status: str
+    code: int | None = None
+    title: str = ""
 
 
 def parse(raw: bytes) -> list[Incoming]:
     """The messages in a webhook body; statuses and other fields carry none. ValueError if malformed."""
+    return parse_all(raw)[0]
+
+
+def parse_all(raw: bytes) -> tuple[list[Incoming], list[Status]]:
+    """The messages and the statuses in a webhook body. ValueError if malformed."""
     body = json.loads(raw)
     if not isinstance(body, dict):
         raise ValueError("not an object")
-    return list(_messages(body))
+    return list(_messages(body)), list(_statuses(body))
+
+
+def _statuses(body: dict[str, Any]) -> Iterator[Status]:
+    for entry in body.get("entry") or []:
+        for change in entry.get("changes") or []:
+            if change.get("field") != "messages":
+                continue
+            value = change.get("value") or {}
+            phone = str((value.get("metadata") or {}).get("phone_number_id") or "")
+            for status in value.get("statuses") or []:
+                error: dict[str, Any] = next(iter(status.get("errors") or []), {})
+                code = error.get("code")
+                yield Status(
+                    phone,
+                    str(status.get("id") or ""),
+                    str(status.get("status") or ""),
+                    code if isinstance(code, int) else None,
+                    str(error.get("title") or error.get("message") or ""),
+                )
 
 
 def _messages(body: dict[str, Any]) -> Iterator[Incoming]:
@@ -80,7 +117,7 @@ def _incoming(phone: str, message: dict[str, Any], contacts: list[dict[str, Any]
     if not (bsuid or wa_id):
         raise ValueError("a message from nobody")
     kind = str(message.get("type") or "")
-    text, button = "", ""
+    text, button, media_id, filename = "", "", "", ""
     if kind == "text":
         text = str((message.get("text") or {}).get("body") or "")
     elif kind == "interactive":
@@ -90,7 +127,9 @@ def _incoming(phone: str, message: dict[str, Any], contacts: list[dict[str, Any]
     elif kind == "button":  # a quick-reply button of a template
         text = str((message.get("button") or {}).get("text") or "")
     elif kind == "document":
-        text = str((message.get("document") or {}).get("caption") or "")
+        document = message.get("document") or {}
+        text = str(document.get("caption") or "")
+        media_id, filename = str(document.get("id") or ""), str(document.get("filename") or "file")
     stamp = str(message.get("timestamp") or "")
     return Incoming(
         phone_number_id=phone,
@@ -104,4 +143,6 @@ def _incoming(phone: str, message: dict[str, Any], contacts: list[dict[str, Any]
         reply_to=str((message.get("context") or {}).get("id") or ""),
         group=str(message.get("group_id") or ""),
         sent_at=datetime.fromtimestamp(int(stamp), UTC) if stamp.isdigit() else None,
+        media_id=media_id,
+        filename=filename,
     )
