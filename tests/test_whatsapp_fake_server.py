@@ -86,6 +86,41 @@ async def test_a_list_holds_ten_rows_and_no_more(graph: Graph) -> None:
     assert await refused_code(client, rows(11)) == 131009
 
 
+def edited(payload: dict[str, object], **action: object) -> dict[str, object]:
+    interactive = dict(payload["interactive"])  # type: ignore[call-overload]
+    interactive["action"] = {**interactive["action"], **action}
+    return {**payload, "interactive": interactive}
+
+
+async def test_a_list_refuses_ten_rows_split_over_sections_plus_one_and_overlong_titles(graph: Graph) -> None:
+    fake, client = graph
+    fake.heard_from(PERSON)
+    six = [{"id": f"a{i}", "title": f"Punto {i}"} for i in range(6)]
+    five = [{"id": f"b{i}", "title": f"Punto {i}"} for i in range(5)]
+    split: list[object] = [{"title": "Abiertos", "rows": six}, {"title": "En silencio", "rows": five}]
+    assert await refused_code(client, edited(rows(1), sections=split)) == 131009  # 11 across sections
+    untitled: list[object] = [{"rows": six[:3]}, {"rows": five[:3]}]
+    assert await refused_code(client, edited(rows(1), sections=untitled)) == 131009
+    long_title: list[object] = [{"rows": [{"id": "r", "title": "P" * 25}]}]
+    assert await refused_code(client, edited(rows(1), sections=long_title)) == 131009
+    long_about: list[object] = [{"rows": [{"id": "r", "title": "Punto 1", "description": "d" * 73}]}]
+    assert await refused_code(client, edited(rows(1), sections=long_about)) == 131009
+    assert await refused_code(client, edited(rows(1), button="B" * 21)) == 131009
+    fits: list[object] = [{"rows": [{"id": "r", "title": "P" * 24, "description": "d" * 72}]}]
+    assert await client.send(edited(rows(1), sections=fits, button="B" * 20))
+
+
+async def test_a_file_a_person_sent_is_downloaded_by_its_media_id_then_its_url(graph: Graph) -> None:
+    fake, client = graph
+    media_id = fake.upload_by_person(b"PK\x03\x04 plantilla", "application/octet-stream", "crm.docx")
+    media = await client.media(media_id)
+    assert media.size == len(b"PK\x03\x04 plantilla")
+    assert await client.download(media.url, 1024) == b"PK\x03\x04 plantilla"
+    assert await client.download(media.url, 4) is None  # larger than the bot takes: not read further
+    with pytest.raises(GraphError):
+        await client.media("123")
+
+
 async def test_free_form_messages_go_only_within_24_hours_of_the_persons_last_message(
     graph: Graph, clock: FakeClock
 ) -> None:

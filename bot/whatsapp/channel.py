@@ -90,11 +90,11 @@ class WhatsAppChannel:
             return
         news = delivery.chat is not None and (here is None or here.chat != chat)
         if news and isinstance(delivery.message, Text) and not is_group(chat):
-            await self._news(chat, delivery.message)
+            await self._news(chat, delivery.message, requester)
             return
         await self.show(chat, delivery.message, requester)
 
-    async def _news(self, chat: ChatRef, message: Text) -> None:
+    async def _news(self, chat: ChatRef, message: Text, requester: str) -> None:
         """What others did reaches a member at once, unless news went to them within the last minute:
         then it waits, and goes with the rest in one message (`digest`), so a busy minute in the
         meeting's other chats does not ring their phone at every line."""
@@ -103,7 +103,7 @@ class WhatsAppChannel:
             await self.show(chat, message)  # held for the window, with the template
             return
         if await self.store.news_now(chat.chat_id, now):
-            await self.show(chat, message)
+            await self.show(chat, message, requester)
             return
         await self.store.queue(chat.chat_id, {"kind": "text", "text": message.text}, now)
 

@@ -37,6 +37,7 @@ class Pacing:
 
     per_second: float = 80.0  # whole phone number; 0 = unpaced
     per_person_per_minute: int = 20  # one recipient, rolling minute; 0 = unpaced
+    per_person_interval: float = 0.0  # seconds between two messages to one recipient
     backoff: float = 6.0  # seconds to wait after a rate-limit answer, doubled at each retry
     retries: int = 3
 

@@ -98,7 +98,7 @@ class WhatsAppSender:
 
     def _pacer(self, to: str) -> Pacer:
         if to not in self.people:
-            self.people[to] = Pacer(0.0, self.pacing.per_person_per_minute)
+            self.people[to] = Pacer(self.pacing.per_person_interval, self.pacing.per_person_per_minute)
         return self.people[to]
 
     async def text(self, to: Recipient, text: str, *, reply_to: str | None = None) -> list[str]:

@@ -14,7 +14,7 @@ from datetime import datetime
 from bot.dispatch import Dispatcher
 from bot.http import HttpServer
 from bot.whatsapp.adapter import WhatsAppAdapter
-from bot.whatsapp.config import Template, WhatsAppConfig
+from bot.whatsapp.config import Pacing, Template, WhatsAppConfig
 from drafting.service import DraftingService
 from tests.whatsapp_fake.server import FakeGraph
 from tests.whatsapp_fake.user import Network, Person
@@ -24,6 +24,8 @@ PHONE_ID = "1100220033"
 SECRET = "app-secret-for-tests"
 VERIFY = "verify-me"
 TEMPLATES = {"es": Template("puntos_nuevos", "es"), "en": Template("new_points", "en")}
+# Unpaced, and rate-limit answers waited out briefly: a test that paces says so itself.
+TEST_PACING = Pacing(per_second=0, per_person_per_minute=0, backoff=0.05, retries=3)
 
 
 @dataclass
@@ -47,11 +49,17 @@ class WhatsAppRun:
 
 @asynccontextmanager
 async def whatsapp_bot(
-    service: DraftingService, clock: Callable[[], datetime], dispatcher: Dispatcher | None = None
+    service: DraftingService,
+    clock: Callable[[], datetime],
+    dispatcher: Dispatcher | None = None,
+    *,
+    pacing: Pacing = TEST_PACING,
 ) -> AsyncIterator[WhatsAppRun]:
     graph = FakeGraph(TOKEN, PHONE_ID, clock, templates={(t.name, t.language) for t in TEMPLATES.values()})
     await graph.start()
-    config = WhatsAppConfig(TOKEN, PHONE_ID, SECRET, VERIFY, graph_url=graph.base_url, templates=TEMPLATES)
+    config = WhatsAppConfig(
+        TOKEN, PHONE_ID, SECRET, VERIFY, graph_url=graph.base_url, templates=TEMPLATES, pacing=pacing
+    )
     http = HttpServer([("127.0.0.1", 0)])
     adapter = WhatsAppAdapter(service, dispatcher or Dispatcher(), config, http, clock=clock)
     await http.start()

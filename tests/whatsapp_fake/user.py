@@ -54,6 +54,18 @@ class Network:
             ],
         }
 
+    async def report_statuses(self) -> int:
+        """Posts what became of the bot's accepted messages (the fake's `statuses()`), one webhook, as
+        Meta does; returns the bot's answer (200 when there was nothing to report)."""
+        statuses = self.graph.statuses()
+        if not statuses:
+            return 200
+        envelope = self.envelope({}, {})
+        value = envelope["entry"][0]["changes"][0]["value"]
+        del value["contacts"], value["messages"]
+        value["statuses"] = statuses
+        return await self.post(envelope)
+
     async def post(self, payload: JSON, *, signature: str | None = "good") -> int:
         """Posts a webhook; returns the HTTP status the bot answered."""
         body = json.dumps(payload).encode()
@@ -122,6 +134,22 @@ class Person:
         content = {"type": "button_reply", "button_reply": {"id": chosen["id"], "title": chosen["title"]}}
         return await self.send(self._message("interactive", content, reply_to=card["id"]))
 
+    async def pick(self, listing: JSON, title: str) -> JSON:
+        """Opens a list message the bot sent and picks the row titled `title`."""
+        rows = [r for section in listing["interactive"]["action"]["sections"] for r in section["rows"]]
+        chosen = next(r for r in rows if r["title"] == title)
+        content = {"type": "list_reply", "list_reply": {"id": chosen["id"], "title": chosen["title"]}}
+        return await self.send(self._message("interactive", content, reply_to=listing["id"]))
+
+    async def attach(self, filename: str, content: bytes, caption: str = "", mime_type: str = "") -> JSON:
+        """Sends a file (Meta keeps it; the webhook names its media id)."""
+        mime = mime_type or "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        media_id = self.network.graph.upload_by_person(content, mime, filename)
+        document: JSON = {"id": media_id, "filename": filename, "mime_type": mime, "sha256": "fake"}
+        if caption:
+            document["caption"] = caption
+        return await self.send(self._message("document", document))
+
     # ---- what the bot sent this person --------------------------------------------------------
 
     def received(self) -> list[JSON]:
@@ -139,7 +167,18 @@ class Person:
         return out
 
     def cards(self) -> list[JSON]:
-        return [m for m in self.received() if m.get("type") == "interactive"]
+        return [
+            m
+            for m in self.received()
+            if m.get("type") == "interactive" and m["interactive"]["type"] == "button"
+        ]
+
+    def lists(self) -> list[JSON]:
+        return [
+            m
+            for m in self.received()
+            if m.get("type") == "interactive" and m["interactive"]["type"] == "list"
+        ]
 
     def documents(self) -> list[bytes]:
         media = self.network.graph.media
