@@ -79,8 +79,11 @@ async def test_a_row_naming_no_open_point_is_told_so_and_changes_nothing(
         forged = dict(rows(listing)[0], id="pt:99999")
         listing["interactive"]["action"]["sections"][0]["rows"] = [forged]
         await ana.pick(listing, "Punto 1")  # a point of no meeting of hers
+        for bad in ("pt:1\x00", "pg:-1", "pt:" + "9" * 300):  # control characters, nonsense, too long
+            listing["interactive"]["action"]["sections"][0]["rows"] = [dict(forged, id=bad)]
+            await ana.pick(listing, "Punto 1")
         answers = ana.texts()[sent:]
-        assert len([a for a in answers if "ya no está entre los abiertos" in a]) == 2
+        assert len([a for a in answers if "ya no está entre los abiertos" in a]) == 5
         assert all(m["type"] == "text" for m in ana.received()[sent:])  # no card shown
         after = await snapshot(service.stores)  # type: ignore[arg-type]
         assert {k: v for k, v in after.items() if not k.startswith("whatsapp_")} == {

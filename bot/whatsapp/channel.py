@@ -202,7 +202,7 @@ class WhatsAppChannel:
             await self.show(asker, Text(t(lang, "whatsapp.not_delivered", name=name, code=str(code or "?"))))
 
     async def _name(self, chat: ChatRef) -> str:
-        async with self.service.stores.transaction() as store:
+        async with self.service.stores.read() as store:
             meeting = await store.meeting_for_chat(chat)
             if meeting is None:
                 return chat.chat_id
