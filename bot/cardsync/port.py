@@ -32,7 +32,7 @@ class CardPort(Protocol):
     async def edit(self, placed: CardMessage, card: PointCard) -> bool:
         """Makes `placed` show `card`. False when that message is gone (deleted, too old to edit):
         the card is then posted again in its place. A platform that cannot edit (WhatsApp) returns
-        False always, and its `post` re-posts."""
+        True when `placed` already says what `card` says, else False, so that `post` re-posts."""
         ...
 
     async def delete(self, copy: CardMessage) -> None:
