@@ -82,7 +82,7 @@ async def test_a_word_template_gives_the_documents_its_page_fonts_header_and_foo
     (draft,) = documents(await room.say("rap", "compilar"))
     doc = Document(io.BytesIO(draft.content))
     section = doc.sections[0]
-    assert abs(section.page_width - Cm(21.0)) < Cm(0.01)  # the template's A4 page
+    assert section.page_width is not None and abs(section.page_width - Cm(21.0)) < Cm(0.01)  # A4
     assert doc.styles["Normal"].font.name == "Garamond"
     header = section.header.paragraphs[0]
     assert header.text == "Conferencia Regional sobre Migración  BORRADOR – versión 1"
