@@ -61,7 +61,8 @@ _BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
 
 @dataclass
 class _Line:
-    kind: str  # "heading", "subheading", "para", "bullet", "label", "item", "cell", "raw" (a table)
+    # "heading", "subheading", "caps", "para", "bullet", "label", "item", "cell", "raw" (a table)
+    kind: str
     text: str
     num: int = 0  # the w:numId of an item's list
     point_id: int = 0  # whose text it is
@@ -89,6 +90,17 @@ _SUB_HEADING = re.compile(r"^\d{1,2}\.\s+\S")  # "2. Obstáculos para asumir …
 _SUB_HEADING_MAX = 160  # longer numbered lines are text, not headings
 
 
+def _paragraph_kind(text: str) -> str:
+    """A numbered short line is a sub-heading; a short line all in capitals ("RECUENTO SOBRE LA
+    RESPONSABILIDAD COMPARTIDA …", reference 004) a title line of its own, not justified text."""
+    if len(text) > _SUB_HEADING_MAX:
+        return "para"
+    if _SUB_HEADING.match(text):
+        return "subheading"
+    letters = [c for c in text if c.isalpha()]
+    return "caps" if len(letters) >= 12 and " " in text.strip() and text.upper() == text else "para"
+
+
 def _block_lines(blocks: Sequence[Block], lettered_list: Callable[[], int]) -> list[_Line]:
     """Paragraphs and bullets; lines typed "a) …", "b) …" become a lettered Word list (each run of
     them restarts at a), numbered lines such as "2. Obstáculos …" bold sub-headings."""
@@ -106,8 +118,7 @@ def _block_lines(blocks: Sequence[Block], lettered_list: Callable[[], int]) -> l
             out.append(_Line("item", letter.group(2), num=num))
             continue
         num = 0
-        short = len(block.text) <= _SUB_HEADING_MAX
-        out.append(_Line("subheading" if short and _SUB_HEADING.match(block.text) else "para", block.text))
+        out.append(_Line(_paragraph_kind(block.text), block.text))
     return out
 
 
@@ -230,6 +241,8 @@ class _SectionWriter:
             return line.text
         if line.kind == "subheading":
             props, rpr = ppr(keep_next=True), self.bold
+        elif line.kind == "caps":  # justified, a line in capitals would stretch its words apart
+            props = ppr(keep_next=True)
         elif line.kind == "heading":
             before = twentieths(self.layout.heading_space_before_pt) if first else None
             props = ppr(keep_next=True, before=before)
