@@ -102,3 +102,5 @@ async def test_a_programa_preview_puts_each_activity_on_its_own_line_beside_its_
     assert "Compartir buenas prácticas." in lines[first + 1]
     assert "Presentaciones durante las reuniones." in lines[first + 1]
     assert "Cooperación" not in lines[first + 1] and "Establecer" not in lines[first + 1]
+    # plain text: the state notes in the table's cells without Markdown's asterisks
+    assert "(en discusión) |" in lines[first] and "*" not in text
