@@ -477,7 +477,7 @@ def test_bullets_are_a_separate_bullet_list_under_the_point(template: ReportTemp
     assert bullet[0] != points_num[0] and bullet[1] == "0"
     abstract = abstract_num_for(doc, bullet[0])
     assert level(abstract, 0, "numFmt") == "bullet"
-    assert level(abstract, 0, "lvlText") == list_layout(template).bullet_symbol
+    assert level(abstract, 0, "lvlText") == "·"  # reference 001 bullets with a middle dot
 
 
 def test_a_final_docx_has_no_draft_mark_brackets_or_notes(template: ReportTemplate) -> None:

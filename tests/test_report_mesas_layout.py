@@ -31,6 +31,7 @@ OPENING = (
     "Mesas de Trabajo: Protección Consular y Derechos Humanos, Salvador Gutierrez, OIM y Luis Diego "
     "Obando, ACNUR. Salón Londres"
 )
+CAPITALS = "RECUENTO SOBRE LA RESPONSABILIDAD COMPARTIDA EN EL TEMA DE PROTECCION CONSULAR"
 YEAR_2014 = [
     "Instar a la red consular para trabajar con la sociedad civil",
     "Indicadores comunes para el registro de migrantes",
@@ -63,7 +64,7 @@ async def compiled(room: Room) -> DocumentReply:
     assert (await room.say("st", "delegaciones Costa Rica y México")).ok
     for name, who in (("Costa Rica", "cr"), ("México", "mx"), ("relator", "rap")):
         assert (await room.admit("st", name, who)).ok
-    assert (await room.say("cr", f"proponer {OPENING}\nRECUENTO SOBRE LA RESPONSABILIDAD COMPARTIDA")).ok
+    assert (await room.say("cr", f"proponer {OPENING}\n{CAPITALS}")).ok
     assert (await room.say("cr", f"subpunto 1 2014:\n{lettered(YEAR_2014)}\n2015:\n{lettered(YEAR_2015)}")).ok
     assert (await room.say("mx", f"proponer {TRAFFICKING}")).ok
     rows = [f"{LEFT[0]} | {RIGHT[0]}", f"{LEFT[1]} | {RIGHT[1]}", f"{LEFT[2]} |"]
@@ -98,6 +99,10 @@ async def test_the_two_column_table_lists_and_sub_headings_as_reference_004(
     # the opening line in mixed case, as typed, in bold
     heading = next(p for p in doc.paragraphs if p.text == OPENING)
     assert all(run.bold for run in heading.runs)
+    # the line in capitals under it stands as typed, left-aligned and kept with what follows, not
+    # justified (its words would be stretched across the line)
+    capitals = next(p for p in doc.paragraphs if p.text == CAPITALS)
+    assert capitals._p.find(f"{W}pPr/{W}jc") is None and capitals.paragraph_format.keep_with_next
     # "Trata | Tráfico": a two-column table, its header repeated on each page, each column's lines
     (table,) = doc.tables
     assert [c.text for c in table.rows[0].cells] == ["Trata", "Tráfico"]

@@ -72,3 +72,35 @@ async def test_compile_says_what_changed_since_the_last_draft(service: DraftingS
     (fourth,) = documents(await room.say("rap", "compilar"))
     # the point that moved, not the ones it passed
     assert fourth.caption.endswith("Cambios desde la versión 3:\n· movidos: 4→1")
+
+
+async def test_a_programa_preview_puts_each_activity_on_its_own_line_beside_its_date(
+    service: DraftingService,
+) -> None:
+    room = Room(service)
+    meeting = (
+        "nuevareunion\ntitulo: Programa de trabajo\nformato: programa\n"
+        "lugar: Tegucigalpa, Honduras\nfecha: 2008-11-19"
+    )
+    assert (await room.say("st", meeting)).ok
+    assert (await room.say("st", "delegaciones Honduras y México")).ok
+    assert (await room.admit("st", "Honduras", "hn")).ok
+    assert (await room.say("hn", "proponer Cooperación entre Funcionarios Consulares")).ok
+    row = (
+        "subpunto 1 Establecer mecanismos de cooperación |\n"
+        "Identificar necesidades de capacitación.\nCompartir buenas prácticas. |\n"
+        "Continuo.\nPresentaciones durante las reuniones."
+    )
+    assert (await room.say("hn", row)).ok
+    (text,) = (await room.say("hn", "vista")).texts()
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if "Identificar necesidades" in line)
+    # reference 003: each activity on the line of its calendar entry, the theme and objective once
+    assert "Cooperación entre Funcionarios Consulares" in lines[first]
+    assert "Establecer mecanismos de cooperación" in lines[first]
+    assert "Continuo." in lines[first] and "Compartir" not in lines[first]
+    assert "Compartir buenas prácticas." in lines[first + 1]
+    assert "Presentaciones durante las reuniones." in lines[first + 1]
+    assert "Cooperación" not in lines[first + 1] and "Establecer" not in lines[first + 1]
+    # plain text: the state notes in the table's cells without Markdown's asterisks
+    assert "(en discusión) |" in lines[first] and "*" not in text

@@ -573,7 +573,9 @@ def test_a_large_programme_has_a_row_per_sub_point_and_each_theme_merged(templat
 # --- the Markdown preview --------------------------------------------------------------------
 
 
-def test_the_preview_is_a_pipe_table_with_the_theme_on_its_first_row_only(template: ReportTemplate) -> None:
+def test_the_preview_is_a_pipe_table_with_the_theme_on_its_first_row_and_each_activity_on_its_own(
+    template: ReportTemplate,
+) -> None:
     points = [
         point(1, 1, "Cooperación"),
         point(2, 1, "Objetivo uno | Actividad\nOtra | Continuo", letter="a", parent=1),
@@ -593,7 +595,8 @@ def test_the_preview_is_a_pipe_table_with_the_theme_on_its_first_row_only(templa
     assert text.endswith(
         "| TEMAS | OBJETIVOS | ACTIVIDADES | CALENDARIO |\n"
         "| --- | --- | --- | --- |\n"
-        "| Cooperación | Objetivo uno | Actividad<br>Otra | Continuo |\n"
+        "| Cooperación | Objetivo uno | Actividad | Continuo |\n"
+        "| | | Otra | |\n"
         "| | Objetivo dos | Visas | Permanente |\n"
         "| [Salud] *(en discusión)* | [Propiciar] *(en discusión)* | | |\n"
     )

@@ -26,6 +26,7 @@ from drafting.service import DraftingService
 from drafting.turn import Context
 from storage.store import SqlStoreFactory
 from tests.conftest import FakeClock
+from tests.db_snapshot import snapshot
 from tests.kit import Room, set_up_meeting
 
 POINT_1 = "Agradecer a las delegaciones de Honduras y México por sus informes."
@@ -81,7 +82,7 @@ async def test_a_word_template_gives_the_documents_its_page_fonts_header_and_foo
     (draft,) = documents(await room.say("rap", "compilar"))
     doc = Document(io.BytesIO(draft.content))
     section = doc.sections[0]
-    assert abs(section.page_width - Cm(21.0)) < Cm(0.01)  # the template's A4 page
+    assert section.page_width is not None and abs(section.page_width - Cm(21.0)) < Cm(0.01)  # A4
     assert doc.styles["Normal"].font.name == "Garamond"
     header = section.header.paragraphs[0]
     assert header.text == "Conferencia Regional sobre Migración  BORRADOR – versión 1"
@@ -116,6 +117,29 @@ async def test_a_bad_template_is_refused_with_what_is_missing_and_changes_nothin
     assert not missing.ok and "Adjunte el archivo .docx" in missing.texts()[0]
     (draft,) = documents(await room.say("rap", "compilar"))
     assert Document(io.BytesIO(draft.content)).styles["Normal"].font.name != "Garamond"
+
+
+@pytest.mark.parametrize(
+    ("platform", "prefix", "says", "never"),
+    [
+        ("telegram", "/", "con /plantilla como leyenda", "@draftbot"),
+        ("slack", "/draft ", "escriba @draftbot plantilla en un mensaje del canal y adjunte", "leyenda"),
+        # the WhatsApp adapter does not download documents: it points to the platforms that do
+        ("whatsapp", "", "Por WhatsApp el bot aún no recibe archivos", "Adjunte el archivo"),
+    ],
+)
+async def test_plantilla_without_a_file_says_how_this_platform_sends_one_and_changes_nothing(
+    service: DraftingService, stores: SqlStoreFactory, platform: str, prefix: str, says: str, never: str
+) -> None:
+    room = Room(service, chat=ChatRef(platform, f"{platform}-room", "W1"), prefix=prefix)
+    await set_up_meeting(room)
+    before = await snapshot(stores)
+    refused = await room.say("st", "plantilla")
+    assert not refused.ok
+    (text,) = refused.texts()
+    assert says in text and never not in text
+    assert f"{prefix}plantilla restablecer" in text
+    assert await snapshot(stores) == before
 
 
 def test_the_command_line_checks_a_template_and_lists_what_is_missing(

@@ -62,3 +62,15 @@ async def test_a_file_that_is_no_word_document_is_refused_and_changes_nothing(wo
     await w.command(REL, "compilar")
     (draft,) = drafts(w)
     assert docx.Document(BytesIO(draft)).styles["Normal"].font.name != "Garamond"
+
+
+async def test_plantilla_without_a_file_says_to_attach_it_to_a_mention(world: SlackWorld) -> None:
+    w = world
+    await w.command(ST, "plantilla")
+    shown = [*w.fake.texts(w.channel), *w.fake.ephemerals_for(ST)]
+    hint = [t for t in shown if "plantilla" in t and "adjunte" in t]
+    assert hint, shown
+    (text,) = hint
+    assert "escriba @draftbot plantilla en un mensaje del canal" in text
+    assert "/draft plantilla restablecer" in text
+    assert "/draft plantilla como" not in text and "leyenda" not in text

@@ -32,6 +32,19 @@ async def test_a_word_template_sent_as_a_file_with_its_command_is_installed(serv
         assert doc.sections[0].header.paragraphs[0].text.endswith("BORRADOR – versión 1")
 
 
+async def test_plantilla_without_a_file_says_to_send_the_docx_with_the_command_as_its_caption(
+    service: DraftingService,
+) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        await set_up_meeting(run, chat, ["México"])
+        asked = await run.say(run.user("st"), chat, "/plantilla")
+        await run.settle()
+        (reply,) = run.replies_to(asked)
+        assert "Envíe el archivo .docx de la plantilla con /plantilla como leyenda" in reply
+        assert "@draftbot" not in reply
+
+
 async def test_preview_and_redline_reach_the_group(service: DraftingService) -> None:
     async with running_bot(service) as run:
         chat = run.fake.group()

@@ -201,6 +201,13 @@ def circulated_on(turn: Turn, previous: Circulation) -> str:
     return long_date(previous.at.date(), turn.lang)
 
 
+_ATTACH_HINTS = {
+    "telegram": "documents.template_attach_telegram",
+    "slack": "documents.template_attach_slack",
+    "whatsapp": "documents.template_attach_whatsapp",
+}
+
+
 async def template(turn: Turn) -> None:
     """`plantilla` with a .docx attached: the meeting's format takes that Word template; `plantilla
     restablecer` goes back to the default look."""
@@ -213,7 +220,9 @@ async def template(turn: Turn) -> None:
         return
     attached = turn.ctx.attachment
     if attached is None:
-        turn.refuse("documents.template_attach", prefix=turn.ctx.prefix)
+        # each platform carries a file its own way (a caption, a mention, none yet on WhatsApp)
+        hint = _ATTACH_HINTS.get(turn.ctx.user.platform, "documents.template_attach")
+        turn.refuse(hint, prefix=turn.ctx.prefix)
     filename, content = attached
     problems = word_template.check(content)
     if problems:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from drafting.brackets import pieces
 from drafting.report.docx_parts import half_points, para, ppr, runs, twentieths
 from drafting.report.model import Report
 from drafting.report.template import ReportTemplate
@@ -22,6 +23,21 @@ class Segment:
 
     text: str
     rpr: str = ""
+
+
+BOLD = "<w:b/><w:bCs/>"
+
+
+def bracket_segments(text: str, rpr: str = "") -> list[Segment]:
+    """A point's text as segments, each open bracket as written and in bold, so a reader of a draft
+    sees what is not agreed (every format's drafts print them so)."""
+    bold = rpr if "<w:b/>" in rpr else BOLD + rpr  # w:b comes before the size in w:rPr
+    return [Segment(piece, bold if bracket else rpr) for piece, bracket in pieces(text)]
+
+
+def bracket_runs(text: str, rpr: str = "") -> str:
+    """`bracket_segments` as WordprocessingML runs."""
+    return "".join(runs(s.text, s.rpr) for s in bracket_segments(text, rpr))
 
 
 @dataclass(frozen=True)

@@ -87,14 +87,21 @@ def bracket_chunks(chunks: list[list[str]], note: str | None, clean: Cleaner) ->
 
 
 def open_bracket(text: str) -> str:
-    """`[` before the text, inside a leading bullet mark or bold mark."""
-    for mark in ("- ", "**"):
-        if text.startswith(mark):
-            return mark + "[" + text[len(mark) :]
-    return "[" + text
+    """`[` before the text, after a leading bullet mark. (A `**` it starts with is an open bracket typed
+    in the text, in bold: the draft's own bracket stands outside it.)"""
+    return "- [" + text[2:] if text.startswith("- ") else "[" + text
 
 
 def close_bracket(text: str, note: str | None, clean: Cleaner) -> str:
-    """`]` after the text (inside a closing bold mark), then the state note in italics."""
-    text = text[:-2] + "]**" if text.endswith("**") else text + "]"
+    """`]` after the text, then the state note in italics."""
+    text += "]"
     return f"{text} *({clean(note)})*" if note else text
+
+
+def bold_line(line: str) -> str:
+    """A whole line in bold, a state note that `close_bracket` set after it staying in italics."""
+    body, note = line, ""
+    if line.endswith(")*") and " *(" in line:
+        body, note = line.rsplit(" *(", 1)
+        note = " *(" + note
+    return f"**{body}**{note}"

@@ -11,8 +11,11 @@ renderers write, so a format gets a redline without a second renderer:
   paragraph, a new row is an inserted row (`w:trPr/w:ins`, its runs inserted), a gone row a deleted
   row (`w:trPr/w:del`, its runs deleted).
 
-Revisions are the rapporteur's, dated at compile time (`History.default`): the blocks of these
-formats do not say which point they came from.
+Whose each revision is comes from the same `History` as the informe's: the renderers mark every
+paragraph and table row with the id of the point whose text it holds (`docx_parts.point_mark`), and a
+change in it is that point's latest change (`History.revision`: the delegation whose amendment was
+accepted, when it was accepted; the proposer of a new point; …). Unmarked blocks (the title, the
+meeting's data) are the rapporteur's, at compile time.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from lxml import etree  # type: ignore[import-untyped]
 
 from drafting.report.docx_lines import Item, Line, Segment
-from drafting.report.docx_parts import NSDECL, para, runs
-from drafting.report.model import History
+from drafting.report.docx_parts import NSDECL, POINT, para, parse_body, runs
+from drafting.report.model import History, Revision
 from drafting.report.redline import RevisionWriter
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
@@ -59,7 +62,12 @@ def redline_blocks(old: Sequence[str], new: Sequence[str], history: History) -> 
         for k in range(max(len(gone), len(added))):
             before = gone[k] if k < len(gone) else None
             after = added[k] if k < len(added) else None
-            if before is not None and after is not None and before.is_table == after.is_table:
+            if (
+                before is not None
+                and after is not None
+                and before.is_table == after.is_table
+                and _same_owner(before.element, after.element)
+            ):
                 out.append(
                     _table(writer, before, after) if after.is_table else _paragraph(writer, before, after)
                 )
@@ -74,7 +82,7 @@ def redline_blocks(old: Sequence[str], new: Sequence[str], history: History) -> 
 
 
 def _blocks(body: Sequence[str]) -> list[_Block]:
-    fragment = parse_xml(f"<w:body {NSDECL}>{''.join(body)}</w:body>")
+    fragment = parse_body(body)
     out: list[_Block] = []
     for child in fragment:
         if child.tag == _TBL:
@@ -83,6 +91,26 @@ def _blocks(body: Sequence[str]) -> list[_Block]:
         elif child.tag == _P:
             out.append(_Block(child, "p " + _text(child)))
     return out
+
+
+def _point(element: BaseOxmlElement | None) -> int:
+    """The point whose text `element` holds: its own mark, else its closest marked ancestor's."""
+    while element is not None:
+        mark = element.get(POINT)
+        if mark:
+            return int(mark)
+        element = element.getparent()
+    return 0
+
+
+def _same_owner(old: BaseOxmlElement, new: BaseOxmlElement) -> bool:
+    """Whether two blocks may be compared as one changed block: not when each is another point's."""
+    a, b = _point(old), _point(new)
+    return not a or not b or a == b
+
+
+def _revision(writer: RevisionWriter, element: BaseOxmlElement | None) -> Revision:
+    return writer.history.revision(_point(element))  # 0, no point: the rapporteur's
 
 
 def _text(element: BaseOxmlElement) -> str:
@@ -117,13 +145,13 @@ def _captured(writer: RevisionWriter) -> str:
 
 
 def _paragraph(writer: RevisionWriter, old: _Block, new: _Block) -> str:
-    writer.changed_line(_line(old.element), _line(new.element), writer.history.default)
+    writer.changed_line(_line(old.element), _line(new.element), _revision(writer, new.element))
     return _captured(writer)
 
 
 def _whole(writer: RevisionWriter, block: _Block, *, inserted: bool) -> str:
     if not block.is_table:
-        writer.whole_line(_line(block.element), writer.history.default, inserted=inserted)
+        writer.whole_line(_line(block.element), _revision(writer, block.element), inserted=inserted)
         return _captured(writer)
     table = block.element
     for tr in table.iter(_TR):
@@ -150,7 +178,8 @@ def _table(writer: RevisionWriter, old: _Block, new: _Block) -> str:
         paired = min(len(gone), len(added))
         for before, after in zip(gone[:paired], added[:paired], strict=True):
             old_cells, new_cells = list(before.iter(_TC)), list(after.iter(_TC))
-            if len(old_cells) != len(new_cells):
+            # another point's row in the place of a gone one is a new row, not the old one changed
+            if len(old_cells) != len(new_cells) or not _same_owner(before, after):
                 _insert_deleted_row(writer, before, after)
                 _mark_row(writer, after, inserted=True)
                 continue
@@ -178,7 +207,8 @@ def _cell(writer: RevisionWriter, old_tc: BaseOxmlElement, new_tc: BaseOxmlEleme
     old_lines, new_lines = _cell_lines(old_tc), _cell_lines(new_tc)
     if [line.text for line in old_lines] == [line.text for line in new_lines]:
         return
-    writer.same_item(Item("cell", tuple(old_lines)), Item("cell", tuple(new_lines)))
+    point_id = next((p for p in map(_point, new_tc.iter(_P)) if p), 0)
+    writer.same_item(Item("cell", tuple(old_lines)), Item("cell", tuple(new_lines), point_id=point_id))
     marked = parse_xml(f"<w:tc {NSDECL}>{_captured(writer)}</w:tc>")
     for p in list(new_tc.iter(_P)):
         new_tc.remove(p)
@@ -193,11 +223,11 @@ def _mark_row(writer: RevisionWriter, tr: BaseOxmlElement, *, inserted: bool) ->
     if tr_pr is None:
         tr_pr = parse_xml(f"<w:trPr {NSDECL}/>")
         tr.insert(0, tr_pr)
-    tr_pr.append(parse_xml(f"<w:{tag} {NSDECL} {writer.revision_attrs(writer.history.default)}/>"))
+    tr_pr.append(parse_xml(f"<w:{tag} {NSDECL} {writer.revision_attrs(_revision(writer, tr))}/>"))
     for r in list(tr.iter(qn("w:r"))):
         if not inserted:
             for t in r.iter(qn("w:t")):
                 t.tag = qn("w:delText")
-        wrapper = parse_xml(f"<w:{tag} {NSDECL} {writer.revision_attrs(writer.history.default)}/>")
+        wrapper = parse_xml(f"<w:{tag} {NSDECL} {writer.revision_attrs(_revision(writer, r))}/>")
         r.addprevious(wrapper)
         wrapper.append(r)

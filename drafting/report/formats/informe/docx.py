@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
 
-from drafting.brackets import pieces
-from drafting.report.docx_lines import Item, Line, Segment, plain_body, title_items
+from drafting.report.docx_lines import Item, Line, Segment, bracket_segments, plain_body, title_items
 from drafting.report.docx_parts import (
     add_abstract_num,
     add_num,
@@ -45,7 +44,6 @@ from drafting.report.redline import redline_body
 from drafting.report.template import ReportTemplate
 
 # fixed list ids inside the abstractNum definitions (Word uses them to tell lists apart when pasting)
-_BOLD = "<w:b/><w:bCs/>"
 _POINTS_NSID = "4452414E"  # "DRAN"
 _BULLETS_NSID = "44524142"  # "DRAB"
 
@@ -119,8 +117,7 @@ class _BodyWriter:
         out: list[Line] = []
         for i, line in enumerate(lines):
             # open brackets print as written, in bold, so a reader of the draft sees what is not agreed
-            segments = [Segment(text, _BOLD if bracket else "") for text, bracket in pieces(line.text)]
-            segments = segments or [Segment("")]
+            segments = bracket_segments(line.text) or [Segment("")]
             if show and i == 0:
                 segments.insert(0, Segment("["))
             if show and i == len(lines) - 1:

@@ -98,6 +98,7 @@ def working_tables(points: Sequence[ReportPoint], labels: Sequence[str]) -> tupl
                 parts=_parts(point.subpoints, known),
                 pending=point.pending,
                 state_note=point.state_note,
+                point_id=point.point_id,
             )
         )
     return tuple(tables)
@@ -106,16 +107,16 @@ def working_tables(points: Sequence[ReportPoint], labels: Sequence[str]) -> tupl
 def _parts(subpoints: Sequence[ReportSubPoint], known: set[str]) -> tuple[TablePart, ...]:
     parts: list[TablePart] = []
     for sub in subpoints:
-        table = comparison(sub.label, sub.blocks, sub.pending, sub.state_note)
+        table = comparison(sub.label, sub.blocks, sub.pending, sub.state_note, sub.point_id)
         if table is not None:
             parts.append(table)
             continue
         found = labelled(sub.blocks, known)
         if found is None or not found[1]:  # no label, or a label with nothing under it
-            parts.append(Passage(sub.label, sub.blocks, pending=sub.pending, state_note=sub.state_note))
+            parts.append(Passage(sub.label, sub.blocks, sub.pending, sub.state_note, sub.point_id))
             continue
         title, items = found
-        entry = ListEntry(sub.label, items, pending=sub.pending, state_note=sub.state_note)
+        entry = ListEntry(sub.label, items, sub.pending, sub.state_note, sub.point_id)
         last = parts[-1] if parts else None
         if isinstance(last, LabelledList) and _key(last.title) == _key(title):
             parts[-1] = LabelledList(last.title, (*last.entries, entry))
@@ -124,7 +125,9 @@ def _parts(subpoints: Sequence[ReportSubPoint], known: set[str]) -> tuple[TableP
     return tuple(parts)
 
 
-def comparison(label: str, blocks: Sequence[Block], pending: bool, note: str | None) -> Comparison | None:
+def comparison(
+    label: str, blocks: Sequence[Block], pending: bool, note: str | None, point_id: int = 0
+) -> Comparison | None:
     """A two-column table when the first line is two headers cut by " | " ("Trata | Tráfico")."""
     if not blocks or not isinstance(blocks[0], Paragraph):
         return None
@@ -141,7 +144,7 @@ def comparison(label: str, blocks: Sequence[Block], pending: bool, note: str | N
                 left.append(first)
             if second:
                 right.append(second)
-    return Comparison(label, (headers[0], headers[1]), tuple(left), tuple(right), pending, note)
+    return Comparison(label, (headers[0], headers[1]), tuple(left), tuple(right), pending, note, point_id)
 
 
 def labelled(blocks: Sequence[Block], known: set[str]) -> tuple[str, tuple[str, ...]] | None:

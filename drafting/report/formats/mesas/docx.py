@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
 
-from drafting.report.docx_lines import title_block
+from drafting.report.docx_lines import bracket_runs, title_block
 from drafting.report.docx_parts import (
     add_abstract_num,
     add_num,
@@ -40,6 +40,7 @@ from drafting.report.docx_parts import (
     new_document,
     note_rpr,
     para,
+    point_mark,
     ppr,
     runs,
     save,
@@ -60,23 +61,44 @@ _BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
 
 @dataclass
 class _Line:
-    kind: str  # "heading", "subheading", "para", "bullet", "label", "item", "cell", "raw" (a table)
+    # "heading", "subheading", "caps", "para", "bullet", "label", "item", "cell", "raw" (a table)
+    kind: str
     text: str
-    note: str = ""
     num: int = 0  # the w:numId of an item's list
+    point_id: int = 0  # whose text it is
+    opens: bool = False  # a draft's pending bracket opens before the text
+    closes: bool = False  # … or closes after it, then the state note
+    note: str = ""
 
 
 def _bracket(lines: Sequence[_Line], note: str | None) -> None:
     if not lines:
         return
-    lines[0].text = "[" + lines[0].text
-    lines[-1].text += "]"
+    lines[0].opens = True
+    lines[-1].closes = True
     lines[-1].note = note or ""
+
+
+def _owned(lines: list[_Line], point_id: int) -> list[_Line]:
+    for line in lines:
+        line.point_id = point_id
+    return lines
 
 
 _LETTERED = re.compile(r"^([a-z])\)\s+(\S.*)$")  # "a) Instar a la red consular …"
 _SUB_HEADING = re.compile(r"^\d{1,2}\.\s+\S")  # "2. Obstáculos para asumir …"
 _SUB_HEADING_MAX = 160  # longer numbered lines are text, not headings
+
+
+def _paragraph_kind(text: str) -> str:
+    """A numbered short line is a sub-heading; a short line all in capitals ("RECUENTO SOBRE LA
+    RESPONSABILIDAD COMPARTIDA …", reference 004) a title line of its own, not justified text."""
+    if len(text) > _SUB_HEADING_MAX:
+        return "para"
+    if _SUB_HEADING.match(text):
+        return "subheading"
+    letters = [c for c in text if c.isalpha()]
+    return "caps" if len(letters) >= 12 and " " in text.strip() and text.upper() == text else "para"
 
 
 def _block_lines(blocks: Sequence[Block], lettered_list: Callable[[], int]) -> list[_Line]:
@@ -96,8 +118,7 @@ def _block_lines(blocks: Sequence[Block], lettered_list: Callable[[], int]) -> l
             out.append(_Line("item", letter.group(2), num=num))
             continue
         num = 0
-        short = len(block.text) <= _SUB_HEADING_MAX
-        out.append(_Line("subheading" if short and _SUB_HEADING.match(block.text) else "para", block.text))
+        out.append(_Line(_paragraph_kind(block.text), block.text))
     return out
 
 
@@ -158,27 +179,27 @@ class _SectionWriter:
         show = self.show_pending
         own = [_Line("heading", table.heading)] if table.heading else []
         own += _block_lines(table.blocks, self.lettered_list)
-        if not own:
-            own = [_Line("heading", "")]
+        own = _owned(own or [_Line("heading", "")], table.point_id)
         if show and table.pending:
             _bracket(own, table.state_note)
         lines = own
         for part in table.parts:
             if isinstance(part, LabelledList):
-                lines.append(_Line("label", part.title))
+                first_id = part.entries[0].point_id if part.entries else 0
+                lines.append(_Line("label", part.title, point_id=first_id))
                 if self.layout.numbered_labelled_lists:
                     kind, num = "item", add_num(self.doc, self.numbered_abs, restart=True)
                 else:
                     kind, num = "bullet", self.bullets_num
                 for entry in part.entries:
-                    items = [_Line(kind, item, num=num) for item in entry.items]
+                    items = [_Line(kind, item, num=num, point_id=entry.point_id) for item in entry.items]
                     if show and entry.pending:
                         _bracket(items, entry.state_note)
                     lines.extend(items)
             elif isinstance(part, Comparison):
                 lines.append(_Line("raw", self.comparison(part)))
             else:
-                passage = _block_lines(part.blocks, self.lettered_list)
+                passage = _owned(_block_lines(part.blocks, self.lettered_list), part.point_id)
                 if show and part.pending:
                     _bracket(passage, part.state_note)
                 lines.extend(passage)
@@ -188,8 +209,8 @@ class _SectionWriter:
         """The two-column table: a header row (bold, repeated on each page), then one row whose two
         cells hold the columns' paragraphs; a pending one bracketed from its first line to its last."""
         # left-aligned in the cells: justified text in half a page leaves wide gaps between words
-        left = [_Line("cell", text) for text in part.left]
-        right = [_Line("cell", text) for text in part.right]
+        left = [_Line("cell", text, point_id=part.point_id) for text in part.left]
+        right = [_Line("cell", text, point_id=part.point_id) for text in part.right]
         if self.show_pending and part.pending:
             _bracket([*left, *right], part.state_note)
         page = self.page
@@ -206,9 +227,11 @@ class _SectionWriter:
         def paragraphs(column: list[_Line]) -> str:
             return "".join(self.paragraph(line, first=False) for line in column) or para("", "")
 
-        head = "".join(cell(para(ppr(keep_next=True, jc="center"), runs(h, self.bold))) for h in part.headers)
-        header = f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>"
-        body = f"<w:tr>{cell(paragraphs(left))}{cell(paragraphs(right))}</w:tr>"
+        centred = ppr(keep_next=True, jc="center")
+        head = "".join(cell(para(centred, bracket_runs(h, self.bold), part.point_id)) for h in part.headers)
+        mark = point_mark(part.point_id)
+        header = f"<w:tr{mark}><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>"
+        body = f"<w:tr{mark}>{cell(paragraphs(left))}{cell(paragraphs(right))}</w:tr>"
         # Word wants a paragraph between two tables and after a table that ends a section
         return f"<w:tbl>{tbl_pr}{grid}{header}{body}</w:tbl>" + para("", "")
 
@@ -218,6 +241,8 @@ class _SectionWriter:
             return line.text
         if line.kind == "subheading":
             props, rpr = ppr(keep_next=True), self.bold
+        elif line.kind == "caps":  # justified, a line in capitals would stretch its words apart
+            props = ppr(keep_next=True)
         elif line.kind == "heading":
             before = twentieths(self.layout.heading_space_before_pt) if first else None
             props = ppr(keep_next=True, before=before)
@@ -232,7 +257,12 @@ class _SectionWriter:
             props = ppr()
         else:
             props = ppr(jc=self.body_jc)
-        text = runs(line.text, rpr)
+        # an open bracket typed in the text prints bold, as in the informe; a draft's own brackets
+        # around pending text are separate runs, so they never read as one
+        text = runs("[", rpr) if line.opens else ""
+        text += runs(line.text, rpr) if line.kind == "label" else bracket_runs(line.text, rpr)
+        if line.closes:
+            text += runs("]", rpr)
         if line.note:
             text += runs(" ") + runs(f"({line.note})", self.note_rpr)
-        return para(props, text)
+        return para(props, text, line.point_id)

@@ -11,10 +11,12 @@ from drafting.report.formats.mesas.model import Comparison, LabelledList, MesasC
 from drafting.report.markdown import (
     Cleaner,
     block_chunks,
+    bold_line,
     bracket_chunks,
     cleaner,
     close_bracket,
     open_bracket,
+    point_cleaner,
     title_chunks,
 )
 from drafting.report.model import Report
@@ -23,20 +25,23 @@ from drafting.report.model import Report
 def render_mesas_markdown(report: Report, *, escape: bool = True, numbered: bool = True) -> str:
     """A mesas report as Markdown, ending in one newline; `numbered=False` bullets the labelled lists."""
     clean = cleaner(escape)
+    clean_point = point_cleaner(escape)  # open brackets in bold, as in the .docx (not in the bold heading)
     chunks = title_chunks(report, (*report.bodies, report.title, report.place, report.date_line), clean)
     if report.objective and report.objective.strip():
         chunks.append(clean(report.objective))
     for table in report.part(MesasContent).tables:
-        own = [[f"**{clean(table.heading)}**"]] if table.heading.strip() else []
-        own += block_chunks(table.blocks, clean)
+        heading = [[clean(table.heading)]] if table.heading.strip() else []
+        own = heading + block_chunks(table.blocks, clean_point)
         if report.draft and table.pending:
             bracket_chunks(own, table.state_note, clean)
+        if heading:  # in bold once bracketed, the brackets inside the bold
+            own[0][0] = bold_line(own[0][0])
         chunks.extend("\n".join(lines) for lines in own)
         for part in table.parts:
             if isinstance(part, LabelledList):
                 items: list[str] = []
                 for entry in part.entries:
-                    lines = [clean(item) for item in entry.items]
+                    lines = [clean_point(item) for item in entry.items]
                     if report.draft and entry.pending and lines:
                         lines[0] = open_bracket(lines[0])
                         lines[-1] = close_bracket(lines[-1], entry.state_note, clean)
@@ -45,18 +50,18 @@ def render_mesas_markdown(report: Report, *, escape: bool = True, numbered: bool
                 chunks.append(f"**{clean(part.title)}**")
                 chunks.append("\n".join(mark + item for mark, item in zip(marks, items, strict=True)))
             elif isinstance(part, Comparison):
-                chunks.append(_comparison(part, clean, pending=report.draft and part.pending))
+                chunks.append(_comparison(part, clean, clean_point, pending=report.draft and part.pending))
             else:
-                passage = block_chunks(part.blocks, clean)
+                passage = block_chunks(part.blocks, clean_point)
                 if report.draft and part.pending:
                     bracket_chunks(passage, part.state_note, clean)
                 chunks.extend("\n".join(lines) for lines in passage)
     return "\n\n".join(chunks) + "\n"
 
 
-def _comparison(part: Comparison, clean: Cleaner, *, pending: bool) -> str:
+def _comparison(part: Comparison, clean: Cleaner, clean_point: Cleaner, *, pending: bool) -> str:
     """The two-column table as a pipe table, one line of each column per row."""
-    left, right = [clean(t) for t in part.left], [clean(t) for t in part.right]
+    left, right = [clean_point(t) for t in part.left], [clean_point(t) for t in part.right]
     if pending and (left or right):
         first, last = (left or right), (right or left)
         first[0] = open_bracket(first[0])

@@ -15,6 +15,7 @@ class ListEntry:
     items: tuple[str, ...]
     pending: bool = False
     state_note: str | None = None
+    point_id: int = 0  # the stored point whose text it is (a redline credits its changes)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Passage:
     blocks: tuple[Block, ...]
     pending: bool = False
     state_note: str | None = None
+    point_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Comparison:
     right: tuple[str, ...]
     pending: bool = False
     state_note: str | None = None
+    point_id: int = 0
 
 
 TablePart = LabelledList | Passage | Comparison
@@ -61,6 +64,7 @@ class WorkingTable:
     parts: tuple[TablePart, ...]  # its sub-points, in order
     pending: bool = False
     state_note: str | None = None
+    point_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -101,11 +101,11 @@ def programme_themes(points: Sequence[ReportPoint]) -> tuple[ProgrammeTheme, ...
         parts = split_parts(point.blocks)
         rows: list[ProgrammeRow] = []
         if len(parts) > 1:
-            rows.append(_row(point.label, parts[1:], point.pending, point.state_note))
+            rows.append(_row(point.label, parts[1:], point.pending, point.state_note, point.point_id))
         for sub in point.subpoints:
-            rows.append(_row(sub.label, split_parts(sub.blocks), sub.pending, sub.state_note))
+            rows.append(_row(sub.label, split_parts(sub.blocks), sub.pending, sub.state_note, sub.point_id))
         if not rows:
-            rows.append(_row(point.label, [], point.pending, point.state_note))
+            rows.append(_row(point.label, [], point.pending, point.state_note, point.point_id))
         themes.append(
             ProgrammeTheme(
                 label=point.label,
@@ -113,6 +113,7 @@ def programme_themes(points: Sequence[ReportPoint]) -> tuple[ProgrammeTheme, ...
                 rows=tuple(rows),
                 pending=point.pending,
                 state_note=point.state_note,
+                point_id=point.point_id,
             )
         )
     return tuple(themes)
@@ -139,9 +140,13 @@ def _lines(blocks: Sequence[Block]) -> Iterator[str]:
             yield block.text
 
 
-def _row(label: str, parts: Sequence[Sequence[str]], pending: bool, note: str | None) -> ProgrammeRow:
+def _row(
+    label: str, parts: Sequence[Sequence[str]], pending: bool, note: str | None, point_id: int
+) -> ProgrammeRow:
     cells: list[Cell] = [tuple(part) for part in parts[:ROW_CELLS]]
     for extra in parts[ROW_CELLS:]:
         cells[-1] += tuple(extra)
     cells += [()] * (ROW_CELLS - len(cells))
-    return ProgrammeRow(label, cells[0], cells[1], cells[2], pending=pending, state_note=note)
+    return ProgrammeRow(
+        label, cells[0], cells[1], cells[2], pending=pending, state_note=note, point_id=point_id
+    )

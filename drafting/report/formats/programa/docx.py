@@ -21,20 +21,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drafting.report.docx_lines import title_block
+from drafting.report.docx_lines import bracket_runs, title_block
 from drafting.report.docx_parts import (
     half_points,
     insert_body,
     new_document,
     note_rpr,
     para,
+    point_mark,
     ppr,
     runs,
     save,
     twentieths,
     twips,
 )
-from drafting.report.formats.programa.model import ProgrammeContent, ProgrammeRow, ProgrammeTheme
+from drafting.report.formats.programa.model import (
+    ProgrammeContent,
+    ProgrammeRow,
+    ProgrammeTheme,
+    activity_lines,
+)
 from drafting.report.formats.programa.template import TableLayout, table_layout
 from drafting.report.model import Report
 from drafting.report.redline_blocks import redline_blocks
@@ -65,9 +71,13 @@ def _body(report: Report, template: ReportTemplate) -> list[str]:
 
 @dataclass
 class _Para:
-    """One paragraph of a cell before rendering; `note` is the state note set after it, in italics."""
+    """One paragraph of a cell before rendering: the typed text, whether a draft's pending bracket opens
+    before it or closes after it (then the state note, in italics), and whose text it is."""
 
     text: str
+    point_id: int = 0
+    opens: bool = False
+    closes: bool = False
     note: str = ""
 
 
@@ -76,8 +86,8 @@ def _bracket(cells: list[list[_Para]], note: str | None) -> None:
     filled = [p for cell in cells for p in cell]
     if not filled:
         return
-    filled[0].text = "[" + filled[0].text
-    filled[-1].text += "]"
+    filled[0].opens = True
+    filled[-1].closes = True
     filled[-1].note = note or ""
 
 
@@ -127,50 +137,51 @@ class _TableWriter:
 
     def theme_rows(self, theme: ProgrammeTheme) -> list[str]:
         show = self.show_pending
-        theme_cell = [_Para(text) for text in theme.theme]
+        theme_cell = [_Para(text, theme.point_id) for text in theme.theme]
         if show and theme.pending:
             _bracket([theme_cell], theme.state_note)
         theme_rpr = (self.bold if self.layout.theme_bold else "") + self.size
-        lines = [line for row in theme.rows for line in self.row_lines(row)]
+        lines = [(row.point_id, line) for row in theme.rows for line in self.row_lines(row)]
         spans = len(lines) > 1
         out: list[str] = []
-        for index, line in enumerate(lines):
+        for index, (row_id, line) in enumerate(lines):
             if index == 0:
                 merge = '<w:vMerge w:val="restart"/>' if spans else ""
                 first = self.cell(0, self.paragraphs(theme_cell, theme_rpr), merge=merge)
             else:
                 first = self.cell(0, para(self.cell_ppr, ""), merge="<w:vMerge/>")
             # a row never breaks across pages (reference 003): an activity stays beside its date
-            out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{first}{line}</w:tr>")
+            out.append(f"<w:tr{point_mark(row_id)}><w:trPr><w:cantSplit/></w:trPr>{first}{line}</w:tr>")
         return out
 
     def row_lines(self, row: ProgrammeRow) -> list[str]:
         """A sub-point as table rows: its objective merged down over them, and one row per activity
-        with its calendar entry beside it (reference 003 sets each on the line of the other; two cells'
-        paragraphs would drift apart as they wrap differently). Extra entries on one side get rows of
-        their own."""
-        objectives, activities, calendar = cells = [[_Para(text) for text in cell] for cell in row.cells]
+        with its calendar entry beside it (`activity_lines`)."""
+        cells = [[_Para(text, row.point_id) for text in cell] for cell in row.cells]
+        objectives, activities, calendar = cells
         if self.show_pending and row.pending and not row.empty:
             _bracket(cells, row.state_note)
-        count = max(len(activities), len(calendar), 1)
-        spans = count > 1
+        lines = activity_lines(activities, calendar)
+        spans = len(lines) > 1
         out: list[str] = []
-        for k in range(count):
+        for k, pair in enumerate(lines):
             if k == 0:
                 merge = '<w:vMerge w:val="restart"/>' if spans else ""
                 objective = self.cell(1, self.paragraphs(objectives, self.size), merge=merge)
             else:
                 objective = self.cell(1, para(self.cell_ppr, ""), merge="<w:vMerge/>")
-            pair = (activities[k : k + 1], calendar[k : k + 1])
             # no rule between the lines of one sub-point: 003 shows them as one cell
             inner = "".join(
-                f'<w:{side} w:val="nil"/>' for side, on in (("top", k > 0), ("bottom", k < count - 1)) if on
+                f'<w:{side} w:val="nil"/>'
+                for side, on in (("top", k > 0), ("bottom", k < len(lines) - 1))
+                if on
             )
             edges = f"<w:tcBorders>{inner}</w:tcBorders>" if inner else ""
             out.append(
                 objective
                 + "".join(
-                    self.cell(i, self.paragraphs(c, self.size), extra=edges) for i, c in enumerate(pair, 2)
+                    self.cell(i, self.paragraphs(list(c), self.size), extra=edges)
+                    for i, c in enumerate(pair, 2)
                 )
             )
         return out
@@ -180,10 +191,13 @@ class _TableWriter:
             return para(self.cell_ppr, "")
         out: list[str] = []
         for p in cell:
-            text = runs(p.text, rpr)
+            text = runs("[", rpr) if p.opens else ""
+            text += bracket_runs(p.text, rpr)  # an open bracket typed in the text prints bold
+            if p.closes:
+                text += runs("]", rpr)
             if p.note:
                 text += runs(" ", self.size) + runs(f"({p.note})", self.italic + self.size)
-            out.append(para(self.cell_ppr, text))
+            out.append(para(self.cell_ppr, text, p.point_id))
         return "".join(out)
 
     def cell(self, column: int, content: str, *, merge: str = "", extra: str = "") -> str:

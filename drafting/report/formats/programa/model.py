@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 Cell = tuple[str, ...]  # the paragraphs of one table cell
+_P = TypeVar("_P")
+
+
+def activity_lines(
+    activities: Sequence[_P], calendar: Sequence[_P]
+) -> list[tuple[Sequence[_P], Sequence[_P]]]:
+    """A row's activities each beside its calendar entry, one table line each: the n-th activity with
+    the n-th calendar entry (reference 003 sets each on the line of the other; two cells' paragraphs
+    would drift apart as they wrap differently). Extra entries on one side get lines of their own.
+    The .docx and the chat preview both lay a row out so."""
+    count = max(len(activities), len(calendar), 1)
+    return [(activities[k : k + 1], calendar[k : k + 1]) for k in range(count)]
 
 
 @dataclass(frozen=True)
@@ -17,6 +31,7 @@ class ProgrammeRow:
     calendar: Cell
     pending: bool = False
     state_note: str | None = None
+    point_id: int = 0  # the stored point whose text the row is (a redline credits its changes)
 
     @property
     def cells(self) -> tuple[Cell, Cell, Cell]:
@@ -36,6 +51,7 @@ class ProgrammeTheme:
     rows: tuple[ProgrammeRow, ...]
     pending: bool = False
     state_note: str | None = None
+    point_id: int = 0
 
 
 @dataclass(frozen=True)
