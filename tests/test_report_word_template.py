@@ -124,8 +124,7 @@ async def test_a_bad_template_is_refused_with_what_is_missing_and_changes_nothin
     [
         ("telegram", "/", "con /plantilla como leyenda", "@draftbot"),
         ("slack", "/draft ", "escriba @draftbot plantilla en un mensaje del canal y adjunte", "leyenda"),
-        # the WhatsApp adapter does not download documents: it points to the platforms that do
-        ("whatsapp", "", "Por WhatsApp el bot aún no recibe archivos", "Adjunte el archivo"),
+        ("whatsapp", "", "como documento, con plantilla como leyenda", "@draftbot"),
     ],
 )
 async def test_plantilla_without_a_file_says_how_this_platform_sends_one_and_changes_nothing(

@@ -220,7 +220,7 @@ async def template(turn: Turn) -> None:
         return
     attached = turn.ctx.attachment
     if attached is None:
-        # each platform carries a file its own way (a caption, a mention, none yet on WhatsApp)
+        # each platform carries a file its own way (a caption on Telegram and WhatsApp, a mention on Slack)
         hint = _ATTACH_HINTS.get(turn.ctx.user.platform, "documents.template_attach")
         turn.refuse(hint, prefix=turn.ctx.prefix)
     filename, content = attached
