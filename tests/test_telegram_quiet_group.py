@@ -52,3 +52,29 @@ async def test_in_a_group_without_reactions_the_approval_is_answered_in_text(
         assert "✅ aprueba Panamá" in run.fake.card(chat["id"], 1)["text"]
         assert run.replies_to(message) == ["Panamá aprueba el punto 1."]
         assert (chat["id"], message["message_id"]) not in run.fake.reactions
+
+
+async def test_sub_points_show_on_the_card_without_a_message_each(service: DraftingService) -> None:
+    async with running_bot(service) as run:
+        chat = await _meeting_with_a_point(run)
+        before = _bot_messages(run, chat)
+        await run.say(run.user("Panamá"), chat, "/subpunto 1 Se agradece su oferta de sede.")
+        await run.say(run.user("México"), chat, "/subpunto 1 Se toma nota del taller regional.")
+        card = run.fake.card(chat["id"], 1)["text"]
+        assert "a. Se agradece su oferta de sede." in card
+        assert "b. Se toma nota del taller regional." in card
+        assert _bot_messages(run, chat) == before
+
+
+async def test_a_sub_point_that_voids_positions_still_says_so_in_the_group(service: DraftingService) -> None:
+    async with running_bot(service) as run:
+        chat = await _meeting_with_a_point(run)
+        await run.say(run.user("Panamá"), chat, "/aprobar 1")
+        await run.say(run.user("México"), chat, "/subpunto 1 Se toma nota del taller regional.")
+        card = run.fake.card(chat["id"], 1)["text"]
+        assert "a. Se toma nota del taller regional." in card
+        assert "✅ aprueba Panamá" not in card
+        assert run.last_text(chat) == (
+            "México propone el subpunto 1.a. El texto del punto 1 cambió: "
+            "las posiciones anteriores ya no cuentan."
+        )
