@@ -19,7 +19,8 @@ first on PYTHONPATH) in one run, so the two figures are measured side by side.
 
 Printed: the calls Telegram rate-limits in the group (every Bot API call on the group's chat id except
 answerCallbackQuery and reads), by method, for each tree; and a check of every card at the end: it
-shows its point adopted, every sub-point, and an approval of every delegation.
+shows its point adopted, every sub-point, and an approval of every delegation; and every typed
+`/aprobar` was acknowledged (a reaction on it, or its line in a group message).
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class Meeting:
         self.quiet = quiet
         self.chat = fake.group("CRM")
         self.people: dict[str, JSON] = {}
+        self.typed: list[tuple[str, int, JSON]] = []  # (delegation, point, the typed /aprobar)
 
     def user(self, name: str) -> JSON:
         if name not in self.people:
@@ -139,7 +141,7 @@ class Meeting:
             card = self.card(n)
             for index, name in enumerate(DELEGATIONS):  # all ten at about the same time
                 if index % 2:
-                    fake.send(self.user(name), chat, f"/aprobar {n}")
+                    self.typed.append((name, n, fake.send(self.user(name), chat, f"/aprobar {n}")))
                 else:
                     fake.press_button(self.user(name), card, "Aprobar")
             await self.settle()
@@ -160,6 +162,13 @@ class Meeting:
             for name in DELEGATIONS:
                 if f"✅ aprueba {name}" not in text:
                     wrong.append(f"card {n}: approval of {name} missing")
+        # Every typed approval is acknowledged where its author sees it: a reaction on the command, or
+        # a line of a message in the group.
+        said = "\n".join(self.fake.texts(self.chat["id"]))
+        for name, n, message in self.typed:
+            reacted = (self.chat["id"], message["message_id"]) in self.fake.reactions
+            if not reacted and f"{name} aprueba el punto {n}." not in said:
+                wrong.append(f"/aprobar {n} by {name}: not acknowledged")
         return wrong
 
     def group_calls(self) -> Counter[str]:
@@ -237,7 +246,8 @@ async def main() -> int:
     ok = True
     for name, tree in trees:
         wrong = results[name][1]
-        print(f"cards at the end, {name} ({tree}): {'every card correct' if not wrong else 'WRONG'}")
+        verdict = "every card correct, every typed approval acknowledged" if not wrong else "WRONG"
+        print(f"at the end, {name} ({tree}): {verdict}")
         for line in wrong[:20]:
             print(f"  {line}")
         ok = ok and not wrong

@@ -103,4 +103,4 @@ async def test_a_join_held_for_company_goes_out_before_the_next_message_in_the_g
             "Ana se unió a «INFORME DE LA REUNIÓN DE LA RED DE FUNCIONARIOS DE ENLACE DE PROTECCIÓN "
             "CONSULAR» como México."
         )
-        assert 0 <= joined < said.find("México propone el punto 1.")
+        assert 0 <= joined < said.find("México propone el punto 1."), said
