@@ -122,7 +122,13 @@ async def comment(turn: Turn) -> None:
     for chat in await turn.store.chats(point.meeting_id):
         if chat != turn.ctx.chat:
             turn.out.append(Delivery(Text(line), chat=chat, point_id=point.parent_id or point.id))
-    turn.send(Text(turn.say("point.comment_noted", label=point.label)), point_id=point.parent_id or point.id)
+    # Only its author needs to hear it was recorded (the comment itself is in the chat): a reaction
+    # on Telegram, an ephemeral message on Slack, not one more message for the whole group.
+    turn.send(
+        Text(turn.say("point.comment_noted", label=point.label)),
+        point_id=point.parent_id or point.id,
+        ephemeral=True,
+    )
 
 
 async def withdraw(turn: Turn) -> None:
