@@ -100,8 +100,6 @@ _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
 _SEEN_EVENTS = 20_000
 _NAMES = 10_000  # display names kept per process
-# The most a request's work waits for the acks of requests still arriving (see `_guarded`).
-ACKS_FIRST = 0.5
 
 
 @dataclass(frozen=True)
@@ -217,9 +215,6 @@ class SlackAdapter:
         self.port: int | None = None  # the bound port once started in HTTP mode
         self._tasks: set[asyncio.Task[None]] = set()
         self._limit = asyncio.Semaphore(config.workers)
-        self._acking = 0  # HTTP requests being read and acknowledged right now
-        self._acked = asyncio.Event()  # set while none is
-        self._acked.set()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._names: BoundedDict[tuple[str, str], str] = BoundedDict(_NAMES)
         self.home: Home | None = None  # the installation, from auth.test at start
@@ -297,20 +292,13 @@ class SlackAdapter:
         timestamp = request.headers.get("X-Slack-Request-Timestamp")
         if timestamp is not None and not _TIMESTAMP.fullmatch(timestamp):
             return _unauthorised()  # Bolt's verifier would fail on int("…") with a 500
-        self._acking += 1
-        self._acked.clear()
+        raw = await request.read()
         try:
-            raw = await request.read()
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                return _unauthorised()
-            incoming = bolt_request(text, request.query_string, request.headers, request.content_type)
-            response = await self.app.async_dispatch(incoming)
-        finally:
-            self._acking -= 1
-            if not self._acking:
-                self._acked.set()
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _unauthorised()
+        incoming = bolt_request(text, request.query_string, request.headers, request.content_type)
+        response = await self.app.async_dispatch(incoming)
         content_type = response.headers.pop("content-type", ["text/plain"])[0]
         return web.Response(
             status=response.status,
@@ -322,9 +310,9 @@ class SlackAdapter:
 
     def _register(self) -> None:
         self.app.use(self._only_our_installation)
-        # Bolt tries the listeners in this order until one matches, each try costing about as much as
-        # the ack itself: buttons come first, as they come in bursts (a card's presses) and Slack
-        # waits for each ack.
+        # Bolt tries the listeners in this order until one matches, building each one's arguments
+        # anew (a fair part of what a request costs before its ack): buttons come first, as they come
+        # in bursts (a card's presses) and Slack waits for each ack.
         pressed = "|".join((*ACTIONS, AD_REFERENDUM))
         self.app.action(re.compile(rf"^{ACTION_PREFIX}({pressed})$"))(self._on_action)
         self.app.command(self.config.command)(self._on_command)
@@ -382,14 +370,6 @@ class SlackAdapter:
         task.add_done_callback(self._tasks.discard)
 
     async def _guarded(self, work: Coroutine[Any, Any, None]) -> None:
-        # Acknowledging comes first: Slack wants its answer within 3 s and repeats a request it did
-        # not get one for. In a burst (200 presses at once) the work of the first requests would
-        # otherwise share the event loop with the acks of the later ones and delay them; it waits
-        # until no request is being acknowledged, for at most ACKS_FIRST seconds, so a steady stream
-        # of requests cannot hold it back for long. The work is the same, a moment later.
-        if not self._acked.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._acked.wait(), ACKS_FIRST)
         async with self._limit:
             try:
                 await work
