@@ -144,7 +144,13 @@ async def burst(fake: FakeTelegram, presses: list[tuple[JSON, JSON, str]]) -> tu
 
 
 async def run_draftbot(
-    mode: str, database: str, label: str, tmp: Path, profile: Path | None = None
+    mode: str,
+    database: str,
+    label: str,
+    tmp: Path,
+    profile: Path | None = None,
+    tree: Path = ROOT,
+    name: str = "draftbot run",
 ) -> Result:
     fake = new_fake(mode)
     await fake.start()
@@ -168,7 +174,7 @@ async def run_draftbot(
             )
         env["DRAFTBOT_LOG_FORMAT"] = "json"
         bot = await DraftbotProcess(
-            env, tmp / f"draftbot-{mode}-{label}.log", name="draftbot", profile=profile
+            env, tmp / f"draftbot-{mode}-{label}-{tree.name}.log", name="draftbot", profile=profile, tree=tree
         ).start()
         for n in range(1, POINTS + 1):
             fake.send(
@@ -196,7 +202,7 @@ async def run_draftbot(
         positions = await stores.count(PositionRow)
         history = await stores.count(PositionHistoryRow)
         return Result(
-            "draftbot run",
+            name,
             mode,
             label,
             len(order),
@@ -405,8 +411,16 @@ async def main() -> int:
         help="a PostgreSQL server URL to create a throwaway database on ('' to skip PostgreSQL)",
     )
     parser.add_argument("--no-compile", action="store_true", help="leave out the compile benchmark")
+    parser.add_argument(
+        "--baseline",
+        default="",
+        help="another checkout of draftbot (e.g. /work/main) whose `draftbot run` is measured too, "
+        "in the same run (its rows are named 'baseline run')",
+    )
+    parser.add_argument("--no-echo", action="store_true", help="leave out the bare echo bot")
     parser.add_argument("--no-core", action="store_true", help="leave out the core-alone measurement")
     args = parser.parse_args()
+    trees = [("draftbot run", ROOT)] + ([("baseline run", Path(args.baseline))] if args.baseline else [])
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     print(
         f"Load: {DELEGATIONS} delegations × {POINTS} points = {DELEGATIONS * POINTS} button presses in one "
@@ -431,14 +445,18 @@ async def main() -> int:
     with tempfile.TemporaryDirectory(prefix="draftbot-load-") as folder:
         tmp = Path(folder)
         for mode in modes:
-            print(f"running: bare echo bot, {mode} …", file=sys.stderr, flush=True)
-            results.append(await run_echo(mode, tmp))
+            if not args.no_echo:
+                print(f"running: bare echo bot, {mode} …", file=sys.stderr, flush=True)
+                results.append(await run_echo(mode, tmp))
             print(f"running: draftbot run, {mode}, SQLite …", file=sys.stderr, flush=True)
-            results.append(await run_draftbot(mode, f"sqlite:///{tmp / f'load-{mode}.db'}", "SQLite", tmp))
+            for name, tree in trees:
+                database = f"sqlite:///{tmp / f'load-{mode}-{len(results)}.db'}"
+                results.append(await run_draftbot(mode, database, "SQLite", tmp, tree=tree, name=name))
             if postgres_ok:
                 print(f"running: draftbot run, {mode}, PostgreSQL …", file=sys.stderr, flush=True)
-                async with throwaway_database(args.postgres, "draftbot_load") as url:
-                    results.append(await run_draftbot(mode, url, "PostgreSQL", tmp))
+                for name, tree in trees:
+                    async with throwaway_database(args.postgres, "draftbot_load") as url:
+                        results.append(await run_draftbot(mode, url, "PostgreSQL", tmp, tree=tree, name=name))
         if not args.no_core:
             print("running: the core alone …", file=sys.stderr, flush=True)
             cores.append(("SQLite", await core_alone(f"sqlite:///{tmp / 'core.db'}")))
@@ -470,7 +488,10 @@ async def main() -> int:
         "webhook: the fake posts over 40 connections at once; draftbot answers 200 after the commit, "
         "the echo bot (python-telegram-bot's run_webhook) at once. polling: one update at a time in both."
     )
-    print("peak RSS: VmHWM of the bot process. counted: positions / position-history rows afterwards.")
+    print(
+        "peak RSS: VmHWM of the bot process, read at the end of the burst (goal for `draftbot run`: at "
+        "most 150 MiB). counted: positions / position-history rows afterwards."
+    )
     print("cards s: first press → every card in the fake shows its point adopted by all 35 delegations.")
     if not args.no_compile:
         print()

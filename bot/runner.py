@@ -121,7 +121,7 @@ async def run(settings: Settings | Mapping[str, str] | None = None, stop: asynci
         return 2
     binds = HttpConfig.from_settings(settings).binds
     service, stores = await open_service(settings.database_url or None, templates=settings.templates)
-    dispatcher = Dispatcher()
+    dispatcher = Dispatcher(digest_window=settings.digest_seconds)
     http = HttpServer(binds, database=database_probe(stores))
     adapters = build_adapters(service, dispatcher, settings, http)
     # Served when a platform posts to it, or when asked for (DRAFTBOT_HTTP_PORT set: a health check for
@@ -166,6 +166,8 @@ async def run(settings: Settings | Mapping[str, str] | None = None, stop: asynci
         if serving is not None:
             with contextlib.suppress(Exception):
                 await serving.stop()  # no new requests; those being processed finish
+        with contextlib.suppress(Exception):
+            await dispatcher.flush()  # announcements held to share a message go out now
         for adapter in reversed(adapters):
             if adapter.platform in started:
                 with contextlib.suppress(Exception):

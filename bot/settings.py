@@ -43,6 +43,9 @@ class Settings(BaseModel):
     log_format: Literal["json", "text"] = _var("DRAFTBOT_LOG_FORMAT", default="json")
     templates: Path | None = _var("DRAFTBOT_TEMPLATES", default=None)
     sweep_seconds: float = _var("DRAFTBOT_SWEEP_SECONDS", default=30.0, gt=0)
+    # How long a join announcement (or a typed position's acknowledgement on Telegram) waits for others
+    # to share one message with (bot/dispatch.py).
+    digest_seconds: float = _var("DRAFTBOT_DIGEST_SECONDS", default=2.0, ge=0, le=60)
 
     # ---- Telegram ----
     telegram_bot_token: str = _var("TELEGRAM_BOT_TOKEN", default="")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.textdiff import Segment, console
 
@@ -115,6 +116,26 @@ Message = Text | PointCard | Document
 
 
 @dataclass(frozen=True)
+class Digest:
+    """An announcement that may share one message with others of its kind made in the same chat a
+    moment later (several delegates joining at once): one group message listing them all instead of
+    one each. `line` is this announcement's line in the shared message, `key` the catalogue entry
+    that words the shared message from its lines (and `params`); alone, the delivery's own text goes."""
+
+    key: str
+    lang: str
+    line: str
+    params: tuple[tuple[str, str], ...] = ()
+
+
+def together(digests: list[Digest]) -> Text:
+    """The one message several announcements of one kind (the same key and params) make together."""
+    first = digests[0]
+    lines = "\n".join(f"• {d.line}" for d in digests)
+    return Text(t(first.lang, first.key, n=len(digests), lines=lines, **dict(first.params)))
+
+
+@dataclass(frozen=True)
 class Delivery:
     """One message for one chat.
 
@@ -132,6 +153,8 @@ class Delivery:
     notice: Text | None = None
     # Only the requester needs it (a position noted): a button's toast, a Slack ephemeral message.
     ephemeral: bool = False
+    # Set: the message may be held a moment and sent together with others of its kind (`Digest`).
+    digest: Digest | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from drafting.commands import Command, Ref
 from drafting.i18n import t
 from drafting.model import AuditEntry, ChatRef, Delegation, Meeting, Member, Point, PointState, UserRef
 from drafting.ports import PdfConverter, Store
-from drafting.replies import Delivery, Message, Text
+from drafting.replies import Delivery, Digest, Message, Text
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,12 @@ class Turn:
         """To the requesting chat."""
         self.out.append(Delivery(message, point_id=point_id, ephemeral=ephemeral))
 
-    async def broadcast(self, message: Message, *, point_id: int | None = None) -> None:
+    async def broadcast(
+        self, message: Message, *, point_id: int | None = None, digest: Digest | None = None
+    ) -> None:
         """To every chat the meeting is bound to, on every platform."""
         for chat in await self.store.chats(self.need_meeting().id):
-            self.out.append(Delivery(message, chat=chat, point_id=point_id))
+            self.out.append(Delivery(message, chat=chat, point_id=point_id, digest=digest))
 
     def need_meeting(self) -> Meeting:
         if self.meeting is None:

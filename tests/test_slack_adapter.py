@@ -242,7 +242,7 @@ async def test_replies_in_a_cards_thread_are_comments_and_a_mention_there_needs_
     assert any("Sugerimos mencionar también a Guatemala." in t for t in world.thread_texts("2"))
 
 
-async def test_a_comment_is_confirmed_in_the_thread_when_a_reaction_cannot_be_added(
+async def test_a_comment_is_confirmed_to_its_author_when_a_reaction_cannot_be_added(
     world: SlackWorld, stores: SqlStoreFactory
 ) -> None:
     await meeting(world)
@@ -250,7 +250,9 @@ async def test_a_comment_is_confirmed_in_the_thread_when_a_reaction_cannot_be_ad
     world.fake.fail("reactions.add", "missing_scope")
     await world.reply(HN, "Apoyamos el texto.", world.card("1").ts)
     assert await stores.count(CommentRow) == 1
-    assert world.thread_texts("1") == ["Comentario registrado en el punto 1."]
+    # Only the author needs to hear it: an ephemeral message, not one more in the thread.
+    assert world.fake.ephemerals_for(HN)[-1] == "Comentario registrado en el punto 1."
+    assert world.thread_texts("1") == []
 
 
 async def test_a_mention_at_channel_level_takes_commands_too(world: SlackWorld) -> None:

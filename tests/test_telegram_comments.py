@@ -30,7 +30,9 @@ async def test_a_reply_to_a_card_is_a_comment_on_its_point(service: DraftingServ
             "Sugerimos mencionar también a la RROCM.",
             reply_to=run.fake.card(chat["id"], 1),
         )
-        assert run.replies_to(comment) == [t("es", "point.comment_noted", label="1")]
+        # Acknowledged by a reaction on the comment, not one more message in the group.
+        assert run.fake.reactions[(chat["id"], comment["message_id"])] == ["👍"]
+        assert run.replies_to(comment) == []
         assert "Sugerimos mencionar también a la RROCM." in await _history(run, chat, 1)
         assert "RROCM" not in await _history(run, chat, 2)
 
@@ -40,6 +42,7 @@ async def test_a_reply_to_any_bot_message_of_the_chain_is_a_comment_on_the_same_
 ) -> None:
     async with running_bot(service) as run:
         chat = await _two_points(run)
+        run.fake.reactions_off.add(chat["id"])  # the acknowledgement is then a message, in the chain
         first = await run.say(
             run.user("Panamá"), chat, "Primera observación.", reply_to=run.fake.card(chat["id"], 2)
         )
@@ -59,7 +62,9 @@ async def test_a_reply_to_the_users_own_command_stays_on_its_point(service: Draf
         chat = await _two_points(run)
         typed = await run.say(run.user("Panamá"), chat, "/aprobar 1")
         reply = await run.say(run.user("México"), chat, "De acuerdo con Panamá.", reply_to=typed)
-        assert run.replies_to(reply) == [t("es", "point.comment_noted", label="1")]
+        assert run.fake.reactions[(chat["id"], reply["message_id"])] == ["👍"]
+        assert "De acuerdo con Panamá." in await _history(run, chat, 1)
+        assert "De acuerdo con Panamá." not in await _history(run, chat, 2)
 
 
 async def test_a_position_typed_in_reply_to_a_card_needs_no_number(service: DraftingService) -> None:

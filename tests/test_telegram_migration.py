@@ -24,7 +24,9 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_meeting(service: Draft
         assert "✅ aprueba Panamá" in run.fake.card(supergroup["id"], 1)["text"]
         # Replies to it are still comments on point 1.
         comment = await run.say(run.user("México"), supergroup, "Gracias.", reply_to=card)
-        assert run.replies_to(comment) == ["Comentario registrado en el punto 1."]
+        assert run.fake.reactions[(supergroup["id"], comment["message_id"])] == ["👍"]
+        history = await run.say(run.user("México"), supergroup, "/punto 1")
+        assert "Gracias." in run.replies_to(history)[0]
 
 
 async def test_a_message_for_the_old_group_id_follows_the_upgrade(

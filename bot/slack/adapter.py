@@ -310,11 +310,14 @@ class SlackAdapter:
 
     def _register(self) -> None:
         self.app.use(self._only_our_installation)
+        # Bolt tries the listeners in this order until one matches, building each one's arguments
+        # anew (a fair part of what a request costs before its ack): buttons come first, as they come
+        # in bursts (a card's presses) and Slack waits for each ack.
+        pressed = "|".join((*ACTIONS, AD_REFERENDUM))
+        self.app.action(re.compile(rf"^{ACTION_PREFIX}({pressed})$"))(self._on_action)
         self.app.command(self.config.command)(self._on_command)
         self.app.event("app_mention")(self._on_mention)
         self.app.event("message")(self._on_message)
-        pressed = "|".join((*ACTIONS, AD_REFERENDUM))
-        self.app.action(re.compile(rf"^{ACTION_PREFIX}({pressed})$"))(self._on_action)
         self.app.view(OBJECT_VIEW)(self._on_view)
         self.app.view(AD_REFERENDUM_VIEW)(self._on_view)
 

@@ -524,6 +524,11 @@ class TelegramAdapter:
 
     # ---- deliveries out --------------------------------------------------------------------------
 
+    def batches_ack(self, origin: Any | None) -> bool:
+        """A typed command's acknowledgement (a reaction on it, one call in the group each) may wait a
+        moment and go out with others as one message (bot/dispatch.py); a button's is its toast."""
+        return isinstance(origin, TelegramOrigin) and origin.answers is None and origin.message_id is not None
+
     async def deliver(self, delivery: Delivery, origin: Any | None) -> None:
         here = origin if isinstance(origin, TelegramOrigin) else None
         if delivery.private_to is not None:

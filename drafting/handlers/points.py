@@ -99,13 +99,16 @@ async def sub(turn: Turn) -> None:
     had = await reset_positions(turn, parent)
     await turn.store.save_points([parent])
     await turn.audit("sub", point.id, label=point.label, text=point.text)
-    delegations = await turn.store.delegations(parent.meeting_id)
-    note = turn.say("point.positions_reset", label=parent.label) if had else ""
-    await show_card(
-        turn,
-        parent.id,
-        announce=turn.say("point.sub_proposed", who=turn.who(delegations), label=point.label) + note,
-    )
+    # The card, edited in place, is what says a sub-point was added (its lettered line is there): a
+    # message for each would only crowd the group. Positions that no longer count are news the card
+    # cannot tell (a delegation that approved must approve again), so that is still announced.
+    announce = ""
+    if had:
+        delegations = await turn.store.delegations(parent.meeting_id)
+        announce = turn.say("point.sub_proposed", who=turn.who(delegations), label=point.label) + turn.say(
+            "point.positions_reset", label=parent.label
+        )
+    await show_card(turn, parent.id, announce=announce)
 
 
 async def comment(turn: Turn) -> None:
@@ -119,7 +122,13 @@ async def comment(turn: Turn) -> None:
     for chat in await turn.store.chats(point.meeting_id):
         if chat != turn.ctx.chat:
             turn.out.append(Delivery(Text(line), chat=chat, point_id=point.parent_id or point.id))
-    turn.send(Text(turn.say("point.comment_noted", label=point.label)), point_id=point.parent_id or point.id)
+    # Only its author needs to hear it was recorded (the comment itself is in the chat): a reaction
+    # on Telegram, an ephemeral message on Slack, not one more message for the whole group.
+    turn.send(
+        Text(turn.say("point.comment_noted", label=point.label)),
+        point_id=point.parent_id or point.id,
+        ephemeral=True,
+    )
 
 
 async def withdraw(turn: Turn) -> None:

@@ -10,7 +10,7 @@ from drafting.handlers.points import show_card
 from drafting.handlers.positions import evaluate
 from drafting.meeting_fields import FieldError, apply_fields, current_values, key_word, known_keys
 from drafting.model import DelegationKind, Meeting, MeetingState, Member, PointState, Role
-from drafting.replies import Delivery, Text
+from drafting.replies import Delivery, Digest, Text
 from drafting.timezones import meeting_zone
 from drafting.turn import Turn, code_hash
 
@@ -224,7 +224,10 @@ async def join(turn: Turn) -> None:
     joined = Text(turn.say("setup.joined", name=name, what=what, title=meeting.title))
     if turn.ctx.private and not seated:
         turn.send(joined)  # the private chat is not one of the meeting's chats
-    await turn.broadcast(joined)
+    # Delegates join in bursts (the codes go out together): the chats hear of them in one message.
+    line = turn.say("setup.joined_line", name=name, what=what)
+    together = Digest("setup.joined_together", turn.lang, line, (("title", meeting.title),))
+    await turn.broadcast(joined, digest=together)
 
 
 async def _seat(turn: Turn, meeting_id: int) -> None:
