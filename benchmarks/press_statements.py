@@ -38,6 +38,7 @@ from drafting.service import DraftingService
 from drafting.turn import Context
 from storage.store import SqlStoreFactory
 from tests.kit import Room, card_in, set_up_meeting
+from tests.pg import throwaway_database
 
 DELEGATIONS = [f"Delegación {n:02d}" for n in range(1, 22)]
 _TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|JOIN)\s+\"?(\w+)", re.IGNORECASE)
@@ -122,14 +123,16 @@ async def measure(url: str, presses: int) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--postgres", help="also on this (empty) PostgreSQL database: it is migrated, then written"
+        "--postgres", help="also on this PostgreSQL server, in a throwaway database created and dropped here"
     )
     parser.add_argument("--presses", type=int, default=10)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         await measure(f"sqlite:///{folder}/draftbot.db", args.presses)
     if args.postgres:
-        await measure(args.postgres, args.presses)
+        # A throwaway database on that server: the shared one is left as it was.
+        async with throwaway_database(args.postgres, "draftbot_press_bench") as url:
+            await measure(url, args.presses)
 
 
 if __name__ == "__main__":
