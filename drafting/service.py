@@ -286,7 +286,8 @@ class DraftingService:
             return await build_card(store, point_id, lang, point=point)
 
     async def card_messages(self, point_id: int) -> list[CardMessage]:
-        async with self.stores.read() as store:
+        # One statement (a card's first press checks it, bot.telegram.card_lane): no transaction.
+        async with self.stores.once() as store:
             return await store.card_messages(point_id)
 
     async def card_and_messages(self, point_id: int) -> tuple[PointCard | None, list[CardMessage]]:
