@@ -9,9 +9,8 @@ arrays aggregated in correlated subqueries, so the whole snapshot is one row of 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -36,22 +35,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from drafting.model import (
-    Amendment,
     ChatRef,
-    DateSpan,
-    Delegation,
-    DelegationKind,
-    Meeting,
-    MeetingState,
-    Member,
-    Point,
-    PointState,
-    Position,
-    Role,
-    Stance,
-    UserRef,
 )
-from drafting.ports import CardMessage, PointSnapshot, PressContext, PressRecord, RetryableConflict
+from drafting.ports import PointSnapshot, PressContext, PressRecord, RetryableConflict
+from storage.press_rows import POINT_COLUMNS, POSITION_VALUES, snapshot
 from storage.tables import (
     AmendmentRow,
     CardMessageRow,
@@ -79,17 +66,8 @@ POSITIONS, HISTORY = _table(PositionRow), _table(PositionHistoryRow)
 PROCESSED, CARDS = _table(ProcessedUpdateRow), _table(CardMessageRow)
 
 _MEETING_COLUMNS = [c for c in MEETINGS.c]
-_POINT_COLUMNS = [c for c in POINTS.c]
-_POSITION_VALUES = (
-    "point_id",
-    "delegation_id",
-    "member_id",
-    "stance",
-    "reason",
-    "at",
-    "point_version",
-    "until",
-)
+_POINT_COLUMNS = [POINTS.c[name] for name in POINT_COLUMNS]
+_POSITION_VALUES = POSITION_VALUES
 _AMENDMENT_COLUMNS = (
     "id",
     "point_id",
@@ -348,7 +326,7 @@ class PressRecords:
             if row is None:
                 return None
             if row["seen"] == row["p_card_version"]:
-                return PressContext(_snapshot(row), claimed=bool(row["claimed"]))
+                return PressContext(snapshot(row), claimed=bool(row["claimed"]))
             # The lock was waited for and its holder changed the point: read again, lock held.
         raise RetryableConflict(f"point {point_id} kept changing under its lock")
 
@@ -378,7 +356,7 @@ class PressRecords:
         row = (
             (await conn.execute(self._statements().snapshot, {"b_point": point_id})).mappings().one_or_none()
         )
-        return _snapshot(row) if row is not None else None
+        return snapshot(row) if row is not None else None
 
     async def mark_card_shown_latest(self, point_id: int, chat: ChatRef, version: int) -> int:
         sql = self._statements()
@@ -388,111 +366,3 @@ class PressRecords:
         if latest is None:  # no card message there (any more): nothing to mark
             latest = (await conn.execute(sql.card_version, params)).scalar_one_or_none()
         return int(latest) if latest is not None else version
-
-
-# ---- rows to domain values ----
-
-
-def _listed(value: Any) -> list[list[Any]]:
-    if value is None:
-        return []
-    rows = json.loads(value) if isinstance(value, str | bytes) else value
-    return sorted(rows, key=lambda r: r[0]) if rows and isinstance(rows[0][0], int) else list(rows)
-
-
-def _moment(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _snapshot(row: Mapping[Any, Any]) -> PointSnapshot:
-    meeting = _meeting(row)
-    point = _point({c.name: row[f"p_{c.name}"] for c in _POINT_COLUMNS})
-    delegations = tuple(
-        Delegation(i, meeting.id, name, DelegationKind(kind))
-        for i, name, kind in _listed(row["l_delegations"])
-    )
-    members = tuple(
-        Member(i, meeting.id, UserRef(platform, user, workspace, name), Role(role), delegation)
-        for i, platform, workspace, user, name, role, delegation in _listed(row["l_members"])
-    )
-    chats = tuple(
-        ChatRef(platform, chat, workspace) for _, platform, chat, workspace in _listed(row["l_chats"])
-    )
-    positions = tuple(
-        Position(pid, delegation, member, Stance(stance), reason, _moment(at) or datetime.min, _moment(until))
-        for _, pid, delegation, member, stance, reason, at, _version, until in _listed(row["l_positions"])
-    )
-    children = sorted(
-        (
-            Point(
-                id=i,
-                meeting_id=meeting.id,
-                number=number,
-                letter=letter,
-                parent_id=point.id,
-                text=text,
-                state=PointState(state),
-                proposer_member_id=by_member,
-                proposer_delegation_id=by_delegation,
-            )
-            for i, number, letter, text, state, by_member, by_delegation in _listed(row["l_children"])
-        ),
-        key=lambda p: (p.letter, p.id),
-    )
-    amendments = tuple(
-        Amendment(i, pid, member, text, status, _moment(at) or datetime.min, delegation, number, base)
-        for i, pid, member, text, status, at, delegation, number, base in _listed(row["l_amendments"])
-    )
-    cards = tuple(
-        CardMessage(point.id, ChatRef(platform, chat, workspace), message, thread, shown)
-        for platform, workspace, chat, message, thread, shown in _listed(row.get("l_cards"))
-    )
-    return PointSnapshot(
-        meeting, point, delegations, members, chats, positions, tuple(children), amendments, cards
-    )
-
-
-def _meeting(row: Mapping[Any, Any]) -> Meeting:
-    start, end = row["date_start"], row["date_end"]
-    return Meeting(
-        id=row["id"],
-        title=row["title"],
-        bodies=tuple(b for b in row["bodies"].split("\n") if b),
-        network=row["network"],
-        kind=row["kind"],
-        place=row["place"],
-        dates=DateSpan(start, end or start) if start else None,
-        before=row["before"],
-        objective=row["objective"],
-        language=row["language"],
-        format=row["format"],
-        rule=row["rule"],
-        timezone=row["timezone"],
-        reminders=row["reminders"],
-        state=MeetingState(row["state"]),
-        draft_version=row["draft_version"],
-        created_at=row["created_at"],
-    )
-
-
-def _point(row: Mapping[str, Any]) -> Point:
-    return Point(
-        id=row["id"],
-        meeting_id=row["meeting_id"],
-        number=row["number"],
-        letter=row["letter"],
-        parent_id=row["parent_id"],
-        text=row["text"],
-        state=PointState(row["state"]),
-        proposer_member_id=row["proposer_member_id"],
-        proposer_delegation_id=row["proposer_delegation_id"],
-        silence_deadline=row["silence_deadline"],
-        created_at=row["created_at"],
-        adopted_at=row["adopted_at"],
-        version=row["version"],
-        card_version=row["card_version"],
-        reminded_at=row["reminded_at"],
-    )
