@@ -54,7 +54,8 @@ from tests.kit import Room, card_in, set_up_meeting  # noqa: E402
 from tests.pg import throwaway_database  # noqa: E402
 
 DELEGATIONS = [f"Delegación {n:02d}" for n in range(1, 40)]
-_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|JOIN)\s+\"?(\w+)", re.IGNORECASE)
+_TABLE = re.compile(r"\b(?:FROM|INTO|(?<!FOR )UPDATE|JOIN)\s+\"?(\w+)", re.IGNORECASE)
+_FROM = re.compile(r"\bFROM\s+\"?(\w+)", re.IGNORECASE)
 
 
 class Counting:
@@ -69,7 +70,7 @@ class Counting:
             words = statement.split()
             kind = " ".join(words[:2]) if words[:1] == ["BEGIN"] else words[0].upper()
             # A SELECT's own table is named after the subqueries of its columns: its last FROM.
-            found = _TABLE.findall(statement)
+            found = _FROM.findall(statement) if kind == "SELECT" else _TABLE.findall(statement)
             table = (found[-1] if kind == "SELECT" else found[0]) if found else ""
             self.phase[f"{kind} {table}".strip()] += 1
 
