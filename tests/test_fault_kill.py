@@ -17,8 +17,8 @@ Then, right after the kill: every update that got a 200 has its position in the 
 restart (the fake re-delivers the 8 committed-but-unanswered updates and the 42 never seen): every
 position is in the database exactly once (positions, position history, processed update ids, audit
 entries all exactly 100; the audit trail takes positions from their history rows), and every card on
-the fake server shows exactly what the database says, once per point: points 1-5 get no new position after the restart, so only the redraw of stale cards
-puts them right.
+the fake server shows exactly what the database says, once per point: points 1-5 get no new position
+after the restart, so only the redraw of stale cards puts them right.
 
 Removing any protection makes this fail (see the closing note of issue 5): without the update-id claim
 the 8 re-delivered presses are counted twice (position history 108); answering 200 before processing
