@@ -8,18 +8,25 @@ SQLAlchemy `before_cursor_execute` listener on the engine counts every statement
 sorted by kind (SELECT, INSERT, UPDATE, DELETE, BEGIN…) and table. COMMIT is not a statement on
 either driver (the DBAPI commits), so it is not counted.
 
-    .venv/bin/python benchmarks/press_statements.py [--postgres URL] [--presses N]
+    .venv/bin/python benchmarks/press_statements.py [--postgres URL] [--presses N] [--baseline DIR]
 
 Prints, per database: statements per press (the mean over N presses by N different delegations on one
-point, the first press excluded as it warms the caches), the phase split, and the breakdown of one
-press. The target in issue 12 is at most 5 in all, card redraw included.
+point that none of them adopts, the first press excluded as it warms the caches), the phase split, the
+breakdown of one press, and the statements of the last press, which adopts the point. The target in
+issue 12 is at most 5 in all, card redraw included.
+
+`--baseline DIR` (default /work/main when it exists): the same measurement, in the same run, of the
+code checked out in DIR (today's figure), run with DIR's own interpreter (DIR/.venv). PostgreSQL runs
+in throwaway databases on the --postgres server, created and dropped here.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
+import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -28,19 +35,27 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# `--code DIR`: measure the code in DIR (the baseline's run) instead of this checkout's.
+_CODE = (
+    sys.argv[sys.argv.index("--code") + 1]
+    if "--code" in sys.argv
+    else str(Path(__file__).resolve().parents[1])
+)
+sys.path.insert(0, _CODE)
 
-from sqlalchemy import event
+from sqlalchemy import event  # noqa: E402
 
-from drafting.model import ChatRef, UserRef
-from drafting.ports import CardMessage
-from drafting.service import DraftingService
-from drafting.turn import Context
-from storage.store import SqlStoreFactory
-from tests.kit import Room, card_in, set_up_meeting
+from drafting.model import ChatRef, UserRef  # noqa: E402
+from drafting.ports import CardMessage  # noqa: E402
+from drafting.service import DraftingService  # noqa: E402
+from drafting.turn import Context  # noqa: E402
+from storage.store import SqlStoreFactory  # noqa: E402
+from tests.kit import Room, card_in, set_up_meeting  # noqa: E402
+from tests.pg import throwaway_database  # noqa: E402
 
-DELEGATIONS = [f"Delegación {n:02d}" for n in range(1, 22)]
-_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|JOIN)\s+\"?(\w+)", re.IGNORECASE)
+DELEGATIONS = [f"Delegación {n:02d}" for n in range(1, 40)]
+_TABLE = re.compile(r"\b(?:FROM|INTO|(?<!FOR )UPDATE|JOIN)\s+\"?(\w+)", re.IGNORECASE)
+_FROM = re.compile(r"\bFROM\s+\"?(\w+)", re.IGNORECASE)
 
 
 class Counting:
@@ -54,8 +69,10 @@ class Counting:
         if self.phase is not None:
             words = statement.split()
             kind = " ".join(words[:2]) if words[:1] == ["BEGIN"] else words[0].upper()
-            table = _TABLE.search(statement)
-            self.phase[f"{kind} {table.group(1) if table else ''}".strip()] += 1
+            # A SELECT's own table is named after the subqueries of its columns: its last FROM.
+            found = _FROM.findall(statement) if kind == "SELECT" else _TABLE.findall(statement)
+            table = (found[-1] if kind == "SELECT" else found[0]) if found else ""
+            self.phase[f"{kind} {table}".strip()] += 1
 
     @contextmanager
     def counting(self) -> Iterator[Counter[str]]:
@@ -71,7 +88,8 @@ async def measure(url: str, presses: int) -> None:
     try:
         service = DraftingService(stores)
         room = Room(service, chat=ChatRef("telegram", "-100123"))
-        people = await set_up_meeting(room, DELEGATIONS[: presses + 1])
+        # Two delegations more than press: none of the measured presses adopts the point.
+        people = await set_up_meeting(room, DELEGATIONS[: presses + 3])
         card = card_in(await room.say(people["rapporteur"], "propose Tomar nota del informe."))
         await service.save_card_message(
             CardMessage(card.point_id, room.chat, "777", shown_version=card.version)
@@ -104,6 +122,15 @@ async def measure(url: str, presses: int) -> None:
             for label, seen in (("press", press), ("redraw read", read), ("mark shown", mark)):
                 phases[label].update(seen)
                 one.setdefault(label, seen)
+        for n, name in enumerate(DELEGATIONS[presses + 1 : presses + 3], start=presses + 1):
+            who = people[name]
+            ctx = Context(room.chat, UserRef("telegram", who, "", who), dedup_key=f"cb:{n}")
+            with counter.counting() as last:  # the second of the two adopts
+                assert (await service.press(ctx, card.point_id, "approve")).ok
+                drawn, _messages = await service.card_and_messages(card.point_id)
+                assert drawn is not None
+                await service.mark_card_shown(card.point_id, room.chat, drawn.version)
+        assert drawn.state == "adopted", drawn.state
         backend = stores.engine.url.get_backend_name()
         total = sum(sum(c.values()) for c in phases.values()) / presses
         begins = sum(n for c in phases.values() for k, n in c.items() if k.startswith("BEGIN")) / presses
@@ -111,6 +138,7 @@ async def measure(url: str, presses: int) -> None:
         print(f"   of which BEGIN: {begins:.1f} (sent as SQL on SQLite, by the driver on PostgreSQL)")
         for label, seen in phases.items():
             print(f"   {label:12} {sum(seen.values()) / presses:5.1f}")
+        print(f"   the press that adopts the point (general path), redraw included: {sum(last.values())}")
         print("   one press, by statement kind and table:")
         for label, seen in one.items():
             for kind, count in sorted(seen.items()):
@@ -122,14 +150,26 @@ async def measure(url: str, presses: int) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--postgres", help="also on this (empty) PostgreSQL database: it is migrated, then written"
+        "--postgres", help="also on this PostgreSQL server, in a throwaway database created and dropped here"
     )
     parser.add_argument("--presses", type=int, default=10)
+    parser.add_argument("--code", help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", default="/work/main" if Path("/work/main/.venv").exists() else None)
     args = parser.parse_args()
+    print(f"#### code measured: {Path(_CODE).resolve()}")
     with tempfile.TemporaryDirectory() as folder:
         await measure(f"sqlite:///{folder}/draftbot.db", args.presses)
     if args.postgres:
-        await measure(args.postgres, args.presses)
+        # A throwaway database on that server: the shared one is left as it was.
+        async with throwaway_database(args.postgres, "draftbot_press_bench") as url:
+            await measure(url, args.presses)
+    if args.baseline and not args.code and Path(args.baseline).resolve() != Path(_CODE).resolve():
+        print("\n#### baseline, measured in the same run:", flush=True)
+        command = [str(Path(args.baseline) / ".venv/bin/python"), __file__, "--code", args.baseline]
+        command += ["--presses", str(args.presses)] + (["--postgres", args.postgres] if args.postgres else [])
+        subprocess.run(
+            command, check=True, cwd=args.baseline, env={**os.environ, "PYTHONPATH": args.baseline}
+        )
 
 
 if __name__ == "__main__":

@@ -3,16 +3,41 @@
 from __future__ import annotations
 
 from datetime import UTC, tzinfo
+from typing import Protocol
 
 from drafting.adoption import Tally, brackets_holding
 from drafting.brackets import numbered
 from drafting.i18n import t
-from drafting.model import Amendment, Delegation, DelegationKind, Member, Point, PointState, Role, Stance
+from drafting.model import (
+    Amendment,
+    Delegation,
+    DelegationKind,
+    Meeting,
+    Member,
+    Point,
+    PointState,
+    Position,
+    Role,
+    Stance,
+)
 from drafting.point_states import LIVE
 from drafting.ports import Store
 from drafting.replies import CardAmendment, CardButton, CardPosition, PointCard
 from drafting.textdiff import diff
 from drafting.timezones import long_moment, meeting_zone
+
+
+class CardReads(Protocol):
+    """The reads a card is built from: a `Store`, or one snapshot of the point (drafting.press)."""
+
+    async def point(self, point_id: int) -> Point | None: ...
+    async def meeting(self, meeting_id: int) -> Meeting | None: ...
+    async def delegations(self, meeting_id: int) -> list[Delegation]: ...
+    async def members(self, meeting_id: int) -> list[Member]: ...
+    async def positions(self, point_id: int) -> list[Position]: ...
+    async def children(self, point_id: int) -> list[Point]: ...
+    async def amendments(self, point_id: int) -> list[Amendment]: ...
+
 
 STANCE_MARK = {Stance.APPROVE: "✅", Stance.OBJECT: "❌", Stance.ABSTAIN: "➖"}
 
@@ -46,7 +71,7 @@ async def tally_for(store: Store, point: Point) -> Tally:
 
 
 async def build_card(
-    store: Store, point_id: int, lang: str, *, point: Point | None = None
+    store: CardReads, point_id: int, lang: str, *, point: Point | None = None
 ) -> PointCard | None:
     """`point`, when the caller holds it already and it is current, saves a read."""
     if point is None or point.id != point_id:
@@ -129,7 +154,7 @@ def amendment_author(amendment: Amendment, delegations: list[Delegation], member
 
 
 async def card_amendments(
-    store: Store, point: Point, lang: str, delegations: list[Delegation], members: list[Member]
+    store: CardReads, point: Point, lang: str, delegations: list[Delegation], members: list[Member]
 ) -> tuple[CardAmendment, ...]:
     """The open amendments of the point, and of its sub-points, each as what it changes in their text."""
     out: list[CardAmendment] = []

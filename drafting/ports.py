@@ -49,6 +49,42 @@ class CardMessage:
 
 
 @dataclass(frozen=True)
+class PointSnapshot:
+    """A top-level point with everything its card and a position on it are decided from, read in one
+    statement (`Store.point_snapshot`, `Store.press_context`)."""
+
+    meeting: Meeting
+    point: Point
+    delegations: tuple[Delegation, ...]
+    members: tuple[Member, ...]
+    chats: tuple[ChatRef, ...]  # every chat the meeting is bound to, in binding order
+    positions: tuple[Position, ...]
+    children: tuple[Point, ...]  # its sub-points, by letter
+    amendments: tuple[Amendment, ...]  # the open ones, of the point and its sub-points
+    card_messages: tuple[CardMessage, ...] = ()  # filled by `point_snapshot` only
+
+
+@dataclass(frozen=True)
+class PressContext:
+    """What a button press needs, gathered in one read with the point's row lock held."""
+
+    snapshot: PointSnapshot
+    claimed: bool  # the update was processed before: a redelivery
+
+
+@dataclass(frozen=True)
+class PressRecord:
+    """What a press that changes no point state writes: its claim, the position (and its history
+    row, which is the position's audit record), and the point's next card version."""
+
+    platform: str
+    dedup_key: str | None
+    position: Position
+    point_version: int  # the text's version the position was taken on
+    card_version: int  # the point's card version when it was read, under its lock
+
+
+@dataclass(frozen=True)
 class TakenInvite:
     meeting_id: int
     role: Role
@@ -141,6 +177,18 @@ class Store(Protocol):
     async def clear_positions(self, point_id: int) -> None: ...
     async def position_history(self, point_id: int) -> list[Position]: ...
 
+    # a button press in one read and one write (drafting.press): the context with the point locked,
+    # None when the chat has no meeting holding that point; the record returns the point's new card
+    # version, None when another delivery of the update claimed it first (nothing written)
+    async def press_context(
+        self, chat: ChatRef, platform: str, dedup_key: str | None, point_id: int
+    ) -> PressContext | None: ...
+    async def record_press(self, record: PressRecord, at: datetime) -> int | None: ...
+    # a point's card and where it is posted, in one read; None when there is no such point
+    async def point_snapshot(self, point_id: int) -> PointSnapshot | None: ...
+    # `mark_card_shown` and the point's latest card version in one statement (see the service's)
+    async def mark_card_shown_latest(self, point_id: int, chat: ChatRef, version: int) -> int: ...
+
     # discussion
     # `delegation_id`: whom the author speaks for now, kept with the act (a later move changes nothing).
     async def add_comment(
@@ -210,4 +258,9 @@ class StoreFactory(Protocol):
 
     def read(self) -> AbstractAsyncContextManager[Store]:
         """A transaction that only reads: it does not wait for writers (see storage.store)."""
+        ...
+
+    def once(self, *, writes: bool = False) -> AbstractAsyncContextManager[Store]:
+        """For exactly one statement, atomic on its own: no transaction is opened around it (no BEGIN
+        sent, no COMMIT awaited). `writes`: it changes rows (it then takes its turn among writers)."""
         ...

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
+from drafting import press as fast
 from drafting.cards import build_card
 from drafting.commands import BY_NAME, MAX_FIELD, SPECS, Command, ParseError, Ref, Spec, parse
 from drafting.i18n import t
@@ -109,7 +110,41 @@ class DraftingService:
                 params = {"max": str(MAX_FIELD), "length": str(len(until))}
                 return await self.handle(ctx, ParseError("error.too_long", "es", spec, params))
             return await self.handle(ctx, Command(action, "es", ref=Ref(point_id=point_id), text=until))
-        return await self.handle(ctx, Command(action, "es", ref=Ref(point_id=point_id), text=reason.strip()))
+        command = Command(action, "es", ref=Ref(point_id=point_id), text=reason.strip())
+        started = time.perf_counter()
+        outcome = await self._press(ctx, command, point_id)
+        if outcome is None:
+            return await self.handle(ctx, command)
+        _log_handled(ctx, command, outcome, started)
+        return outcome
+
+    async def _press(self, ctx: Context, command: Command, point_id: int) -> Outcome | None:
+        """The common press in one read and one write (drafting.press); None: the general path
+        takes it (anything uncommon, a refusal, or the database in trouble, which it answers)."""
+        for attempt in range(ATTEMPTS):
+            now = self.clock()
+            try:
+                async with self.stores.transaction() as store:
+                    gathered = await store.press_context(ctx.chat, ctx.user.platform, ctx.dedup_key, point_id)
+                    if gathered is None:
+                        return None
+                    if gathered.claimed:
+                        return Outcome(duplicate=True)
+                    decision = fast.decide(ctx, command, gathered, now)
+                    if decision is None:
+                        return None
+                    version = await store.record_press(decision.record, now)
+                    if version is None:
+                        return Outcome(duplicate=True)
+            except RetryableConflict:
+                if attempt == ATTEMPTS - 1:
+                    return None
+                await asyncio.sleep(0.01 * (attempt + 1))
+                continue
+            except TransientStoreError:
+                return None
+            return await fast.outcome(ctx, decision, version)
+        return None
 
     async def comment(self, ctx: Context, point_id: int, text: str) -> Outcome:
         """A plain reply in a point's thread."""
@@ -121,20 +156,7 @@ class DraftingService:
     async def handle(self, ctx: Context, command: Command | ParseError) -> Outcome:
         started = time.perf_counter()
         outcome = await self._handle(ctx, command)
-        log.info(
-            "handled %s",
-            command.name if isinstance(command, Command) else "unparsed",
-            extra={
-                "platform": ctx.user.platform,
-                "chat": ctx.chat.chat_id,
-                "user": ctx.user.user_id,
-                "update": ctx.dedup_key,
-                "meeting": outcome.meeting_id,
-                "points": list(outcome.point_ids),
-                "result": "duplicate" if outcome.duplicate else (outcome.error or "ok"),
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
+        _log_handled(ctx, command, outcome, started)
         return outcome
 
     async def _handle(self, ctx: Context, command: Command | ParseError) -> Outcome:
@@ -264,11 +286,19 @@ class DraftingService:
             return await build_card(store, point_id, lang, point=point)
 
     async def card_messages(self, point_id: int) -> list[CardMessage]:
-        async with self.stores.read() as store:
+        # One statement (a card's first press checks it, bot.telegram.card_lane): no transaction.
+        async with self.stores.once() as store:
             return await store.card_messages(point_id)
 
     async def card_and_messages(self, point_id: int) -> tuple[PointCard | None, list[CardMessage]]:
-        """`card()` and `card_messages()` in one transaction: what an adapter reads to edit a card."""
+        """`card()` and `card_messages()` as of one moment: what an adapter reads to edit a card. A
+        point's card is one read (`Store.point_snapshot`); a sub-point's is its parent's."""
+        async with self.stores.once() as store:
+            snap = await store.point_snapshot(point_id)
+        if snap is None:
+            return None, []
+        if snap.point.parent_id is None:
+            return await fast.snapshot_card(snap), list(snap.card_messages)
         async with self.stores.read() as store:
             messages = await store.card_messages(point_id)
             point = await store.point(point_id)
@@ -296,10 +326,8 @@ class DraftingService:
         """The card message in `chat` now shows `version` (from `PointCard.version`). Returns the
         point's latest card version: when it is higher, a newer state exists that this edit may have
         overwritten (another worker drew it first), and the caller draws the card again."""
-        async with self.stores.transaction() as store:
-            await store.mark_card_shown(point_id, chat, version)
-            point = await store.point(point_id)
-            return point.card_version if point is not None else version
+        async with self.stores.once(writes=True) as store:
+            return await store.mark_card_shown_latest(point_id, chat, version)
 
     async def stale_cards(self, platform: str, limit: int = 200) -> list[CardMessage]:
         """Card messages on `platform` that show less than their point's latest state: an edit was
@@ -339,6 +367,23 @@ class DraftingService:
         and sends the reminders that are due (drafting.sweep). Safe to run from any worker."""
         async with self.stores.transaction() as store:
             return Outcome(tuple(await sweep_due(store, self.clock(), self.new_code)))
+
+
+def _log_handled(ctx: Context, command: Command | ParseError, outcome: Outcome, started: float) -> None:
+    log.info(
+        "handled %s",
+        command.name if isinstance(command, Command) else "unparsed",
+        extra={
+            "platform": ctx.user.platform,
+            "chat": ctx.chat.chat_id,
+            "user": ctx.user.user_id,
+            "update": ctx.dedup_key,
+            "meeting": outcome.meeting_id,
+            "points": list(outcome.point_ids),
+            "result": "duplicate" if outcome.duplicate else (outcome.error or "ok"),
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
 
 
 async def _link_request(turn: Turn) -> None:

@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 DEFAULT_PATH = Path("draftbot.db")
 # Execution option that marks a connection's transactions as read-only (see `_sqlite_write_safety`).
 READ_ONLY = "draftbot_read_only"
+# Execution option for a connection that runs one statement on its own: no BEGIN is sent (SQLite runs
+# each statement outside a transaction atomically, WAL readers on their own snapshot).
+ONE_STATEMENT = "draftbot_one_statement"
 
 
 def normalize_url(url: str | None) -> str:
@@ -77,5 +80,7 @@ def _sqlite_write_safety(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        if options.get(ONE_STATEMENT, False):
+            return
+        connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY, False) else "BEGIN IMMEDIATE")

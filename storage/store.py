@@ -40,9 +40,10 @@ from drafting.ports import (
     TransientStoreError,
 )
 from drafting.report.history import Circulation
-from storage.database import READ_ONLY, is_sqlite, make_engine
+from storage.database import ONE_STATEMENT, READ_ONLY, is_sqlite, make_engine
 from storage.migrate import upgrade
 from storage.panel_store import PanelRecords
+from storage.press_store import PressRecords
 from storage.reminder_store import ReminderRecords
 from storage.tables import (
     AmendmentRow,
@@ -139,7 +140,7 @@ def _chat_filter(table: Any, chat: ChatRef) -> list[Any]:
     return [table.platform == chat.platform, table.workspace == chat.workspace, table.chat_id == chat.chat_id]
 
 
-class SqlStore(PanelRecords, ReminderRecords):
+class SqlStore(PanelRecords, ReminderRecords, PressRecords):
     """One transaction on one session."""
 
     def __init__(self, session: AsyncSession) -> None:
@@ -618,10 +619,49 @@ class SqlStore(PanelRecords, ReminderRecords):
         if point_id is not None:
             stmt = stmt.where(AuditRow.point_id == point_id)
         rows = await self.s.scalars(stmt.order_by(AuditRow.id))
-        return [
+        logged = [
             AuditEntry(r.meeting_id, r.action, r.platform, r.user_id, r.at, r.point_id, dict(r.detail or {}))
             for r in rows
         ]
+        # Positions are recorded once, in their history: they join the trail from there, each in its
+        # place in time. At the same moment (one request, or a test's fixed clock) the audit's own
+        # entries come first, but for what the position caused on its point (adopted, reopened).
+        positions = await self._positions_logged(meeting_id, point_id)
+        merged: list[AuditEntry] = []
+        taken = 0
+        for entry in logged:
+            while taken < len(positions) and _before(positions[taken], entry):
+                merged.append(positions[taken])
+                taken += 1
+            merged.append(entry)
+        return merged + positions[taken:]
+
+    async def _positions_logged(self, meeting_id: int, point_id: int | None) -> list[AuditEntry]:
+        h = PositionHistoryRow
+        stmt = (
+            select(
+                h, MemberRow.platform, MemberRow.user_id, DelegationRow.name, PointRow.number, PointRow.letter
+            )
+            .join(PointRow, PointRow.id == h.point_id)
+            .join(MemberRow, MemberRow.id == h.member_id)
+            .join(DelegationRow, DelegationRow.id == h.delegation_id)
+            .where(PointRow.meeting_id == meeting_id)
+            .order_by(h.id)
+        )
+        if point_id is not None:
+            stmt = stmt.where(h.point_id == point_id)
+        out: list[AuditEntry] = []
+        for row, platform, user_id, delegation, number, letter in await self.s.execute(stmt):
+            detail = {
+                "label": f"{number}.{letter}" if letter else str(number),
+                "delegation": delegation,
+                "reason": row.reason,
+            }
+            action = row.stance
+            if row.until is not None and row.stance == Stance.APPROVE.value:
+                action, detail["until"] = "ad_referendum", row.until.isoformat()
+            out.append(AuditEntry(meeting_id, action, platform, user_id, row.at, row.point_id, detail))
+        return out
 
     # ---- cards and threads ----
     async def card_messages(self, point_id: int) -> list[CardMessage]:
@@ -810,6 +850,16 @@ class SqlStore(PanelRecords, ReminderRecords):
         return int((await self.s.execute(select(func.count()).select_from(table))).scalar_one())
 
 
+# What a position makes of its point, logged by the same request at the same moment after it.
+_CAUSED = frozenset({"adopted", "adopted_ad_referendum", "reopened"})
+
+
+def _before(position: AuditEntry, entry: AuditEntry) -> bool:
+    if position.at != entry.at:
+        return position.at < entry.at
+    return entry.point_id == position.point_id and entry.action in _CAUSED
+
+
 _TRANSIENT_SQLSTATES = {"40001", "40P01", "23505"}  # serialization, deadlock, unique race
 # The server will not take a connection now: too many clients (every worker's pool), or starting up.
 _TRANSIENT_SQLSTATES |= {"53300", "57P03"}
@@ -825,6 +875,12 @@ class SqlStoreFactory:
         self._read_sessions = async_sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
+        # One statement on its own: no BEGIN on SQLite, autocommit on PostgreSQL (no BEGIN/COMMIT
+        # round trips); the statement is atomic by itself.
+        single = {ONE_STATEMENT: True}
+        if not is_sqlite(str(engine.url)):
+            single["isolation_level"] = "AUTOCOMMIT"  # type: ignore[assignment]
+        self._single_sessions = async_sessionmaker(engine.execution_options(**single), expire_on_commit=False)
         # SQLite has one writer; queueing writers here avoids busy-waiting inside the driver.
         self._lock: asyncio.Lock | None = asyncio.Lock() if is_sqlite(str(engine.url)) else None
 
@@ -853,6 +909,19 @@ class SqlStoreFactory:
         SQLite's write lock, so a reader is never held up by a write in progress. Writing in it is a
         bug (on SQLite the write would wait for the lock like any deferred transaction)."""
         async with self._transaction(self._read_sessions) as store:
+            yield store
+
+    @asynccontextmanager
+    async def once(self, *, writes: bool = False) -> AsyncIterator[SqlStore]:
+        """For exactly one statement, which is atomic on its own: no transaction is opened around it.
+        A second statement in it would run on its own too, so only single-statement reads and writes
+        use it (the card read and its mark after a press). A write takes its turn among the
+        process's writers (SQLite) like any transaction."""
+        if writes and self._lock is not None:
+            async with self._lock, self._transaction(self._single_sessions) as store:
+                yield store
+            return
+        async with self._transaction(self._single_sessions) as store:
             yield store
 
     @asynccontextmanager

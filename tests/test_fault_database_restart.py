@@ -33,7 +33,7 @@ from sqlalchemy.pool import NullPool
 
 from drafting.i18n import t
 from drafting.model import Position
-from drafting.ports import Store
+from drafting.ports import PressRecord, Store
 from drafting.replies import Outcome
 from drafting.service import DraftingService
 from storage.database import normalize_url
@@ -316,6 +316,9 @@ class DyingStores:
     def read(self) -> AbstractAsyncContextManager[Store]:
         return self.inner.read()
 
+    def once(self, *, writes: bool = False) -> AbstractAsyncContextManager[Store]:
+        return self.inner.once(writes=writes)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Store]:
         async with self.inner.transaction() as store:
@@ -333,8 +336,17 @@ class DyingStores:
                 await put(position, point_version)
                 wrote = True
 
+            record = store.record_press
+
+            async def record_press(press: PressRecord, at: datetime) -> int | None:
+                nonlocal wrote
+                version = await record(press, at)
+                wrote = True
+                return version
+
             store.claim_update = claim_update  # type: ignore[method-assign]
             store.put_position = put_position  # type: ignore[method-assign]
+            store.record_press = record_press  # type: ignore[method-assign]
             yield store
             if wrote and self.armed and self.moment == "before_commit":
                 await asyncio.to_thread(self._die)
@@ -368,6 +380,34 @@ async def test_a_server_dying_inside_a_transaction_rolls_it_back_and_asks_to_ret
         (card.point_id, "México", "approve"),
     }
     assert await stores.count(PositionRow) == 2
+    assert await stores.count(PositionHistoryRow) == 2
+
+
+async def test_a_server_dying_before_a_button_press_commits_rolls_it_back_and_asks_to_retry(
+    cluster: PrivateCluster, stores: SqlStoreFactory, clock: FakeClock
+) -> None:
+    codes = iter(f"CODE{n:06d}" for n in range(1, 1_000_000))
+    dying = DyingStores(stores, cluster, "before_commit")
+    room = Room(DraftingService(dying, clock=clock, new_code=lambda: next(codes)))
+    people = await set_up_meeting(room)
+    mx, pa = people["México"], people["Panamá"]
+    card = card_in(await room.say(mx, "proponer Encomendar a la Secretaría Técnica."))
+    assert (await room.press(pa, card.point_id, "approve")).ok
+
+    dying.armed = True
+    outcome = await room.service.press(room.ctx(mx, dedup_key="cb:7"), card.point_id, "approve")
+    assert dying.fired and not cluster.running()
+    assert_retry(outcome)
+
+    cluster.start()
+    # Nothing of the press was kept, its claim included: the redelivery counts, once.
+    redelivered = await room.service.press(room.ctx(mx, dedup_key="cb:7"), card.point_id, "approve")
+    assert redelivered.ok and not redelivered.duplicate, redelivered.texts()
+    assert (await room.service.press(room.ctx(mx, dedup_key="cb:7"), card.point_id, "approve")).duplicate
+    assert await stances(stores, card.meeting_id) == {
+        (card.point_id, "Panamá", "approve"),
+        (card.point_id, "México", "approve"),
+    }
     assert await stores.count(PositionHistoryRow) == 2
 
 

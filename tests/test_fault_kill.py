@@ -16,9 +16,9 @@ no timing assumptions):
 Then, right after the kill: every update that got a 200 has its position in the database. After a
 restart (the fake re-delivers the 8 committed-but-unanswered updates and the 42 never seen): every
 position is in the database exactly once (positions, position history, processed update ids, audit
-entries all exactly 100), and every card on the fake server shows exactly what the database says,
-once per point: points 1-5 get no new position after the restart, so only the redraw of stale cards
-puts them right.
+entries all exactly 100; the audit trail takes positions from their history rows), and every card on
+the fake server shows exactly what the database says, once per point: points 1-5 get no new position
+after the restart, so only the redraw of stale cards puts them right.
 
 Removing any protection makes this fail (see the closing note of issue 5): without the update-id claim
 the 8 re-delivered presses are counted twice (position history 108); answering 200 before processing
@@ -36,13 +36,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.telegram.render import card_text
 from drafting.service import DraftingService
 from storage.store import SqlStoreFactory
 from storage.tables import (
-    AuditRow,
     DelegationRow,
     PointRow,
     PositionHistoryRow,
@@ -114,11 +113,11 @@ async def processed(stores: SqlStoreFactory) -> list[str]:
 
 
 async def audited_positions(stores: SqlStoreFactory) -> int:
-    async with stores.engine.connect() as conn:
-        count = await conn.execute(
-            select(func.count()).select_from(AuditRow).where(AuditRow.action.in_(["approve", "abstain"]))
-        )
-        return int(count.scalar_one())
+    """Positions in the meeting's audit trail (which takes them from their history rows: issue 12)."""
+    async with stores.read() as store:
+        meetings = (await store.s.scalars(select(PointRow.meeting_id).distinct())).all()
+        entries = [e for m in meetings for e in await store.audit_log(m)]
+    return len([e for e in entries if e.action in ("approve", "abstain")])
 
 
 def quiet_for(fake: FakeTelegram, seconds: float) -> Callable[[], bool]:

@@ -57,9 +57,7 @@ async def _take(turn: Turn, stance: Stance) -> None:
     await turn.store.put_position(
         Position(point.id, delegation.id, member.id, stance, reason, turn.now, until), point.version
     )
-    detail = {"until": until.isoformat()} if until is not None else {}
-    action = "ad_referendum" if until is not None else stance.value
-    await turn.audit(action, point.id, label=point.label, delegation=delegation.name, reason=reason, **detail)
+    # No audit row: the position's history row is its record (the audit trail reads it, storage).
     announce = ""
     if stance is Stance.OBJECT and point.state is PointState.SILENCE:
         break_silence(point)
