@@ -82,7 +82,7 @@ _AMENDMENT_COLUMNS = (
 _CHILD_COLUMNS = ("id", "number", "letter", "text", "state", "proposer_member_id", "proposer_delegation_id")
 
 
-# SQLite's view whose INSTEAD OF trigger records a press (migration 0009); not a table of the models.
+# SQLite's view whose INSTEAD OF trigger records a press (migration 0010); not a table of the models.
 PRESS_WRITES = Table(
     "press_writes",
     MetaData(),
@@ -269,7 +269,7 @@ class _Statements:
                 ).add_cte(gate, position, history)
         else:
             # SQLite has no data-modifying CTE: one insert into a view does the same through its
-            # INSTEAD OF trigger (migration 0009), in the transaction that holds the write lock since
+            # INSTEAD OF trigger (migration 0010), in the transaction that holds the write lock since
             # its BEGIN IMMEDIATE, so the claim was checked by the read and the next card version is
             # the one read plus one.
             self.write = sqlite.insert(PRESS_WRITES).values(

@@ -1,4 +1,4 @@
-"""Migration 0009_press_position_audit: positions taken before it had an audit row besides their
+"""Migration 0010_press_position_audit: positions taken before it had an audit row besides their
 history row; afterwards the audit trail shows each of them once, as it shows the new ones."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.kit import Room, card_in, set_up_meeting
 
 
 def _down_to_before(connection: Connection) -> None:
-    command.downgrade(alembic_config(connection), "0008_w2_amendments")
+    command.downgrade(alembic_config(connection), "0009_wa_sent")
 
 
 async def test_positions_audited_before_the_migration_show_once_in_the_trail(

@@ -1,7 +1,7 @@
 """the press path: positions audited once, and SQLite's one-statement press write
 
-Revision ID: 0009_press_position_audit
-Revises: 0008_w2_amendments
+Revision ID: 0010_press_position_audit
+Revises: 0009_wa_sent
 Create Date: 2026-12-02 11:30:00
 
 A position used to be written three times: the standing position, its history row and an audit row
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0009_press_position_audit"
-down_revision = "0008_w2_amendments"
+revision = "0010_press_position_audit"
+down_revision = "0009_wa_sent"
 branch_labels = None
 depends_on = None
 
