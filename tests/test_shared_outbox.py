@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 from telegram import Bot
 
 from bot.telegram.outbox import Limits, Outbox, Outgoing
@@ -17,6 +18,7 @@ from drafting.i18n import t
 from drafting.service import DraftingService
 from storage.outbox_store import OutboxStore
 from storage.store import SqlStoreFactory
+from tests.telegram_fake.harness import running_bot, set_up_meeting
 from tests.telegram_fake.server import FakeTelegram
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -88,3 +90,16 @@ async def test_a_message_a_dead_worker_was_sending_is_not_sent_again_and_its_req
         (copy,) = fake.texts(private)
         assert copy.startswith(t("es", "delivery.copy_doubtful")) and copy.endswith("Puntos de la reunión: …")
         assert await store.waiting(str(chat["id"])) == []
+
+
+async def test_with_the_outbox_out_of_reach_answers_are_sent_from_memory(service: DraftingService) -> None:
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        await set_up_meeting(run, chat, ["México"])
+        stores = service.stores
+        assert isinstance(stores, SqlStoreFactory)
+        async with stores.engine.begin() as conn:
+            await conn.execute(text("DROP TABLE outbox"))  # the outbox's rows cannot be written
+        asked = await run.say(run.user("México"), chat, "/puntos")
+        (answer,) = run.replies_to(asked)
+        assert answer.startswith("Aún no hay puntos.")

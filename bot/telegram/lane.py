@@ -4,6 +4,7 @@ at the chat's shared pace (see `bot.telegram.outbox` for the whole picture)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -92,6 +93,20 @@ class Lane(CardLane):
         for point_id in points:
             await self.card(point_id)
         return len(points)
+
+    async def send_now(self, outgoing: Outgoing) -> None:
+        """Sends a text or document from memory, outside the outbox (the database is out of reach)."""
+        try:
+            if outgoing.kind == "document":
+                follow = await self._send_document(outgoing)
+            elif outgoing.kind == "text":
+                follow = await self._send_texts([outgoing])
+            else:
+                return  # a card: redrawn from the database once it is back (`redraw_stale`)
+            for chat_id, message in follow:
+                await self.outbox.put(chat_id, message)
+        except Exception:
+            log.exception("telegram: a message for chat %s could not be sent from memory", self.chat_id)
 
     def stop(self) -> None:
         if self.task is not None and not self.task.done():
@@ -233,7 +248,8 @@ class Lane(CardLane):
                     "telegram: 429 on %s in chat %s; retrying after %.0fs", what, self.chat_id, seconds
                 )
                 self.pacer.hold(self.outbox.clock() + seconds)
-                await self._finish([], [])
+                with contextlib.suppress(TransientStoreError):  # the hold is this worker's, at least
+                    await self._finish([], [])
                 if attempt == attempts:
                     raise
             except ChatMigrated as error:

@@ -93,6 +93,7 @@ class Outbox:
         self.mine: set[int] = set()  # rows this worker put that it has not seen sent yet (`idle`)
         self.rate_limited = 0  # 429s received (a figure for benchmarks and logs)
         self._tasks: list[asyncio.Task[None]] = []
+        self._unkept: set[asyncio.Task[None]] = set()  # messages sent from memory (`put`)
 
     def set_limits(self, limits: Limits) -> None:
         self.limits = limits
@@ -126,7 +127,16 @@ class Outbox:
     async def put(self, chat_id: int, outgoing: Outgoing) -> None:
         """Into the outbox (committed when this returns), then sent by whoever holds the chat."""
         lane = self.lane(chat_id)
-        (row_id,) = await self.store.put([outgoing.letter(lane.chat_id)], datetime.now(UTC))
+        try:
+            (row_id,) = await self.store.put([outgoing.letter(lane.chat_id)], datetime.now(UTC))
+        except Exception as error:
+            # The database is out of reach (the "please try again" answers of an outage): sent from
+            # this worker's memory at once, as a lone worker would, rather than not at all.
+            log.warning("telegram: the outbox is out of reach (%s); sending from memory", error)
+            task = asyncio.get_running_loop().create_task(lane.send_now(outgoing))
+            self._unkept.add(task)
+            task.add_done_callback(self._unkept.discard)
+            return
         self.mine.add(row_id)
         self._start()
         lane.kick()
@@ -211,7 +221,7 @@ class Outbox:
 
     def idle(self) -> bool:
         """Nothing this worker put is waiting, and none of its senders is running."""
-        return not self.mine and all(lane.idle for lane in self.lanes.values())
+        return not self.mine and not self._unkept and all(lane.idle for lane in self.lanes.values())
 
     async def repost_unposted(self) -> int:
         """Puts again every first card whose post failed; the stale-card sweep calls this, as those
