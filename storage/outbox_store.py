@@ -65,13 +65,16 @@ class OutboxStore:
     def __init__(self, stores: SqlStoreFactory, platform: str) -> None:
         self.stores = stores
         self.platform = platform
+        self._chats: set[str] = set()  # chats whose outbox_chats row is known to exist (saves a statement)
 
     # ---- writing what is to be sent --------------------------------------------------------------
 
     async def put(self, letters: Sequence[Letter], at: datetime) -> list[int]:
         """Inserts the rows, in this order; returns their ids."""
         async with self.stores.transaction() as store:
-            return await self._put(store, letters, at)
+            ids = await self._put(store, letters, at)
+        self._chats.update(letter.chat_id for letter in letters)  # committed: the rows exist now
+        return ids
 
     async def put_card(self, chat_id: str, point_id: int, *, forced: bool, at: datetime) -> int | None:
         """Asks for the point's card in the chat to be drawn: joins a request still waiting (not yet
@@ -92,7 +95,8 @@ class OutboxStore:
                 return None
             letter = Letter(chat_id, "card", point_id=point_id)
             (row_id,) = await self._put(store, [letter], at, forced=forced)
-            return row_id
+        self._chats.add(chat_id)
+        return row_id
 
     async def _put(
         self, store: SqlStore, letters: Sequence[Letter], at: datetime, *, forced: bool = False
@@ -112,7 +116,9 @@ class OutboxStore:
             for letter in letters
         ]
         store.s.add_all(rows)
-        for chat_id in dict.fromkeys(letter.chat_id for letter in letters):
+        for chat_id in dict.fromkeys(
+            letter.chat_id for letter in letters if letter.chat_id not in self._chats
+        ):
             await store.s.execute(
                 store._insert(OutboxChatRow)
                 .values(platform=self.platform, chat_id=chat_id, lease_owner="", recent=[])
