@@ -222,11 +222,21 @@ class OutboxStore:
                 for r in rows.scalars()
             ]
 
-    async def take(self, ids: Collection[int]) -> None:
+    async def take(
+        self, ids: Collection[int], chat_id: str = "", owner: str = "", budget: Budget | None = None
+    ) -> None:
         """Marks rows as being sent, before their call: if this worker dies now, the next one knows
-        they may have gone out."""
+        they may have gone out. With `budget`: the chat's budget, the call about to be made counted,
+        saved too (a worker that dies during the call leaves its successor the right count)."""
         async with self.stores.transaction() as store:
-            await store.s.execute(update(OutboxRow).where(OutboxRow.id.in_(list(ids))).values(state=TAKEN))
+            if ids:
+                await store.s.execute(
+                    update(OutboxRow).where(OutboxRow.id.in_(list(ids))).values(state=TAKEN)
+                )
+            if budget is not None:
+                await store.s.execute(
+                    update(OutboxChatRow).where(*self._held(chat_id, owner)).values(**_budget(budget))
+                )
 
     async def finish(
         self,

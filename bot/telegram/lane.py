@@ -4,7 +4,6 @@ at the chat's shared pace (see `bot.telegram.outbox` for the whole picture)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import deque
@@ -52,9 +51,11 @@ class LeaseLost(Exception):
 class Lane(CardLane):
     """One chat's sender in this worker: runs while it holds the chat's lease and rows wait."""
 
-    def __init__(self, outbox: Outbox, chat_id: int) -> None:
+    def __init__(self, outbox: Outbox, chat_id: int, *, offline: bool = False) -> None:
         self.outbox = outbox
         self.chat_id = chat_id
+        self.offline = offline  # sends from memory (`send_now`): nothing of it is in the database
+        self.taking: list[int] = []  # the rows the next calls send: taken, with the budget, before each
         limits = outbox.limits
         self.pacer = Pacer(limits.chat_interval, limits.group_per_minute if chat_id < 0 else 0)
         self.posted: BoundedSet[int] = BoundedSet(REMEMBERED)  # points whose card is known to be here
@@ -177,6 +178,7 @@ class Lane(CardLane):
     async def _finish(self, batch: Sequence[Outgoing], follow: Follow) -> None:
         """These rows are done: deleted, the chat's budget saved, their follow-ups put, at once."""
         ids = [o.row_id for o in batch if o.row_id is not None]
+        self.taking = []
         letters = [outgoing.letter(chat_id) for chat_id, outgoing in follow]
         new, held = await self.outbox.store.finish(
             str(self.chat_id), self.outbox.owner, ids, self._budget(), letters, datetime.now(UTC)
@@ -190,6 +192,10 @@ class Lane(CardLane):
 
     async def _take(self, batch: Sequence[Outgoing]) -> None:
         await self.outbox.store.take([o.row_id for o in batch if o.row_id is not None])
+
+    def _sending(self, batch: Sequence[Outgoing]) -> None:
+        """The rows the next calls send: each call takes them, and saves the budget, before it goes."""
+        self.taking = [o.row_id for o in batch if o.row_id is not None]
 
     async def _ready(self) -> None:
         """Waits until this chat and the bot as a whole may send again."""
@@ -215,15 +221,15 @@ class Lane(CardLane):
                 await self.card(first.point_id, forced=True)
             await self._finish([first], [])
         elif first.kind == "document":
-            await self._take([first])
+            self._sending([first])
             await self._finish([first], await self._send_document(first))
         elif first.kind == "retire":
-            await self._take([first])
+            self._sending([first])
             await self._retire(first.retire)
             await self._finish([first], [])
         else:
             batch = await self._batch(first, rest)
-            await self._take(batch)
+            self._sending(batch)
             await self._finish(batch, await self._send_texts(batch))
 
     # ---- calls with pacing and retries -----------------------------------------------------------
@@ -239,6 +245,10 @@ class Lane(CardLane):
             now = self.outbox.clock()
             self.pacer.spend(now)
             self.outbox.global_pacer.spend(now)
+            if not self.offline:
+                await self.outbox.store.take(
+                    self.taking, str(self.chat_id), self.outbox.owner, self._budget()
+                )
             try:
                 return await make(self.chat_id)
             except RetryAfter as error:
@@ -248,7 +258,7 @@ class Lane(CardLane):
                     "telegram: 429 on %s in chat %s; retrying after %.0fs", what, self.chat_id, seconds
                 )
                 self.pacer.hold(self.outbox.clock() + seconds)
-                with contextlib.suppress(TransientStoreError):  # the hold is this worker's, at least
+                if not self.offline:
                     await self._finish([], [])
                 if attempt == attempts:
                     raise

@@ -133,7 +133,9 @@ class Outbox:
             # The database is out of reach (the "please try again" answers of an outage): sent from
             # this worker's memory at once, as a lone worker would, rather than not at all.
             log.warning("telegram: the outbox is out of reach (%s); sending from memory", error)
-            task = asyncio.get_running_loop().create_task(lane.send_now(outgoing))
+            task = asyncio.get_running_loop().create_task(
+                Lane(self, lane.chat_id, offline=True).send_now(outgoing)
+            )
             self._unkept.add(task)
             task.add_done_callback(self._unkept.discard)
             return
