@@ -22,7 +22,8 @@ Figures:
 - doubled: those that reached it more than once;
 - 429s: calls the fake refused for going beyond the limits;
 - cards right: seconds from the burst until every card shows what the database says (and no card is
-  missing), or "never" within the run.
+  missing), or "never" within the run;
+- taken over: with a kill, seconds until another worker held the group's sends (this tree only).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class Figures:
     doubled: int
     refused: int
     cards_right: float | None
+    takeover: float | None = None  # seconds from the kill until another worker held the group's sends
 
 
 def announced(fake: FakeTelegram, chat_id: int, label: int) -> int:
@@ -149,6 +151,7 @@ async def one_run(name: str, tree: Path, python: str, base_url: str, kill: bool,
                 for n in cards
             }
             started = time.monotonic()
+            takeover: float | None = None
             for n in range(1, 4):
                 for i, delegation in enumerate(DELEGATIONS):
                     fake.press(people[delegation], cards[n], f"p:{ids[n]}:{'x' if (i + n) % 3 == 0 else 'a'}")
@@ -162,6 +165,13 @@ async def one_run(name: str, tree: Path, python: str, base_url: str, kill: bool,
                     busiest = max(balancer.served, key=lambda b: balancer.served[b])
                     victims = [w for w in workers if busiest.endswith(f":{w.port}")]
                 victims[0].kill()
+                killed = time.monotonic()
+                while holder and time.monotonic() - killed < 30:
+                    now = await lease_holder(stores, group)
+                    if now and now != holder:
+                        takeover = time.monotonic() - killed
+                        break
+                    await asyncio.sleep(0.05)
             for n in range(10, 14):
                 propose(n)
             right_at: float | None = None
@@ -182,6 +192,7 @@ async def one_run(name: str, tree: Path, python: str, base_url: str, kill: bool,
                 doubled=sum(c - 1 for c in counts if c > 1),
                 refused=fake.flood.refused,
                 cards_right=right_at,
+                takeover=takeover,
             )
         finally:
             await asyncio.gather(*(w.stop() for w in workers))
@@ -216,10 +227,11 @@ async def main() -> None:
     print(
         f"\nthree workers, one group, Telegram's limits ({len(LABELS)} announcements + {len(LABELS)} cards)"
     )
-    print(f"{'run':<10} {'lost':>5} {'doubled':>8} {'429s':>6} {'cards right':>12}")
+    print(f"{'run':<10} {'lost':>5} {'doubled':>8} {'429s':>6} {'cards right':>12} {'taken over':>11}")
     for r in results:
         right = f"{r.cards_right:.1f} s" if r.cards_right is not None else "never"
-        print(f"{r.run:<10} {r.lost:>5} {r.doubled:>8} {r.refused:>6} {right:>12}")
+        over = f"{r.takeover:.1f} s" if r.takeover is not None else "-"
+        print(f"{r.run:<10} {r.lost:>5} {r.doubled:>8} {r.refused:>6} {right:>12} {over:>11}")
     print(f"(worker logs in {logs})")
 
 
