@@ -8,8 +8,10 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -386,3 +388,41 @@ class WhatsAppSentRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     requester: Mapped[str] = mapped_column(String(128), default="")
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class OutboxRow(Base):
+    """Something the bot is to send to one chat, waiting for whichever worker holds the chat's lease
+    (`OutboxChatRow`): a text, a document (its bytes here), a point's card to draw (one waiting row per
+    chat and point: requests coalesce), or a card copy to retire. `state` is "queued", or "taken" once a
+    worker is making the call: a taken text or document found by another worker may have been sent
+    (its worker died mid-call), so it is not sent again; a taken card is simply drawn again."""
+
+    __tablename__ = "outbox"
+    # ids never reused (SQLite's AUTOINCREMENT): a worker finishing a row another already finished
+    # must not delete a newer one that got its id
+    __table_args__ = (Index("ix_outbox_chat", "platform", "chat_id", "id"), {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(10))  # text | document | card | retire
+    point_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)  # card: edit even if shown already
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # a document's bytes
+    created_at: Mapped[datetime]
+
+
+class OutboxChatRow(Base):
+    """One chat's sender: which worker holds it until when (a lease, renewed while it sends), and the
+    chat's flood budget, shared by every worker: when it last sent, its sends of the last minute, and
+    the time a 429 said to wait until. Times are seconds since the epoch (workers' wall clocks)."""
+
+    __tablename__ = "outbox_chats"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lease_owner: Mapped[str] = mapped_column(String(100), default="")
+    lease_until: Mapped[float] = mapped_column(Float, default=0.0)
+    last_sent: Mapped[float] = mapped_column(Float, default=0.0)
+    recent: Mapped[list[float]] = mapped_column(JSON, default=list)  # send times within the last minute
+    held_until: Mapped[float] = mapped_column(Float, default=0.0)

@@ -1,8 +1,10 @@
 """Every row of every table, to show that a refused request changed nothing.
 
-The `processed_updates` table is left out on purpose, and only it: a refused update's id is recorded
-there so that the same update delivered twice is answered once. That row is the bot's own
-bookkeeping, not a change anyone in the meeting can see or cause more than once per message.
+The `processed_updates` table is left out on purpose: a refused update's id is recorded there so that
+the same update delivered twice is answered once. So are the shared outbox's tables (`outbox`,
+`outbox_chats`): the refusal itself is a message, waiting there until sent, and sending it spends the
+chat's flood budget. Those rows are the bot's own bookkeeping, not a change anyone in the meeting can
+see or cause more than once per message.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from sqlalchemy import select
 from storage.store import SqlStoreFactory
 from storage.tables import Base
 
-BOOKKEEPING = frozenset({"processed_updates"})
+BOOKKEEPING = frozenset({"processed_updates", "outbox", "outbox_chats"})
 
 Snapshot = dict[str, list[tuple[object, ...]]]
 

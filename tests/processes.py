@@ -106,13 +106,16 @@ class DraftbotProcess:
         tree: Path = ROOT,
         name: str = "bot",
         profile: Path | None = None,
+        python: str = sys.executable,
     ) -> None:
-        """`profile`: run under cProfile, writing its statistics there when the process stops (SIGTERM)."""
+        """`profile`: run under cProfile, writing its statistics there when the process stops (SIGTERM).
+        `python`: the interpreter (another tree's virtualenv, for a baseline)."""
         self.env = dict(env)
         self.log = log
         self.tree = tree
         self.name = name
         self.profile = profile
+        self.python = python
         self.process: subprocess.Popen[bytes] | None = None
         self.port = int(self.env.get("DRAFTBOT_HTTP_PORT", "0") or 0)
 
@@ -135,7 +138,7 @@ class DraftbotProcess:
             out.write(f"---- {self.name} starting ----\n".encode())
             profiling = ["-m", "cProfile", "-o", str(self.profile)] if self.profile is not None else []
             self.process = subprocess.Popen(
-                [sys.executable, *profiling, "-m", "bot.cli", "run"],
+                [self.python, *profiling, "-m", "bot.cli", "run"],
                 cwd=str(self.tree),
                 env=env,
                 stdout=out,

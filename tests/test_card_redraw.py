@@ -99,7 +99,9 @@ async def test_two_workers_posting_the_first_card_at_once_leave_one(service: Dra
     fake = FakeTelegram()
     await fake.start()
     bots = [Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url) for _ in range(2)]
-    outboxes = [Outbox(bot, service, Limits.off()) for bot in bots]
+    # Leases of no length: each worker takes the chat as if the other's lease had run out mid-call
+    # (a stalled worker), the one case where two workers draw in one chat at once.
+    outboxes = [Outbox(bot, service, Limits.off(), lease=0.0) for bot in bots]
     try:
         for bot in bots:
             await bot.initialize()
@@ -113,10 +115,11 @@ async def test_two_workers_posting_the_first_card_at_once_leave_one(service: Dra
         assert (await service.handle_text(_telegram_ctx(mx, chat), "proponer Tomar nota.")).ok
         # both workers decide to post the card before either has recorded it
         gate = fake.hold("sendMessage")
-        for outbox in outboxes:
+        for i, outbox in enumerate(outboxes, start=1):
             await outbox.lane(chat["id"]).card(1)
-        await _until(lambda: len(fake.sent("sendMessage", ok=False)) == 2)
+            await _until(lambda i=i: len(fake.sent("sendMessage", ok=False)) == i)  # type: ignore[misc]
         gate.set()
+        await _until(lambda: len(fake.sent("deleteMessage")) == 1 and fake.in_flight == 0)
         for outbox in outboxes:
             await outbox.drain(30)
         cards = [m for m in fake.bot_messages(chat["id"]) if m.get("text", "").startswith("Punto 1 — ")]
@@ -140,7 +143,7 @@ async def test_an_older_edit_landing_on_a_newer_one_is_drawn_again(service: Draf
     fake = FakeTelegram()
     await fake.start()
     bots = [Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url) for _ in range(2)]
-    a, b = (Outbox(bot, service, Limits.off()) for bot in bots)
+    a, b = (Outbox(bot, service, Limits.off(), lease=0.0) for bot in bots)  # as in the test above
     try:
         for bot in bots:
             await bot.initialize()
@@ -158,19 +161,19 @@ async def test_an_older_edit_landing_on_a_newer_one_is_drawn_again(service: Draf
 
         assert (await service.press(_telegram_ctx(mx, chat), 1, "approve")).ok  # version n+1
         slow = fake.hold_next("editMessageText")
-        a.lane(chat["id"]).refresh(1)
+        await a.lane(chat["id"]).refresh(1)
         await _until(lambda: len(fake.sent("editMessageText", ok=False)) == 1)  # A's edit is on its way
         assert (await service.press(_telegram_ctx(pa, chat), 1, "abstain")).ok  # version n+2
-        b.lane(chat["id"]).refresh(1)
+        await b.lane(chat["id"]).refresh(1)
         await _until(lambda: "➖ se abstiene Panamá" in fake.card(chat["id"], 1)["text"])
         await b.drain(30)
         slow.set()  # A's older edit lands on top of B's
-        await a.drain(30)
+        await _until(lambda: fake.in_flight == 0 and len(fake.sent("editMessageText")) >= 2)
 
         card = await service.card(1)
         assert card is not None
-        assert fake.card(chat["id"], 1)["text"] == card_text(card)
         assert "➖ se abstiene Panamá" in card_text(card)
+        await _until(lambda: fake.card(chat["id"], 1)["text"] == card_text(card))
     finally:
         for outbox in (a, b):
             await outbox.close()

@@ -59,7 +59,6 @@ import contextlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,6 +178,7 @@ class TelegramAdapter:
         self.username = app.bot.username or ""
         await self.register_commands()
         await app.start()
+        await self.outbox.start()
         if self.config.webhook:
             if self.http is None:
                 own = HttpServer(
@@ -241,15 +241,15 @@ class TelegramAdapter:
         a crash or a restart); returns how many were found. Safe on several workers at once: the
         second edit of the same content is answered "not modified". First cards whose post failed
         (no message on record) are queued again too."""
-        self.outbox.repost_unposted()
         try:
+            await self.outbox.repost_unposted()
             stale = await self.service.stale_cards(PLATFORM)
         except Exception:
             log.exception("telegram: could not look for stale cards; trying again later")
             return 0
         for placed in stale:
             with contextlib.suppress(ValueError):
-                self.outbox.lane(int(placed.chat.chat_id)).refresh(placed.point_id)
+                await self.outbox.lane(int(placed.chat.chat_id)).refresh(placed.point_id)
         if stale:
             log.info("telegram: redrawing %s card(s) that showed an older state", len(stale))
         return len(stale)
@@ -402,7 +402,7 @@ class TelegramAdapter:
             text = texts.say(lang, "anonymous")
         else:
             text = texts.say(lang, "channel", name=sender.title or sender.username or str(sender.id))
-        self.outbox.lane(message.chat.id).put(
+        await self.outbox.lane(message.chat.id).put(
             Outgoing("text", text=text, reply_to=message.message_id, thread_id=origin.thread_id)
         )
 
@@ -415,7 +415,7 @@ class TelegramAdapter:
         if command is None or not _for_us(command, text):
             return
         lang = await self.service.language_for(chat_ref(message.chat.id))
-        self.outbox.lane(message.chat.id).put(
+        await self.outbox.lane(message.chat.id).put(
             Outgoing(
                 "text",
                 text=texts.say(lang, "edit_ignored"),
@@ -476,7 +476,7 @@ class TelegramAdapter:
         if units(answer) > MAX_CALLBACK_ANSWER:
             # Only an answer that did something joins the point's reply chain: a refusal links nothing.
             linked = point_id if outcome.ok else None
-            self.outbox.lane(message.chat.id).put(
+            await self.outbox.lane(message.chat.id).put(
                 Outgoing("text", text=answer, point_id=linked, requester=query.from_user.id)
             )
         await self._answer(query, short_answer(answer), alert=not outcome.ok)
@@ -513,7 +513,7 @@ class TelegramAdapter:
         """A group became a supergroup: its meeting, cards and threads follow it to the new id."""
         old, new = chat_ref(old_id), chat_ref(new_id)
         moved = await _move_chat_in_core(self.service, old, new)
-        self.outbox.chat_moved(old_id, new_id)
+        await self.outbox.move(old_id, new_id)
         log.info(
             "telegram: chat %s is now %s (%s)", old_id, new_id, "meeting kept" if moved else "nothing to move"
         )
@@ -580,7 +580,7 @@ class TelegramAdapter:
             outgoing.entities = marks or ()
         else:
             outgoing.text, outgoing.entities = with_mentions(message.text, message.mentions)
-        lane.put(outgoing)
+        await lane.put(outgoing)
 
     async def _deliver_privately(self, delivery: Delivery, origin: TelegramOrigin | None) -> None:
         """An invitation code: to the user's private chat; the group hears only where it went."""
@@ -595,12 +595,10 @@ class TelegramAdapter:
         reply_to = origin.message_id if origin is not None and origin.chat == back else None
         thread = origin.thread_id if origin is not None and origin.chat == back else None
 
-        def follow_up(note: Text | None) -> Callable[[], Awaitable[None]]:
-            async def post() -> None:
-                if note is not None and back_lane is not None:
-                    back_lane.put(Outgoing("text", text=note.text, reply_to=reply_to, thread_id=thread))
-
-            return post
+        def follow_up(note: Text | None) -> tuple[int, Outgoing] | None:
+            if note is None or back_lane is None:
+                return None
+            return back_lane.chat_id, Outgoing("text", text=note.text, reply_to=reply_to, thread_id=thread)
 
         message = delivery.message
         private = self.outbox.lane(int(user.user_id))
@@ -610,11 +608,11 @@ class TelegramAdapter:
             outgoing = Outgoing(
                 "text", text=message.as_text() if isinstance(message, PointCard) else message.text
             )
-        outgoing.on_sent = follow_up(delivery.notice)
-        outgoing.on_forbidden = follow_up(delivery.fallback)
+        outgoing.then = follow_up(delivery.notice)
+        outgoing.instead = follow_up(delivery.fallback)
         if back_lane is not None:
             outgoing.notice_to = (back_lane.chat_id, reply_to, thread)
-        private.put(outgoing)
+        await private.put(outgoing)
 
 
 async def _attachment(message: Message) -> tuple[str, bytes] | None:

@@ -1,6 +1,6 @@
 """A lane's point cards: Telegram's `CardPort` for the shared `CardSync` (post in the point's forum
 topic where the chat is a forum, edit, delete a duplicate), and a card copy the bot lost track of found
-at its first press. `Lane` in `bot.telegram.outbox` is a `CardLane`; see that module's docstring."""
+at its first press. `Lane` in `bot.telegram.lane` is a `CardLane`; see `bot.telegram.outbox`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from telegram import ForumTopic, LinkPreviewOptions, Message, MessageEntity
 from telegram.error import BadRequest, Forbidden
 
 from bot.bounded import BoundedDict, BoundedSet
-from bot.cardsync import NOT_SHOWN, CardSync, Pending, Posted
+from bot.cardsync import NOT_SHOWN, CardSync, Posted
 from bot.telegram.delivery import Doubtful
 from bot.telegram.outgoing import Outgoing, Place
 from bot.telegram.render import card_keyboard, card_message, topic_name
@@ -34,7 +34,6 @@ class CardLane:
 
     outbox: Outbox
     chat_id: int
-    pending: Pending  # points whose card here must be re-read and edited
     posted: BoundedSet[int]  # points whose card is known to be here
     topics: BoundedDict[int, int]  # point -> forum topic created before its card was posted
     topic_names: BoundedDict[int, str]  # topic -> the name we last gave it
@@ -53,10 +52,10 @@ class CardLane:
     ) -> Message:
         raise NotImplementedError
 
-    def put(self, outgoing: Outgoing) -> None:
+    async def put(self, outgoing: Outgoing) -> None:
         raise NotImplementedError
 
-    def refresh(self, point_id: int) -> None:
+    async def refresh(self, point_id: int) -> None:
         raise NotImplementedError
 
     async def _card_message(self, point_id: int) -> CardMessage | None:
@@ -108,17 +107,17 @@ class CardLane:
         self.topic_names[topic.message_thread_id] = name
         return topic.message_thread_id
 
-    async def _show_card(self, point_id: int, forced: bool = False) -> None:
+    async def _show_card(self, point_id: int, forced: bool = False) -> bool:
         """Posts the point's card here, or edits the one posted, from a fresh read of the point; the
-        protocol (versions, claim, duplicates, a newer version drawn meanwhile) is `CardSync`'s."""
+        protocol (versions, claim, duplicates, a newer version drawn meanwhile) is `CardSync`'s. True
+        when it must be drawn again (forced): a newer version was committed meanwhile."""
         card, messages = await self.outbox.service.card_and_messages(point_id)
         if card is None:
-            return  # the point is gone: nothing of it stays remembered
+            return False  # the point is gone: nothing of it stays remembered
         placed = self._here(messages)
         if placed is not None:
             self.posted.add(point_id)
-        if await CardSync(self.outbox.service, self).draw(card, placed, forced=forced):
-            self.pending.mark(point_id, forced=True)
+        return await CardSync(self.outbox.service, self).draw(card, placed, forced=forced)
 
     # ---- the CardPort this lane is for `CardSync` --------------------------------------------------
 
@@ -200,13 +199,13 @@ class CardLane:
                         point_id,
                         self.chat_id,
                     )
-                    self.refresh(point_id)
+                    await self.refresh(point_id)
                     return
         except Exception:  # the database is down: the stale copy is dealt with at its next press
             log.exception("telegram: could not check the card pressed in chat %s", self.chat_id)
             return
         log.info("telegram: retiring card copy %s of point %s in chat %s", message_id, point_id, self.chat_id)
-        self.put(Outgoing("retire", retire=message_id))
+        await self.put(Outgoing("retire", retire=message_id))
 
     async def _retire(self, message_id: int) -> None:
         try:

@@ -119,7 +119,9 @@ async def act(args: argparse.Namespace) -> None:
             "message_id": args.message,
         }
         await _request(url, "POST", "/_fake/press", dict(payload, label=args.label))
-    await _request(url, "POST", "/_fake/settle", {"quiet": 0.5, "timeout": 60})
+    # The bot answers from its outbox, a few database transactions after taking the update: on a
+    # loaded machine that can take longer than half a second.
+    await _request(url, "POST", "/_fake/settle", {"quiet": 1.5, "timeout": 60})
 
 
 async def _user(url: str, name: str | None) -> Any:

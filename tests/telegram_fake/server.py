@@ -38,6 +38,8 @@ from typing import Any
 
 from aiohttp import BodyPartReader, ClientSession, ClientTimeout, web
 
+from tests.telegram_fake.flood import FloodLimits
+
 JSON = dict[str, Any]
 
 TOKEN = "123456789:TEST-fake-token"
@@ -109,8 +111,11 @@ class FakeTelegram:
         port: int = 0,
         webhook_connections: int = 1,
         webhook_retry: float | None = None,
+        flood: FloodLimits | None = None,
     ) -> None:
+        """`flood`: Telegram's flood limits enforced (429 with `retry_after` beyond them)."""
         self.token = token
+        self.flood = flood
         self.webhook_connections = max(1, webhook_connections)
         self.webhook_retry = webhook_retry
         self.acknowledged: dict[int, float] = {}  # update_id -> when the webhook first answered 200
@@ -511,6 +516,13 @@ class FakeTelegram:
                 queued.remove(failure)
                 if failure.code:
                     raise ApiError(failure.code, failure.description, failure.parameters)
+            wait = (
+                self.flood.check(method, _as_int(params.get("chat_id")), time.monotonic())
+                if self.flood
+                else None
+            )
+            if wait is not None:
+                raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
             handler = getattr(self, "_m_" + method, None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
