@@ -1,7 +1,8 @@
 """The real WhatsApp adapter on the process's HTTP server, against the fake Graph API.
 
-The webhook answers only after the message's effect is committed and its deliveries sent, so when a
-simulated person's `say` returns, everything they caused is visible: no waiting, no timing.
+The webhook answers once the message's effect is committed and its deliveries put into the outbox;
+a simulated person's `say` then waits until the adapter's outbox has sent what it put, so when it
+returns everything they caused is visible: no timing.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ async def whatsapp_bot(
     adapter = WhatsAppAdapter(service, dispatcher or Dispatcher(), config, http, clock=clock)
     await http.start()
     await adapter.start()
-    network = Network(graph, f"http://127.0.0.1:{http.port}/whatsapp", SECRET)
+    network = Network(graph, f"http://127.0.0.1:{http.port}/whatsapp", SECRET, settle=adapter.outbox.drain)
     try:
         yield WhatsAppRun(graph, network, adapter, http)
     finally:
