@@ -55,9 +55,14 @@ async def whatsapp_bot(
     dispatcher: Dispatcher | None = None,
     *,
     pacing: Pacing = TEST_PACING,
+    graph: FakeGraph | None = None,
 ) -> AsyncIterator[WhatsAppRun]:
-    graph = FakeGraph(TOKEN, PHONE_ID, clock, templates={(t.name, t.language) for t in TEMPLATES.values()})
-    await graph.start()
+    """One worker; given a `graph` (another worker's), it shares that number and leaves it running."""
+    own = graph is None
+    if graph is None:
+        templates = {(t.name, t.language) for t in TEMPLATES.values()}
+        graph = FakeGraph(TOKEN, PHONE_ID, clock, templates=templates)
+        await graph.start()
     config = WhatsAppConfig(
         TOKEN, PHONE_ID, SECRET, VERIFY, graph_url=graph.base_url, templates=TEMPLATES, pacing=pacing
     )
@@ -71,4 +76,5 @@ async def whatsapp_bot(
     finally:
         await http.stop()
         await adapter.stop()
-        await graph.stop()
+        if own:
+            await graph.stop()
