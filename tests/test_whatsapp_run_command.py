@@ -60,6 +60,9 @@ async def test_draftbot_run_answers_a_whatsapp_message_through_the_configured_gr
         ana = Person(Network(graph, f"http://127.0.0.1:{port}/whatsapp", SECRET), "Ana", "50255500001")
         await ana.say("ayuda")
         assert ana.statuses == [200]
+        async with asyncio.timeout(30):  # the answer goes from the bot's outbox: a guard, not a measure
+            while not ana.texts():
+                await asyncio.sleep(0.02)
         assert any("unirse" in text for text in ana.texts())
     finally:
         stop.set()

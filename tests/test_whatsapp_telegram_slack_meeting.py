@@ -41,6 +41,7 @@ async def test_whatsapp_telegram_and_slack_members_share_one_tally_and_one_repor
     service: DraftingService, clock: FakeClock
 ) -> None:
     async with mixed_meeting(service) as m, whatsapp_bot(service, clock, m.telegram.dispatcher) as wa:
+        m.telegram.others.append(wa.adapter.outbox.idle)
         s = m.slack
         await seats(m)
         paz, bea, sofia = wa.person("Paz"), wa.person("Bea", phone=False), wa.person("Sofía")

@@ -23,6 +23,7 @@ async def test_whatsapp_and_telegram_members_share_one_tally_and_one_report(
         running_bot(service, dispatcher=dispatcher) as tg,
         whatsapp_bot(service, clock, dispatcher) as wa,
     ):
+        tg.others.append(wa.adapter.outbox.idle)
         group = tg.fake.group("CRM")
         st = tg.user("st")
         tg.fake.start_bot(st)

@@ -4,7 +4,8 @@ that shows the core's deliveries.
 - GET /whatsapp: the subscription handshake (hub.verify_token must be WHATSAPP_VERIFY_TOKEN).
 - POST /whatsapp: X-Hub-Signature-256 is checked over the raw body before it is parsed: missing →
   401, wrong → 403, a message older than Meta's 7 days of redelivery → 403; nothing is written then.
-  The answer is 200 only after every message's effect is committed; an error answers 500, so Meta
+  The answer is 200 only after every message's effect is committed, what it sends put into the shared
+  outbox (`outbox.py`; sent by the worker holding each recipient); an error answers 500, so Meta
   delivers it again, and the core's claim (the message id, Context.dedup_key) makes the repeat change
   nothing.
 
@@ -36,7 +37,8 @@ from bot.whatsapp.channel import BUTTON, GROUP, PLATFORM, WhatsAppChannel, Whats
 from bot.whatsapp.config import WhatsAppConfig
 from bot.whatsapp.graph import GraphClient, GraphError
 from bot.whatsapp.lists import PAGE, ROW, open_points, page
-from bot.whatsapp.sender import Recipient, WhatsAppSender
+from bot.whatsapp.outbox import WhatsAppOutbox
+from bot.whatsapp.sender import WhatsAppSender
 from bot.whatsapp.webhook import MAX_AGE, Incoming, parse_all, signature_ok, verification
 from drafting.commands import Command, ParseError
 from drafting.commands import parse as parse_command
@@ -46,6 +48,7 @@ from drafting.replies import Delivery, Outcome, PointCard, Text
 from drafting.report import word_template
 from drafting.service import DraftingService
 from drafting.turn import Context
+from storage.store import SqlStoreFactory
 from storage.whatsapp_store import WhatsAppStore
 
 log = logging.getLogger("draftbot.whatsapp")
@@ -72,15 +75,21 @@ class WhatsAppAdapter:
         self.channel = WhatsAppChannel(
             service, WhatsAppSender(self.graph, config.pacing), self.store, config, self.clock
         )
+        stores = service.stores
+        assert isinstance(stores, SqlStoreFactory), "the outbox lives in the SQL database"
+        self.outbox = WhatsAppOutbox(stores, self.channel.send_row, self.channel.pacer_for)
+        self.channel.outbox = self.outbox
         dispatcher.register(self.channel)
         self.handled = 0  # messages whose effect is committed, for tests and logs
         http.add_post(config.path, self._post)
         http.add_page("GET", config.path, self._verify)
 
     async def start(self) -> None:
+        await self.outbox.start()
         log.info("whatsapp: webhook on %s, phone number id %s", self.config.path, self.config.phone_number_id)
 
     async def stop(self) -> None:
+        await self.outbox.close()
         await self.graph.close()
 
     async def redraw_stale(self) -> int:
@@ -204,7 +213,7 @@ class WhatsAppAdapter:
         if found is None or not found[1] or first >= len(found[1]) or to is None:
             return False
         shown = page(await self.service.language_for(ctx.chat), found[1], first)
-        await self.channel.sender.choices(Recipient(to), shown.body, shown.button, shown.rows, shown.footer)
+        await self.channel.choices(ctx.chat, shown.body, shown.button, shown.rows, shown.footer)
         return True
 
     async def _picked(self, ctx: Context, row: str) -> Outcome | None:

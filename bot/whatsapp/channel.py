@@ -22,16 +22,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.cardsync import NOT_SHOWN, CardSync
+from bot.cardsync import NOT_SHOWN, CardSync, Pacer
 from bot.whatsapp.cards import BUTTON, WhatsAppCards
 from bot.whatsapp.config import WhatsAppConfig
 from bot.whatsapp.graph import RE_ENGAGEMENT, GraphError
+from bot.whatsapp.outbox import WhatsAppOutbox
 from bot.whatsapp.sender import Recipient, WhatsAppSender
 from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.ports import CardMessage
 from drafting.replies import Delivery, Document, PointCard, Text
 from drafting.service import DraftingService
+from storage.outbox_store import Letter, Waiting
 from storage.whatsapp_store import WhatsAppStore
 
 log = logging.getLogger("draftbot.whatsapp")
@@ -72,6 +74,7 @@ class WhatsAppChannel:
         self.store = store
         self.config = config
         self.clock = clock
+        self.outbox: WhatsAppOutbox | None = None  # set by the adapter: every send goes through it
 
     async def deliver(self, delivery: Delivery, origin: object | None) -> None:
         here = origin if isinstance(origin, WhatsAppOrigin) else None
@@ -117,6 +120,67 @@ class WhatsAppChannel:
         return len(due)
 
     async def show(
+        self, chat: ChatRef, message: Text | PointCard | Document, requester: str = "", *, fresh: bool = False
+    ) -> None:
+        """Puts `message` into the shared outbox (`bot.whatsapp.outbox`), whose worker holding the
+        recipient sends it (`send_row`); a card as a request, drawn when its turn comes. Without an
+        outbox (a channel used on its own), sent at once."""
+        if self.outbox is None:
+            await self.show_now(chat, message, requester, fresh=fresh)
+        elif isinstance(message, PointCard):
+            await self.outbox.put_card(chat.chat_id, message.point_id, forced=fresh)
+        elif isinstance(message, Text):
+            await self.outbox.put(
+                Letter(chat.chat_id, "text", {"text": message.text, "requester": requester})
+            )
+        else:
+            payload = {"filename": message.filename, "caption": message.caption, "requester": requester}
+            await self.outbox.put(Letter(chat.chat_id, "document", payload, content=message.content))
+
+    async def choices(
+        self, chat: ChatRef, body: str, button: str, rows: list[tuple[str, str, str]], footer: str
+    ) -> None:
+        """A list message to a person (they just wrote: inside their window)."""
+        payload = {"body": body, "button": button, "rows": [list(r) for r in rows], "footer": footer}
+        if self.outbox is not None:
+            await self.outbox.put(Letter(chat.chat_id, "list", payload))
+        else:
+            await self._choices(chat, payload)
+
+    async def _choices(self, chat: ChatRef, payload: dict[str, Any]) -> None:
+        to = await self.store.address(chat.chat_id)
+        if to is None:
+            return
+        rows = [(str(a), str(b), str(c)) for a, b, c in payload["rows"]]
+        await self.sender.choices(Recipient(to), payload["body"], payload["button"], rows, payload["footer"])
+
+    async def send_row(self, chat_id: str, row: Waiting) -> None:
+        """The outbox worker holding this recipient sends one of its rows."""
+        chat = ChatRef(PLATFORM, chat_id, self.config.phone_number_id)
+        requester = str(row.payload.get("requester") or "")
+        if row.kind == "card":
+            assert row.point_id is not None
+            card = await self.service.card(row.point_id)  # the point as it is now
+            if card is not None:
+                await self.show_now(chat, card, fresh=row.forced)
+        elif row.kind == "text":
+            await self.show_now(chat, Text(str(row.payload["text"])), requester)
+        elif row.kind == "document":
+            document = Document(str(row.payload["filename"]), row.content or b"", str(row.payload["caption"]))
+            await self.show_now(chat, document, requester)
+        elif row.kind == "list":
+            await self._choices(chat, row.payload)
+        elif row.kind == "template":
+            await self._template(chat)
+
+    async def pacer_for(self, chat_id: str) -> Pacer | None:
+        """The sender's pacer of this recipient, for the outbox to load and save its shared budget."""
+        if chat_id.startswith(GROUP):
+            return self.sender._pacer(chat_id.removeprefix(GROUP))
+        address = await self.store.address(chat_id)
+        return None if address is None else self.sender._pacer(address)
+
+    async def show_now(
         self, chat: ChatRef, message: Text | PointCard | Document, requester: str = "", *, fresh: bool = False
     ) -> None:
         """Sends `message` to the chat now, or holds it outside the person's window. A card is drawn
@@ -192,7 +256,12 @@ class WhatsAppChannel:
                 await self.service.save_card_message(unseen)
             log.info("whatsapp: message %s to %s failed outside the window; held", message_id, user_id)
             if template_due:
-                await self._template(chat)
+                if self.outbox is not None:
+                    # marked now, as the row will go: a second failure before it is sent asks for none
+                    await self.store.template_sent(user_id, self.clock())
+                    await self.outbox.put(Letter(chat.chat_id, "template"))
+                else:
+                    await self._template(chat)
             return
         log.warning("whatsapp: message %s to %s failed: %s %s", message_id, user_id, code, title)
         if requester:

@@ -1,14 +1,17 @@
 """What WhatsApp lets the bot do with a message, behind one small class: post (text, a card with reply
 buttons, a list, a document, a template), no edits, no deletions, and the platform's limits. Every
 send goes through `_post`: paced per recipient and for the whole number with the shared `Pacer`, and
-retried after a wait on Meta's rate-limit answers (130429, 131056). It is the one place a shared
-outbox would take over (queue the payload instead of posting it).
+retried after a wait on Meta's rate-limit answers (130429, 131056). The shared outbox
+(`bot.whatsapp.outbox`) calls it from the worker holding the recipient's chat, with that recipient's
+pacer loaded from the budget all workers share.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,19 +74,20 @@ class WhatsAppSender:
         self.overall = Pacer(1.0 / self.pacing.per_second if self.pacing.per_second else 0.0)
         self.people: BoundedDict[str, Pacer] = BoundedDict(10_000)
         self.waited = 0  # sends that waited for a pacer or a rate-limit answer, for logs and tests
+        # wall clock: a recipient's pacer is saved in the shared outbox and read by other workers
+        self.clock: Callable[[], float] = time.time
 
     async def _post(self, to: Recipient, payload: dict[str, Any]) -> str:
         """Sends one message, paced; a rate-limit answer holds the pacer it names and retries."""
         person = self._pacer(to.to)
-        loop = asyncio.get_running_loop()
         for attempt in range(self.pacing.retries + 1):
-            wait = max(self.overall.wait_time(loop.time()), person.wait_time(loop.time()))
+            wait = max(self.overall.wait_time(self.clock()), person.wait_time(self.clock()))
             while wait > 0:
                 self.waited += 1
                 await asyncio.sleep(wait)
-                wait = max(self.overall.wait_time(loop.time()), person.wait_time(loop.time()))
-            self.overall.spend(loop.time())
-            person.spend(loop.time())
+                wait = max(self.overall.wait_time(self.clock()), person.wait_time(self.clock()))
+            self.overall.spend(self.clock())
+            person.spend(self.clock())
             try:
                 return await self.graph.send(payload)
             except GraphError as error:
@@ -93,7 +97,7 @@ class WhatsAppSender:
                 log.warning(
                     "whatsapp: rate limit %s sending to %s; retrying in %.1f s", error.code, to.to, pause
                 )
-                (person if error.code == PAIR_RATE else self.overall).hold(loop.time() + pause)
+                (person if error.code == PAIR_RATE else self.overall).hold(self.clock() + pause)
         raise AssertionError("unreachable")
 
     def _pacer(self, to: str) -> Pacer:

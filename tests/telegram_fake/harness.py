@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,15 +39,21 @@ class BotRun:
     adapter: TelegramAdapter
     dispatcher: Dispatcher
     people: dict[str, JSON] = field(default_factory=dict)
+    # other platforms' outboxes on the same dispatcher (WhatsApp's): settled means they are idle too
+    others: list[Callable[[], bool]] = field(default_factory=list)
+
+    def _idle(self) -> bool:
+        outboxes = [self.adapter.outbox.idle, *self.others]
+        return self.adapter.handled >= self.fake.deliveries and all(idle() for idle in outboxes)
 
     async def settle(self, timeout: float = SETTLE_TIMEOUT) -> None:
         """Until every pushed update was handled and every resulting message sent."""
         async with asyncio.timeout(timeout):
             while True:
                 await self.fake.wait_handed_out(timeout)
-                if self.adapter.handled >= self.fake.deliveries and self.adapter.outbox.idle():
+                if self._idle():
                     await asyncio.sleep(0)
-                    if self.adapter.handled >= self.fake.deliveries and self.adapter.outbox.idle():
+                    if self._idle():
                         return
                 await asyncio.sleep(0.005)
 

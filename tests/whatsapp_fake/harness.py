@@ -1,7 +1,8 @@
 """The real WhatsApp adapter on the process's HTTP server, against the fake Graph API.
 
-The webhook answers only after the message's effect is committed and its deliveries sent, so when a
-simulated person's `say` returns, everything they caused is visible: no waiting, no timing.
+The webhook answers once the message's effect is committed and its deliveries put into the outbox;
+a simulated person's `say` then waits until the adapter's outbox has sent what it put, so when it
+returns everything they caused is visible: no timing.
 """
 
 from __future__ import annotations
@@ -54,9 +55,14 @@ async def whatsapp_bot(
     dispatcher: Dispatcher | None = None,
     *,
     pacing: Pacing = TEST_PACING,
+    graph: FakeGraph | None = None,
 ) -> AsyncIterator[WhatsAppRun]:
-    graph = FakeGraph(TOKEN, PHONE_ID, clock, templates={(t.name, t.language) for t in TEMPLATES.values()})
-    await graph.start()
+    """One worker; given a `graph` (another worker's), it shares that number and leaves it running."""
+    own = graph is None
+    if graph is None:
+        templates = {(t.name, t.language) for t in TEMPLATES.values()}
+        graph = FakeGraph(TOKEN, PHONE_ID, clock, templates=templates)
+        await graph.start()
     config = WhatsAppConfig(
         TOKEN, PHONE_ID, SECRET, VERIFY, graph_url=graph.base_url, templates=TEMPLATES, pacing=pacing
     )
@@ -64,10 +70,11 @@ async def whatsapp_bot(
     adapter = WhatsAppAdapter(service, dispatcher or Dispatcher(), config, http, clock=clock)
     await http.start()
     await adapter.start()
-    network = Network(graph, f"http://127.0.0.1:{http.port}/whatsapp", SECRET)
+    network = Network(graph, f"http://127.0.0.1:{http.port}/whatsapp", SECRET, settle=adapter.outbox.drain)
     try:
         yield WhatsAppRun(graph, network, adapter, http)
     finally:
         await http.stop()
         await adapter.stop()
-        await graph.stop()
+        if own:
+            await graph.stop()

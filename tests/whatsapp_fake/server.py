@@ -27,6 +27,7 @@ Errors come back as Graph does, HTTP 400 with {"error": {"message", "type", "cod
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from collections import deque
@@ -81,6 +82,8 @@ class FakeGraph:
     refuse_next: dict[str, list[int]] = field(default_factory=dict)  # recipient -> codes to answer
     fail_later: dict[str, int] = field(default_factory=dict)  # recipient -> code of a later failure
     undelivered: list[JSON] = field(default_factory=list)  # accepted, no status reported yet
+    gate: asyncio.Event | None = None  # the next send waits for it, unrecorded (`hold`)
+    waiting: int = 0  # sends waiting at the gate
     _pairs: dict[str, deque[float]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -105,6 +108,12 @@ class FakeGraph:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def hold(self) -> asyncio.Event:
+        """The next send waits (unrecorded) until the returned event is set: a call in flight, for a
+        test; the sends after it go through."""
+        self.gate = asyncio.Event()
+        return self.gate
 
     # ---- what the simulated people do ---------------------------------------------------------
 
@@ -169,6 +178,11 @@ class FakeGraph:
         except GraphRefusal as refusal:
             self.refused.append((body, refusal.code))
             return _error(refusal)
+        if self.gate is not None:
+            gate, self.gate = self.gate, None
+            self.waiting += 1
+            await gate.wait()
+            self.waiting -= 1
         message_id = f"wamid.FAKE{next(self._ids):08d}"
         self.outbox.append({**body, "id": message_id})
         self.undelivered.append({**body, "id": message_id})

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import itertools
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,9 @@ class Network:
     webhook_url: str
     app_secret: str
     waba_id: str = "WABA1"
+    # Waits until what the bot put into its outbox while answering has been sent, so what a webhook
+    # caused is visible when `post` returns (the bot answers 200 once its rows are in the outbox).
+    settle: Callable[[], Awaitable[None]] | None = None
 
     def envelope(self, message: JSON, contact: JSON) -> JSON:
         return {
@@ -79,7 +83,10 @@ class Network:
             session.post(self.webhook_url, data=body, headers=headers) as r,
         ):
             await r.read()
-            return r.status
+            status = r.status
+        if self.settle is not None:
+            await self.settle()
+        return status
 
 
 @dataclass

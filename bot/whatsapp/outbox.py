@@ -1,0 +1,229 @@
+"""What the bot sends on WhatsApp goes through the shared outbox (`storage.outbox_store`, platform
+"whatsapp", one chat per recipient: a person's id, or "g:" and a group's id), as Telegram's does.
+
+The webhook handler puts rows (texts, documents, list messages, templates, and card requests, which
+join one still waiting for the same card) before it answers 200, so a worker killed afterwards loses
+none of it. The worker holding a recipient's lease sends them, oldest first, through the channel's
+existing paths (`WhatsAppChannel.send_row`): the 24-hour window (held + template), cards drawn fresh
+from the database through `CardSync` when their turn comes, failed statuses, pacing and the rate-limit
+retries of `WhatsAppSender._post`. The recipient's pacer is loaded from the chat's shared budget when
+the lease is taken and saved with every row, so all workers together keep one pace per recipient.
+
+Leases as Telegram's (`bot.telegram.outbox`): renewed every `RENEW` s while the worker lives, and every
+worker looks for chats with rows and no live lease every `POLL` s, so a killed worker's recipients are
+taken over within `LEASE` + `POLL` s. A text, document, list or template row is marked taken before its
+call: found taken by a successor (its worker died during the call) it is not sent again, only logged.
+
+This is a small loop of its own over `OutboxStore`, not an extraction of Telegram's `Outbox`/`Lane`
+(which mix the loop with Telegram's topics, merging and notices); the two could share one later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from bot.cardsync import Pacer
+from storage.outbox_store import Budget, Letter, OutboxStore, Waiting
+from storage.store import SqlStoreFactory
+
+log = logging.getLogger("draftbot.whatsapp.outbox")
+
+PLATFORM = "whatsapp"
+LEASE = 4.0  # seconds a recipient stays with a worker that stopped renewing (renewed every RENEW)
+RENEW = 1.0
+POLL = 0.25  # seconds between two looks for recipients whose rows nobody sends
+ONCE = ("text", "document", "list", "template")  # rows never sent twice (a card is drawn again)
+
+
+class LeaseLost(Exception):
+    """Another worker holds this recipient now."""
+
+
+Send = Callable[[str, Waiting], Awaitable[None]]
+PacerFor = Callable[[str], Awaitable[Pacer | None]]
+
+
+class WhatsAppOutbox:
+    """This worker's senders, one task per recipient it holds."""
+
+    def __init__(
+        self,
+        stores: SqlStoreFactory,
+        send: Send,
+        pacer_for: PacerFor,
+        *,
+        clock: Callable[[], float] = time.time,
+        lease: float = LEASE,
+    ) -> None:
+        self.store = OutboxStore(stores, PLATFORM)
+        self.send = send  # sends one row to a recipient (the channel)
+        self.pacer_for = pacer_for  # the recipient's pacer in the sender, None when it has no address
+        self.clock = clock
+        self.lease = lease
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lanes: dict[str, asyncio.Task[None]] = {}
+        self.again: set[str] = set()  # rows were put while its sender ran: look again before releasing
+        self.mine: set[int] = set()  # rows this worker put that it has not seen sent yet
+        self.skipped = 0  # rows a dead worker was sending, not sent again (for logs and tests)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # ---- putting -------------------------------------------------------------------------------
+
+    async def put(self, letter: Letter) -> None:
+        """Into the outbox (committed when this returns), then sent by whoever holds the recipient."""
+        (row_id,) = await self.store.put([letter], datetime.now(UTC))
+        self.mine.add(row_id)
+        self.kick(letter.chat_id)
+
+    async def put_card(self, chat_id: str, point_id: int, *, forced: bool = False) -> None:
+        row_id = await self.store.put_card(chat_id, point_id, forced=forced, at=datetime.now(UTC))
+        if row_id is not None:
+            self.mine.add(row_id)
+        self.kick(chat_id)
+
+    def kick(self, chat_id: str) -> None:
+        self._start()
+        self.again.add(chat_id)
+        task = self.lanes.get(chat_id)
+        if task is None or task.done():
+            self.lanes[chat_id] = asyncio.get_running_loop().create_task(
+                self._work(chat_id), name=f"whatsapp-lane-{chat_id}"
+            )
+
+    # ---- one recipient's sender ----------------------------------------------------------------
+
+    async def _work(self, chat_id: str) -> None:
+        try:
+            while chat_id in self.again:
+                self.again.discard(chat_id)
+                budget = await self.store.claim(chat_id, self.owner, self.clock(), self.lease)
+                if budget is None:
+                    return  # another worker sends here (or, if it dies, whoever takes over)
+                pacer = await self.pacer_for(chat_id)
+                if pacer is not None:
+                    pacer.last = budget.last_sent or -1e9
+                    pacer.recent = deque(budget.recent)
+                    pacer.hold_until = budget.held_until
+                await self._drain(chat_id, pacer)
+                await self.store.release(chat_id, self.owner, self._budget(pacer))
+        except asyncio.CancelledError:
+            raise
+        except LeaseLost:
+            log.warning("whatsapp: another worker took over recipient %s", chat_id)
+        except Exception:
+            log.exception("whatsapp: the sender of recipient %s stopped; its lease runs out", chat_id)
+
+    async def _drain(self, chat_id: str, pacer: Pacer | None) -> None:
+        while rows := await self.store.waiting(chat_id, 1):
+            row = rows[0]
+            if row.taken and row.kind in ONCE:
+                # A worker died while sending it: it may have gone out, so it is not sent again.
+                self.skipped += 1
+                log.warning("whatsapp: a %s to %s may not have arrived; not sent again", row.kind, chat_id)
+            else:
+                if row.kind in ONCE:
+                    await self.store.take([row.id], chat_id, self.owner, self._budget(pacer))
+                else:
+                    await self.store.take([row.id])
+                try:
+                    await self.send(chat_id, row)
+                except (asyncio.CancelledError, LeaseLost):
+                    raise
+                except Exception:
+                    log.exception("whatsapp: a %s for %s failed", row.kind, chat_id)
+            _, held = await self.store.finish(chat_id, self.owner, [row.id], self._budget(pacer))
+            self.mine.discard(row.id)
+            if not held:
+                raise LeaseLost(chat_id)
+
+    def _budget(self, pacer: Pacer | None) -> Budget:
+        if pacer is None:
+            return Budget()
+        now = self.clock()
+        return Budget(pacer.last, [t for t in pacer.recent if t > now - 60.0], pacer.hold_until)
+
+    # ---- the worker's background: leases renewed, recipients nobody sends to found --------------
+
+    def _start(self) -> None:
+        if not self._tasks:
+            loop = asyncio.get_running_loop()
+            self._tasks = [
+                loop.create_task(self._renew_forever(), name="whatsapp-outbox-renew"),
+                loop.create_task(self._poll_forever(), name="whatsapp-outbox-poll"),
+            ]
+
+    async def start(self) -> None:
+        self._start()
+
+    def _busy(self) -> bool:
+        return any(not task.done() for task in self.lanes.values())
+
+    async def _renew_forever(self) -> None:
+        while True:
+            await asyncio.sleep(RENEW)
+            if not self._busy():
+                continue
+            try:
+                await self.store.renew(self.owner, self.clock(), self.lease)
+            except Exception as error:
+                log.warning("whatsapp: outbox leases not renewed (%s)", error)
+
+    async def _poll_forever(self) -> None:
+        while True:
+            try:
+                await self.poll()
+            except Exception as error:
+                log.warning("whatsapp: could not look for messages to send (%s)", error)
+            await asyncio.sleep(POLL)
+
+    async def poll(self) -> int:
+        """Takes the recipients whose rows nobody sends (none yet, or a worker that died); returns
+        how many. Forgets rows of its own that another worker sent."""
+        claimed = await self.store.claim_due(self.owner, self.clock(), self.lease)
+        for chat_id in claimed:
+            self.kick(chat_id)
+        if self.mine and not self._busy():
+            self.mine &= await self.store.still_waiting(self.mine)
+        return len(claimed)
+
+    # ---- waiting and stopping --------------------------------------------------------------------
+
+    def idle(self) -> bool:
+        return not self.mine and not self._busy()
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Returns once everything this worker put has been sent (by it or another)."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while not self.idle():
+            if deadline is not None and loop.time() > deadline:
+                return
+            if not self._busy():
+                with contextlib.suppress(Exception):
+                    await self.poll()
+            await asyncio.sleep(0.005)
+
+    async def kill(self) -> None:
+        """Stops at once, leases kept until they run out (as a killed process would)."""
+        for task in [*self._tasks, *self.lanes.values()]:
+            task.cancel()
+        for task in [*self._tasks, *self.lanes.values()]:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks, self.lanes = [], {}
+
+    async def close(self, timeout: float = 5.0) -> None:
+        """Sends what it can within `timeout`; what is left stays for the other workers."""
+        await self.drain(timeout)
+        await self.kill()
+        with contextlib.suppress(Exception):
+            await self.store.release_all(self.owner)

@@ -1,0 +1,66 @@
+"""Two WhatsApp workers (two adapters on one database and one business number) share the outbox: a
+recipient's messages are sent by the worker holding that recipient; when it is killed with messages
+waiting, the other takes them over and sends each once, a card drawn as the point is when its turn
+comes; the message the dead worker was sending is not sent again (issue 13, on issue 12's outbox)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from drafting.model import ChatRef
+from drafting.replies import Text
+from drafting.service import DraftingService
+from storage.store import SqlStoreFactory
+from tests.conftest import FakeClock
+from tests.kit import Room
+from tests.test_whatsapp_one_to_one import POINT, seated
+from tests.whatsapp_fake.harness import PHONE_ID, whatsapp_bot
+
+
+@pytest.fixture
+async def shared(
+    any_url: str, make_service: Callable[[SqlStoreFactory], DraftingService]
+) -> AsyncIterator[DraftingService]:
+    """One database, SQLite file or PostgreSQL, for both workers."""
+    factory = await SqlStoreFactory.open(any_url)
+    try:
+        yield make_service(factory)
+    finally:
+        await factory.close()
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    async with asyncio.timeout(timeout):  # a guard against hangs, not a measure
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+async def test_a_killed_workers_recipient_is_taken_over_by_the_other_and_each_message_goes_once(
+    shared: DraftingService, clock: FakeClock
+) -> None:
+    async with whatsapp_bot(shared, clock) as a, whatsapp_bot(shared, clock, graph=a.graph) as b:
+        ana, _, rosa = await seated(a, Room(shared))
+        chat = ChatRef("whatsapp", str(ana.bsuid), PHONE_ID)
+        gate = a.graph.hold()
+        try:
+            await a.adapter.channel.show(chat, Text("primero"))
+            await _until(lambda: a.graph.waiting == 1)  # a is sending to Ana, its call in flight
+            await a.adapter.channel.show(chat, Text("segundo"))
+            assert await b.adapter.outbox.poll() == 0, "b took a recipient a holds"
+
+            await a.adapter.outbox.kill()  # a dies: its lease on Ana runs out, nobody renews it
+            rosa.network = b.network  # Rosa's next message reaches b
+            async with asyncio.timeout(30):  # a guard against hangs (nobody taking Ana over), not a measure
+                await rosa.say("proponer " + POINT)  # returns once b has sent what it put, Ana's card too
+
+            ours = [text for text in ana.texts() if text in ("primero", "segundo")]
+            assert ours == ["segundo"], "a message was lost, or the one a was sending went again"
+            cards = [c for c in ana.cards() if POINT in c["interactive"]["body"]["text"]]
+            assert len(cards) == 1
+            assert await b.adapter.outbox.store.waiting(chat.chat_id) == []
+            a.adapter.outbox.mine.clear()  # what the dead worker put was sent by b
+        finally:
+            gate.set()  # a's call, cut off in flight, is let go so the fake can stop
