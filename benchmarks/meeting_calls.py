@@ -107,6 +107,16 @@ class Meeting:
         self.fake.send(self.user(name), self.chat, text)
         await self.settle()
 
+    async def say_for_document(self, name: str, text: str) -> None:
+        """A command answered with a file: rendering it may outlast a quiet spell, so this waits for
+        the file itself to reach the group."""
+        before = len(self.fake.documents(self.chat["id"]))
+        await self.say(name, text)
+        await until(
+            lambda: len(self.fake.documents(self.chat["id"])) > before, f"the file of {text}", timeout=WAIT
+        )
+        await self.settle()
+
     def card(self, n: int) -> JSON:
         return self.fake.card(self.chat["id"], n)
 
@@ -145,9 +155,12 @@ class Meeting:
                 else:
                     fake.press_button(self.user(name), card, "Aprobar")
             await self.settle()
-        await self.say("Relatoría", "/compilar")
-        await self.say("Relatoría", "/finalizar")
-        await self.say("Secretaría", "/descargar")
+        for name, command in (
+            ("Relatoría", "/compilar"),
+            ("Relatoría", "/finalizar"),
+            ("Secretaría", "/descargar"),
+        ):
+            await self.say_for_document(name, command)
 
     def wrong_cards(self) -> list[str]:
         """What is wrong with the cards at the end ([] when every card is right)."""
