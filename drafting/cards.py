@@ -89,17 +89,25 @@ async def build_card(
     if point.state is PointState.SILENCE or any(p.until for p in positions.values()):
         zone = meeting_zone(await store.meeting(point.meeting_id)).zone
     rows: list[CardPosition] = []
+    # A card is drawn after every press, with a row per delegation: each row's label is worded once.
+    labels: dict[tuple[str, str], str] = {}
+
+    def label(key: str, mark: str) -> str:
+        if (key, mark) not in labels:
+            labels[key, mark] = f"{mark} {t(lang, key)}"
+        return labels[key, mark]
+
     for d in sorted((d for d in delegations if d.kind is DelegationKind.MEMBER), key=lambda d: d.name):
         pos = positions.get(d.id)
         if pos is not None and pos.until is not None:
             until = t(lang, "stance.until", until=long_moment(pos.until, zone, lang))
-            label = f"{STANCE_MARK[pos.stance]} {t(lang, 'stance.approve_ad_referendum')}"
-            rows.append(CardPosition(d.name, pos.stance.value, label, until))
+            worded = label("stance.approve_ad_referendum", STANCE_MARK[pos.stance])
+            rows.append(CardPosition(d.name, pos.stance.value, worded, until))
         elif pos is not None:
-            label = f"{STANCE_MARK[pos.stance]} {t(lang, 'stance.' + pos.stance.value)}"
-            rows.append(CardPosition(d.name, pos.stance.value, label, pos.reason))
+            worded = label("stance." + pos.stance.value, STANCE_MARK[pos.stance])
+            rows.append(CardPosition(d.name, pos.stance.value, worded, pos.reason))
         elif d.id in present and point.state in LIVE:
-            rows.append(CardPosition(d.name, "", f"⏳ {t(lang, 'stance.pending')}"))
+            rows.append(CardPosition(d.name, "", label("stance.pending", "⏳")))
     tally = Tally.count(
         {k: v.stance for k, v in positions.items()},
         [d.id for d in delegations if d.kind is DelegationKind.MEMBER],

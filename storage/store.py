@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Integer, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -129,6 +129,20 @@ def _point(row: PointRow) -> Point:
 def _position(row: PositionRow | PositionHistoryRow) -> Position:
     stance = Stance(row.stance)
     return Position(row.point_id, row.delegation_id, row.member_id, stance, row.reason, row.at, row.until)
+
+
+# A point's card messages: read before every Telegram press (bot/telegram/card_lane.py `pressed`), so
+# built once and read as plain rows, not ORM objects (their identity map cost more than the query).
+_CARD_ROWS = CardMessageRow.__table__.c
+_CARD_MESSAGES = select(
+    _CARD_ROWS.point_id,
+    _CARD_ROWS.platform,
+    _CARD_ROWS.workspace,
+    _CARD_ROWS.chat_id,
+    _CARD_ROWS.message_id,
+    _CARD_ROWS.thread_id,
+    _CARD_ROWS.shown_version,
+).where(_CARD_ROWS.point_id == bindparam("b_point", type_=Integer))
 
 
 def _card(r: CardMessageRow) -> CardMessage:
@@ -665,8 +679,18 @@ class SqlStore(PanelRecords, ReminderRecords, PressRecords):
 
     # ---- cards and threads ----
     async def card_messages(self, point_id: int) -> list[CardMessage]:
-        rows = await self.s.scalars(select(CardMessageRow).where(CardMessageRow.point_id == point_id))
-        return [_card(r) for r in rows]
+        conn = await self.s.connection()
+        rows = await conn.execute(_CARD_MESSAGES, {"b_point": point_id})
+        return [
+            CardMessage(
+                r.point_id,
+                ChatRef(r.platform, r.chat_id, r.workspace),
+                r.message_id,
+                r.thread_id,
+                r.shown_version,
+            )
+            for r in rows
+        ]
 
     async def save_card_message(self, card: CardMessage) -> None:
         values = dict(
