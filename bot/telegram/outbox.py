@@ -7,9 +7,9 @@ edits, deletions of card copies) is first a row of the outbox (`storage.outbox_s
 update that caused it is answered, so a worker killed afterwards loses none of it. Then:
 
 - one worker at a time sends to a chat: the one holding the chat's lease (claimed by a conditional
-  update, renewed every second while it lives). A killed worker's lease runs out within `LEASE`
-  seconds, and every worker looks for chats with rows and no live lease every `POLL` seconds, so
-  another takes over within 5 s;
+  update, renewed every second while it lives; `bot.outbox_leases`, shared with WhatsApp). A killed
+  worker's lease runs out within `LEASE` seconds, and every worker looks for chats with rows and no
+  live lease every `POLL` seconds, so another takes over within 5 s;
 - the chat's budget (last send, sends of the last minute, a 429's hold) is kept with the lease, so
   all workers together keep Telegram's limits (`Limits`); on a 429 the chat is held `retry_after`
   seconds for everybody, then the same call is made again;
@@ -37,9 +37,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 
@@ -47,6 +44,7 @@ from telegram import Bot
 
 from bot.bounded import BoundedDict
 from bot.cardsync import Pacer
+from bot.outbox_leases import LEASE, LeaseKeeper, worker_id
 from bot.telegram.card_lane import PLATFORM
 from bot.telegram.lane import REMEMBERED, Lane, wall_clock
 from bot.telegram.outgoing import Outgoing
@@ -58,10 +56,6 @@ from storage.store import SqlStoreFactory
 __all__ = ["PLATFORM", "REMEMBERED", "Lane", "Limits", "Outbox", "Outgoing", "Pacer", "retry_seconds"]
 
 log = logging.getLogger("draftbot.telegram.outbox")
-
-LEASE = 4.0  # seconds a chat stays with a worker that stopped renewing (renewed every RENEW)
-RENEW = 1.0
-POLL = 0.25  # seconds between two looks for chats whose rows nobody sends
 
 
 class Outbox:
@@ -86,13 +80,15 @@ class Outbox:
         stores = service.stores
         assert isinstance(stores, SqlStoreFactory), "the outbox lives in the SQL database"
         self.store = OutboxStore(stores, PLATFORM)
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = worker_id()
         self.lanes: dict[int, Lane] = {}  # idle lanes beyond REMEMBERED are forgotten (`_forget_idle`)
         self.moved: BoundedDict[int, int] = BoundedDict(REMEMBERED)  # old chat id -> new (supergroups)
         self.global_pacer = Pacer(1.0 / limits.global_per_second if limits.global_per_second else 0.0)
         self.mine: set[int] = set()  # rows this worker put that it has not seen sent yet (`idle`)
         self.rate_limited = 0  # 429s received (a figure for benchmarks and logs)
-        self._tasks: list[asyncio.Task[None]] = []
+        self.leases = LeaseKeeper(
+            PLATFORM, self.store, self.owner, clock, lease, busy=self._busy, poll=self.poll
+        )
         self._unkept: set[asyncio.Task[None]] = set()  # messages sent from memory (`put`)
 
     def set_limits(self, limits: Limits) -> None:
@@ -180,33 +176,13 @@ class Outbox:
     # ---- the worker's background: leases renewed, chats nobody sends found ----------------------
 
     def _start(self) -> None:
-        if not self._tasks:
-            loop = asyncio.get_running_loop()
-            self._tasks = [
-                loop.create_task(self._renew_forever(), name="telegram-outbox-renew"),
-                loop.create_task(self._poll_forever(), name="telegram-outbox-poll"),
-            ]
+        self.leases.start()
 
     async def start(self) -> None:
         self._start()
 
-    async def _renew_forever(self) -> None:
-        while True:
-            await asyncio.sleep(RENEW)
-            if all(lane.idle for lane in self.lanes.values()):
-                continue
-            try:
-                await self.store.renew(self.owner, self.clock(), self.lease)
-            except Exception as error:
-                log.warning("telegram: outbox leases not renewed (%s)", error)
-
-    async def _poll_forever(self) -> None:
-        while True:
-            try:
-                await self.poll()
-            except Exception as error:
-                log.warning("telegram: could not look for messages to send (%s)", error)
-            await asyncio.sleep(POLL)
+    def _busy(self) -> bool:
+        return not all(lane.idle for lane in self.lanes.values())
 
     async def poll(self) -> int:
         """Takes the chats whose rows nobody sends (none yet, or a worker that died); returns how many.
@@ -250,13 +226,11 @@ class Outbox:
             log.warning(
                 "telegram: stopping with %s messages or card edits left to the next worker", len(self.mine)
             )
-        for task in self._tasks:
-            task.cancel()
+        await self.leases.stop()
         for lane in list(self.lanes.values()):
             lane.stop()
-        for task in [*self._tasks, *(lane.task for lane in self.lanes.values() if lane.task is not None)]:
+        for task in [lane.task for lane in self.lanes.values() if lane.task is not None]:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self._tasks = []
         with contextlib.suppress(Exception):
             await self.store.release_all(self.owner)

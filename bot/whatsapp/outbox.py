@@ -9,13 +9,12 @@ from the database through `CardSync` when their turn comes, failed statuses, pac
 retries of `WhatsAppSender._post`. The recipient's pacer is loaded from the chat's shared budget when
 the lease is taken and saved with every row, so all workers together keep one pace per recipient.
 
-Leases as Telegram's (`bot.telegram.outbox`): renewed every `RENEW` s while the worker lives, and every
-worker looks for chats with rows and no live lease every `POLL` s, so a killed worker's recipients are
-taken over within `LEASE` + `POLL` s. A text, document, list or template row is marked taken before its
+Leases as Telegram's, kept by the same `bot.outbox_leases.LeaseKeeper`: a killed worker's recipients
+are taken over within `LEASE` + `POLL` s. A text, document, list or template row is marked taken before its
 call: found taken by a successor (its worker died during the call) it is not sent again, only logged.
 
-This is a small loop of its own over `OutboxStore`, not an extraction of Telegram's `Outbox`/`Lane`
-(which mix the loop with Telegram's topics, merging and notices); the two could share one later.
+The sending loop is WhatsApp's own over `OutboxStore`: Telegram's `Lane` mixes it with topics,
+merging and notices; the leases' background is shared.
 """
 
 from __future__ import annotations
@@ -23,24 +22,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
 import time
-import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from bot.cardsync import Pacer
+from bot.outbox_leases import LEASE, LeaseKeeper, worker_id
 from storage.outbox_store import Budget, Letter, OutboxStore, Waiting
 from storage.store import SqlStoreFactory
 
 log = logging.getLogger("draftbot.whatsapp.outbox")
 
 PLATFORM = "whatsapp"
-LEASE = 4.0  # seconds a recipient stays with a worker that stopped renewing (renewed every RENEW)
-RENEW = 1.0
-POLL = 0.25  # seconds between two looks for recipients whose rows nobody sends
 ONCE = ("text", "document", "list", "template")  # rows never sent twice (a card is drawn again)
 
 
@@ -69,12 +63,14 @@ class WhatsAppOutbox:
         self.pacer_for = pacer_for  # the recipient's pacer in the sender, None when it has no address
         self.clock = clock
         self.lease = lease
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = worker_id()
         self.lanes: dict[str, asyncio.Task[None]] = {}
         self.again: set[str] = set()  # rows were put while its sender ran: look again before releasing
         self.mine: set[int] = set()  # rows this worker put that it has not seen sent yet
         self.skipped = 0  # rows a dead worker was sending, not sent again (for logs and tests)
-        self._tasks: list[asyncio.Task[None]] = []
+        self.leases = LeaseKeeper(
+            PLATFORM, self.store, self.owner, clock, lease, busy=self._busy, poll=self.poll
+        )
 
     # ---- putting -------------------------------------------------------------------------------
 
@@ -154,36 +150,13 @@ class WhatsAppOutbox:
     # ---- the worker's background: leases renewed, recipients nobody sends to found --------------
 
     def _start(self) -> None:
-        if not self._tasks:
-            loop = asyncio.get_running_loop()
-            self._tasks = [
-                loop.create_task(self._renew_forever(), name="whatsapp-outbox-renew"),
-                loop.create_task(self._poll_forever(), name="whatsapp-outbox-poll"),
-            ]
+        self.leases.start()
 
     async def start(self) -> None:
         self._start()
 
     def _busy(self) -> bool:
         return any(not task.done() for task in self.lanes.values())
-
-    async def _renew_forever(self) -> None:
-        while True:
-            await asyncio.sleep(RENEW)
-            if not self._busy():
-                continue
-            try:
-                await self.store.renew(self.owner, self.clock(), self.lease)
-            except Exception as error:
-                log.warning("whatsapp: outbox leases not renewed (%s)", error)
-
-    async def _poll_forever(self) -> None:
-        while True:
-            try:
-                await self.poll()
-            except Exception as error:
-                log.warning("whatsapp: could not look for messages to send (%s)", error)
-            await asyncio.sleep(POLL)
 
     async def poll(self) -> int:
         """Takes the recipients whose rows nobody sends (none yet, or a worker that died); returns
@@ -214,12 +187,13 @@ class WhatsAppOutbox:
 
     async def kill(self) -> None:
         """Stops at once, leases kept until they run out (as a killed process would)."""
-        for task in [*self._tasks, *self.lanes.values()]:
+        await self.leases.stop()
+        for task in self.lanes.values():
             task.cancel()
-        for task in [*self._tasks, *self.lanes.values()]:
+        for task in self.lanes.values():
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self._tasks, self.lanes = [], {}
+        self.lanes = {}
 
     async def close(self, timeout: float = 5.0) -> None:
         """Sends what it can within `timeout`; what is left stays for the other workers."""
