@@ -155,12 +155,9 @@ class Meeting:
                 else:
                     fake.press_button(self.user(name), card, "Aprobar")
             await self.settle()
-        for name, command in (
-            ("Relatoría", "/compilar"),
-            ("Relatoría", "/finalizar"),
-            ("Secretaría", "/descargar"),
-        ):
-            await self.say_for_document(name, command)
+        await self.say_for_document("Relatoría", "/compilar")
+        await self.say("Relatoría", "/finalizar")  # says so; the final is what /descargar sends
+        await self.say_for_document("Secretaría", "/descargar")
 
     def wrong_cards(self) -> list[str]:
         """What is wrong with the cards at the end ([] when every card is right)."""
