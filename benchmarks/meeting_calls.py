@@ -37,32 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.demo import DELEGATIONS  # noqa: E402
+from tests.kit import MEETING as KIT_MEETING  # noqa: E402
 from tests.processes import DraftbotProcess, free_port, telegram_webhook_env, until  # noqa: E402
 from tests.telegram_fake.server import JSON, FakeTelegram  # noqa: E402
 
-DELEGATIONS = [
-    "Canadá",
-    "Costa Rica",
-    "El Salvador",
-    "Estados Unidos de América",
-    "Guatemala",
-    "Honduras",
-    "México",
-    "Nicaragua",
-    "Panamá",
-    "República Dominicana",
-]
-MEETING = (
-    "/nuevareunion\n"
-    "titulo: INFORME DE LA REUNIÓN DE LA RED DE FUNCIONARIOS DE ENLACE DE PROTECCIÓN CONSULAR\n"
-    "organismos: CONFERENCIA REGIONAL SOBRE MIGRACIÓN (CRM); "
-    "GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN (GRCM)\n"
-    "red: Red de Funcionarios de Enlace de Protección Consular\n"
-    "tipo: ordinaria\n"
-    "lugar: San Pedro Sula, Honduras\n"
-    "fecha: 2016-11-15\n"
-    "previo: Grupo Regional de Consulta sobre Migración (GRCM)"
-)
+MEETING = "/" + KIT_MEETING  # the test kit's meeting, typed as a Telegram command
 POINTS = [
     "Agradecer al Gobierno de Honduras por la hospitalidad brindada.",
     "Tomar nota del informe de la Secretaría Técnica sobre protección consular.",
