@@ -3,8 +3,15 @@
 A meeting may be bound to a Telegram group and a Slack channel at once: a command typed on one
 platform yields deliveries for chats on both, and each goes to its own adapter.
 
-Fewer messages in a busy group: some deliveries are held here, per chat, for `digest_window`
-seconds from the first, and go out together.
+Nothing the core decided to send is lost with a worker. The deliveries that must survive were written
+to the delivery journal in the command's own transaction (drafting.journal); once this dispatcher has
+handed them to their channels (a Telegram or WhatsApp channel puts them in the shared outbox) the entry
+is deleted, one statement. An entry still there `grace` seconds later is a dead worker's: any worker's
+journal sweep (`sweep_journal`, every second or so under `draftbot run`) takes it (a lease, so one
+worker does) and delivers it. A worker that is merely slow keeps its entries by renewing their lease.
+
+Fewer messages in a busy group: some deliveries are held, per chat, for `digest_window` seconds from
+the first, and go out together.
 
 - Announcements the core marks as a `Digest` (a delegate joined): one message listing them all, so
   ten delegates joining within a few seconds make one group message, not ten, on every platform.
@@ -17,10 +24,16 @@ seconds from the first, and go out together.
 Any other text for that chat takes what is held along, on top of the same message (the announcement
 folded into the next message); a document sends it first. So the order of what the group reads is
 kept; a card is edited in place and overtakes nothing.
-What is held is in this process only, for those few seconds: `flush()` sends it (at shutdown); a
-killed process loses those words, never the joins or positions themselves (they are committed, and
-the card and `member` show them). A window of 0 (the default, and in tests that do not ask for one)
-holds nothing.
+
+What is held is a journal entry with a due time (`DeliveryJournal.hold`), not only this process's
+memory: this worker's timer releases it when due, together with whatever other workers hold for the
+same chat; if this worker dies, another's sweep releases it `grace` seconds later. A window of 0 (the
+default, and in tests that do not ask for one) holds nothing. Without a journal (a service built
+without one) what is held lives in this process only, as before.
+
+Entries written by another worker come back platform-neutral (`RequestOrigin`): a channel with
+`revive(origin) -> its own origin | None` answers the request its own way; otherwise an answer goes
+to the chat the request came from.
 """
 
 from __future__ import annotations
@@ -28,24 +41,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from drafting.journal import JournalRecord, RequestOrigin, hold_key
 from drafting.model import ChatRef
+from drafting.ports import DeliveryJournal
 from drafting.replies import Delivery, Outcome, PointCard, Text, together
 
 log = logging.getLogger("draftbot.dispatch")
 
-_Key = tuple[str, str, str]  # (platform, chat id, what is held: a digest's catalogue key, or "ack")
-ACK = "ack"
+_Chat = tuple[str, str]  # (platform, chat id) of a chat something is held for
+ACK = "ack"  # the group of held acknowledgements; a digest's group is its catalogue key
+GRACE = 5.0  # seconds a journal entry is left to the worker that wrote it (DRAFTBOT_JOURNAL_GRACE_SECONDS)
 
 
 class Channel(Protocol):
     """One platform's way of showing deliveries. `origin` is the adapter's own note of the request
     (message to reply to, button press to answer) when the request came from that platform, else None.
     A channel may also have `batches_ack(origin) -> bool`: True has the requester-only acknowledgement
-    of that request held and sent with others (see the module's docstring)."""
+    of that request held and sent with others (see the module's docstring); and
+    `revive(origin: RequestOrigin) -> Any | None`: its own origin for a request journaled elsewhere."""
 
     platform: str
 
@@ -56,14 +73,27 @@ class Channel(Protocol):
 class _Held:
     delivery: Delivery
     origin: Any | None
+    chat: ChatRef  # the chat it waits in
+    entry: int | None  # its journal entry; None without a journal
 
 
 class Dispatcher:
-    def __init__(self, channels: Sequence[Channel] = (), *, digest_window: float = 0.0) -> None:
+    def __init__(
+        self,
+        channels: Sequence[Channel] = (),
+        *,
+        digest_window: float = 0.0,
+        journal: DeliveryJournal | None = None,
+        grace: float = GRACE,
+    ) -> None:
         self.channels: dict[str, Channel] = {}
         self.digest_window = digest_window
-        self._held: dict[_Key, list[_Held]] = {}
-        self._timers: dict[_Key, asyncio.Task[None]] = {}
+        # None: the journal of the first journaled outcome dispatched (a service built with one).
+        self.journal = journal
+        self.grace = grace
+        self._held: dict[_Chat, list[_Held]] = {}
+        self._timers: dict[_Chat, asyncio.Task[None]] = {}
+        self._sweeper: asyncio.Task[None] | None = None
         for channel in channels:
             self.register(channel)
 
@@ -72,20 +102,31 @@ class Dispatcher:
 
     async def dispatch(self, outcome: Outcome, *, platform: str, origin: Any | None) -> None:
         """Delivers every message; one chat failing does not keep the others from theirs."""
-        for delivery in outcome.deliveries:
-            chat = delivery.chat
-            target = platform
-            if chat is not None:
-                target = chat.platform
-            elif delivery.private_to is not None:
-                target = delivery.private_to.platform
-            key = self._holds(delivery, target, origin if target == platform else None)
-            if key is not None:
-                self._hold(key, _Held(delivery, origin if target == platform else None))
-                continue
-            if chat is not None and self._held and not isinstance(delivery.message, PointCard):
-                delivery = await self._before(chat, delivery)
-            await self._deliver(target, delivery, origin if target == platform else None)
+        if self.journal is None and outcome.journal is not None:
+            self.journal = outcome.journal
+        book = self.journal
+        entry = outcome.journal_id if book is not None else None
+        holding: list[_Held] = []
+        async with self._keeping([entry] if entry is not None else []):
+            for delivery in outcome.deliveries:
+                target = platform
+                if delivery.chat is not None:
+                    target = delivery.chat.platform
+                elif delivery.private_to is not None:
+                    target = delivery.private_to.platform
+                here = origin if target == platform else None
+                chat = self._holds(delivery, target, here)
+                if chat is not None:
+                    holding.append(_Held(delivery, here, chat, entry))
+                    continue
+                await self._deliver_now(target, delivery, here)
+            if book is None or entry is None:
+                for held in holding:
+                    self._hold(held)
+            elif holding:
+                await self._hold_in_journal(book, entry, holding)
+            else:
+                await self._done(book, [entry])
 
     def holding(self) -> bool:
         """Something is waiting for company."""
@@ -96,79 +137,209 @@ class Dispatcher:
         for task in list(self._timers.values()):
             task.cancel()
         self._timers.clear()
-        for key in list(self._held):
-            await self._release(key)
+        for chat in list(self._held):
+            await self._release(chat)
+
+    # ---- the journal's sweep ----------------------------------------------------------------------
+
+    async def sweep_journal(self, limit: int = 50) -> int:
+        """Delivers the journal entries nobody delivered `grace` seconds after they were due: those of
+        a worker that died. Returns how many entries it took."""
+        book = self.journal
+        if book is None:
+            return 0
+        records = await book.claim_due(self.grace, self.grace, limit)
+        for record in records:
+            try:
+                if record.hold:
+                    await self._release_records(record.hold, [record])
+                else:
+                    deliveries, origin = self._revived(record)
+                    outcome = Outcome(deliveries, journal_id=record.id, journal=book)
+                    await self.dispatch(outcome, platform=record.platform, origin=origin)
+            except Exception:
+                log.exception("journal entry %s could not be delivered; it is taken again later", record.id)
+        if records:
+            log.info("delivered %s journal entries a worker had left", len(records))
+        return len(records)
+
+    def start(self, every: float = 1.0) -> None:
+        """Sweeps the journal every `every` seconds until `stop()`."""
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever(every))
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
+
+    async def _sweep_forever(self, every: float) -> None:
+        while True:
+            try:
+                await self.sweep_journal()
+            except Exception:
+                log.exception("journal sweep failed; trying again next round")
+            await asyncio.sleep(every)
 
     # ---- what is held, and how it goes out ---------------------------------------------------------
 
-    def _holds(self, delivery: Delivery, target: str, origin: Any | None) -> _Key | None:
+    def _holds(self, delivery: Delivery, target: str, origin: Any | None) -> ChatRef | None:
+        """The chat a delivery waits in for company, or None when it goes now."""
         if self.digest_window <= 0:
             return None
-        chat = delivery.chat
-        if delivery.digest is not None and chat is not None:
-            return (chat.platform, chat.chat_id, delivery.digest.key)
+        if delivery.digest is not None and delivery.chat is not None:
+            return delivery.chat
         asked_in = getattr(origin, "chat", None)
         batches = getattr(self.channels.get(target), "batches_ack", None)
         if (
             delivery.ephemeral
-            and chat is None
+            and delivery.chat is None
             and delivery.private_to is None
             and isinstance(delivery.message, Text)
             and isinstance(asked_in, ChatRef)
             and batches is not None
             and batches(origin)
         ):
-            return (target, asked_in.chat_id, ACK)
+            return asked_in
         return None
 
-    def _hold(self, key: _Key, held: _Held) -> None:
-        self._held.setdefault(key, []).append(held)
-        if key not in self._timers:
-            self._timers[key] = asyncio.create_task(self._release_later(key))
+    async def _hold_in_journal(self, book: DeliveryJournal, entry: int, holding: list[_Held]) -> None:
+        """The entry becomes what it holds, one entry per chat, due when the window closes."""
+        chats: dict[ChatRef, list[_Held]] = {}
+        for held in holding:
+            chats.setdefault(held.chat, []).append(held)
+        groups = [(hold_key(chat), [h.delivery for h in items]) for chat, items in chats.items()]
+        try:
+            ids = await book.hold(entry, groups, self.digest_window)
+        except Exception:
+            log.exception("held messages stay in journal entry %s; a sweep sends them", entry)
+            return
+        for entry_id, items in zip(ids, chats.values(), strict=False):
+            for held in items:
+                self._hold(replace(held, entry=entry_id))
 
-    async def _release_later(self, key: _Key) -> None:
+    def _hold(self, held: _Held) -> None:
+        chat = (held.chat.platform, held.chat.chat_id)
+        self._held.setdefault(chat, []).append(held)
+        if chat not in self._timers:
+            self._timers[chat] = asyncio.create_task(self._release_later(chat))
+
+    async def _release_later(self, chat: _Chat) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.sleep(self.digest_window)
-            self._timers.pop(key, None)
-            await self._release(key)
+            self._timers.pop(chat, None)
+            await self._release(chat)
 
-    async def _before(self, chat: ChatRef, delivery: Delivery) -> Delivery:
-        """What is held for `chat` goes out before `delivery`: on top of it when it is plain text."""
-        keys = [k for k in self._held if k[:2] == (chat.platform, chat.chat_id)]
-        foldable = isinstance(delivery.message, Text) and not delivery.message.marked
-        lines: list[str] = []
-        for key in keys:
-            timer = self._timers.pop(key, None)
-            if timer is not None:
-                timer.cancel()
-            if foldable:
-                lines.append(self._together(key, self._held.pop(key)).text)
-            else:
-                await self._release(key)
-        if not lines:
-            return delivery
+    async def _release(self, chat: _Chat) -> None:
+        groups, entries = await self._collect(chat)
+        async with self._keeping(entries):
+            for group, held in groups:
+                await self._send_group(group, held)
+        await self._done(self.journal, entries)
+
+    async def _release_records(self, hold: str, records: list[JournalRecord]) -> None:
+        """Held entries another worker left (the sweep): sent as that worker would have."""
+        platform, _, chat_id = hold.partition(":")
+        mine = self._held.pop((platform, chat_id), [])
+        timer = self._timers.pop((platform, chat_id), None)
+        if timer is not None:
+            timer.cancel()
+        if self.journal is not None:  # and whatever else waits for that chat, due or not
+            records = [*records, *await self.journal.take_held(hold, self.grace)]
+        groups, entries = self._grouped(mine, records)
+        async with self._keeping(entries):
+            for group, held in groups:
+                await self._send_group(group, held)
+        await self._done(self.journal, entries)
+
+    async def _collect(self, chat: _Chat) -> tuple[list[tuple[str, list[_Held]]], list[int]]:
+        """What is held for `chat`, taken: this worker's, and in the journal every worker's."""
+        mine = self._held.pop(chat, [])
+        timer = self._timers.pop(chat, None)
+        if timer is not None and timer is not asyncio.current_task():
+            timer.cancel()
+        records: list[JournalRecord] = []
+        book = self.journal
+        if book is not None and any(h.entry is not None for h in mine):
+            try:
+                records = await book.take_held(f"{chat[0]}:{chat[1]}", self.grace)
+            except Exception:
+                log.exception("held messages for %s stay in the journal; a sweep sends them", chat[1])
+                return [], []
+        return self._grouped(mine, records)
+
+    def _grouped(
+        self, mine: list[_Held], records: list[JournalRecord]
+    ) -> tuple[list[tuple[str, list[_Held]]], list[int]]:
+        """`mine` (this worker's, as they came) and `records` (taken from the journal) by group, in
+        order. An entry of `mine` that is not among `records` was sent by another worker."""
+        taken = {r.id for r in records}
+        items = [h for h in mine if h.entry is None or h.entry in taken]
+        known = {h.entry for h in items}
+        for record in records:
+            if record.id in known:
+                continue
+            deliveries, origin = self._revived(record)
+            for delivery in deliveries:
+                chat = delivery.chat or (record.origin.chat if record.origin is not None else None)
+                if chat is not None:
+                    items.append(_Held(delivery, origin, chat, record.id))
+        groups: dict[str, list[_Held]] = {}
+        for held in items:
+            digest = held.delivery.digest
+            groups.setdefault(digest.key if digest is not None else ACK, []).append(held)
+        return list(groups.items()), [r.id for r in records]
+
+    async def _send_group(self, group: str, held: list[_Held]) -> None:
+        target = held[0].chat.platform
+        if len(held) == 1:  # alone: as it would have gone (for an acknowledgement, a reaction)
+            await self._deliver(target, held[0].delivery, held[0].origin)
+            return
+        await self._deliver(target, Delivery(self._together(group, held), chat=held[0].chat), None)
+
+    async def _deliver_now(self, target: str, delivery: Delivery, origin: Any | None) -> None:
+        """A delivery not held: what is held for its chat goes with it (or before it)."""
+        chat = delivery.chat
+        key = (chat.platform, chat.chat_id) if chat is not None else None
+        if key is None or key not in self._held or isinstance(delivery.message, PointCard):
+            await self._deliver(target, delivery, origin)
+            return
+        groups, entries = await self._collect(key)
         message = delivery.message
-        assert isinstance(message, Text)
-        return replace(delivery, message=replace(message, text="\n\n".join([*lines, message.text])))
+        async with self._keeping(entries):
+            if isinstance(message, Text) and not message.marked:
+                lines = [self._together(group, held).text for group, held in groups]
+                if lines:
+                    text = "\n\n".join([*lines, message.text])
+                    delivery = replace(delivery, message=replace(message, text=text))
+            else:
+                for group, held in groups:
+                    await self._send_group(group, held)
+            await self._deliver(target, delivery, origin)
+        await self._done(self.journal, entries)
 
-    def _together(self, key: _Key, held: list[_Held]) -> Text:
+    def _together(self, group: str, held: list[_Held]) -> Text:
         if len(held) == 1 and isinstance(held[0].delivery.message, Text):
             return held[0].delivery.message
-        if key[2] == ACK:
+        if group == ACK:
             texts = [h.delivery.message for h in held if isinstance(h.delivery.message, Text)]
             return Text("\n".join(m.text for m in texts))
         return together([h.delivery.digest for h in held if h.delivery.digest is not None])
 
-    async def _release(self, key: _Key) -> None:
-        held = self._held.pop(key, [])
-        if not held:
-            return
-        if len(held) == 1:  # alone: as it would have gone (for an acknowledgement, a reaction)
-            await self._deliver(key[0], held[0].delivery, held[0].origin)
-            return
-        chat = held[0].delivery.chat or getattr(held[0].origin, "chat", None)
-        assert isinstance(chat, ChatRef)
-        await self._deliver(key[0], Delivery(self._together(key, held), chat=chat), None)
+    # ---- delivering, and what the journal is told --------------------------------------------------
+
+    def _revived(self, record: JournalRecord) -> tuple[tuple[Delivery, ...], Any | None]:
+        """A journaled entry's deliveries and the origin to deliver them with: the channel's own, when
+        it can make one from the journal's; otherwise none, and answers go to the request's chat."""
+        origin: RequestOrigin | None = record.origin
+        revive = getattr(self.channels.get(record.platform), "revive", None)
+        live = revive(origin) if revive is not None and origin is not None else None
+        if live is not None or origin is None:
+            return record.deliveries, live
+        answers = tuple(d if d.chat is not None else replace(d, chat=origin.chat) for d in record.deliveries)
+        return answers, None
 
     async def _deliver(self, target: str, delivery: Delivery, origin: Any | None) -> None:
         channel = self.channels.get(target)
@@ -179,3 +350,36 @@ class Dispatcher:
             await channel.deliver(delivery, origin)
         except Exception:
             log.exception("delivery to %s failed", target)
+
+    async def _done(self, book: DeliveryJournal | None, entries: Collection[int]) -> None:
+        if book is None or not entries:
+            return
+        try:
+            await book.done(entries)
+        except Exception:
+            # Left in the journal, the entries would be delivered again by a sweep: said, not hidden.
+            log.exception("journal entries %s were delivered but not marked so", sorted(entries))
+
+    @contextlib.asynccontextmanager
+    async def _keeping(self, entries: Collection[int]) -> AsyncIterator[None]:
+        """While entries are being delivered, no sweep takes them: their lease is renewed every
+        `grace`/2 seconds, which a fast hand-over (the usual one) never waits for."""
+        book = self.journal
+        if book is None or not entries:
+            yield
+            return
+        keeper = asyncio.get_running_loop().create_task(self._keep(book, list(entries)))
+        try:
+            yield
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+
+    async def _keep(self, book: DeliveryJournal, entries: list[int]) -> None:
+        while True:
+            await asyncio.sleep(self.grace / 2)
+            try:
+                await book.extend(entries, self.grace)
+            except Exception:
+                log.warning("could not renew the lease of journal entries %s", entries)

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.documents.pdf import LibreOfficeConverter
 from drafting.service import DraftingService, utcnow
 from storage.database import normalize_url
+from storage.journal_store import SqlJournal
 from storage.store import SqlStoreFactory
 
 
@@ -17,5 +18,11 @@ async def open_service(
 ) -> tuple[DraftingService, SqlStoreFactory]:
     """`url` None: the default SQLite file (storage.database); `templates` None: the shipped ones."""
     stores = await SqlStoreFactory.open(normalize_url(url))
-    service = DraftingService(stores, clock=clock, converter=LibreOfficeConverter(), templates=templates)
+    service = DraftingService(
+        stores,
+        clock=clock,
+        converter=LibreOfficeConverter(),
+        templates=templates,
+        journal=SqlJournal(stores),  # replies survive the worker that committed them (bot/dispatch.py)
+    )
     return service, stores

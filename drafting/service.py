@@ -15,6 +15,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
@@ -23,9 +24,18 @@ from drafting import press as fast
 from drafting.cards import build_card
 from drafting.commands import BY_NAME, MAX_FIELD, SPECS, Command, ParseError, Ref, Spec, parse
 from drafting.i18n import t
+from drafting.journal import RequestOrigin, durable
 from drafting.model import AuditEntry, ChatRef, MeetingState
 from drafting.permissions import Verdict, permission
-from drafting.ports import CardMessage, PdfConverter, RetryableConflict, StoreFactory, TransientStoreError
+from drafting.ports import (
+    CardMessage,
+    DeliveryJournal,
+    PdfConverter,
+    RetryableConflict,
+    Store,
+    StoreFactory,
+    TransientStoreError,
+)
 from drafting.replies import Delivery, Outcome, PointCard, Text
 from drafting.sweep import sweep_due
 from drafting.turn import Context, Refusal, Turn, is_owner
@@ -75,6 +85,7 @@ class DraftingService:
         public_url: str = "",
         converter: PdfConverter | None = None,
         templates: Path | None = None,
+        journal: DeliveryJournal | None = None,
     ) -> None:
         self.stores = stores
         self.clock = clock
@@ -82,6 +93,9 @@ class DraftingService:
         self.public_url = public_url  # the web page's base for `panel` links; "" when none is served
         self.converter = converter  # for `compile pdf` / `download pdf`; None: they say how to get one
         self.templates = templates  # a folder of edited report templates (settings); None: shipped ones
+        # Where replies are written down with their command, so a worker's death loses none of them
+        # (drafting.journal); None: they exist only in the returned outcome.
+        self.journal = journal
 
     # ---- entry points for adapters -------------------------------------------------------------
 
@@ -209,10 +223,15 @@ class DraftingService:
                 await self._authorise(turn)
                 await HANDLERS[command.name](turn)
                 await _link_request(turn)
-                return Outcome(
-                    tuple(turn.out),
-                    meeting_id=turn.meeting.id if turn.meeting else None,
-                    point_ids=tuple(turn.touched),
+                return await self._journaled(
+                    store,
+                    ctx.user.platform,
+                    _origin(ctx),
+                    Outcome(
+                        tuple(turn.out),
+                        meeting_id=turn.meeting.id if turn.meeting else None,
+                        point_ids=tuple(turn.touched),
+                    ),
                 )
         except Refusal as refusal:
             if not await self._claim_refused(ctx, now):
@@ -366,7 +385,21 @@ class DraftingService:
         """Ends due silence procedures, makes firm the approvals ad referendum whose date has passed,
         and sends the reminders that are due (drafting.sweep). Safe to run from any worker."""
         async with self.stores.transaction() as store:
-            return Outcome(tuple(await sweep_due(store, self.clock(), self.new_code)))
+            deliveries = tuple(await sweep_due(store, self.clock(), self.new_code))
+            return await self._journaled(store, "system", None, Outcome(deliveries))
+
+    async def _journaled(
+        self, store: Store, platform: str, origin: RequestOrigin | None, outcome: Outcome
+    ) -> Outcome:
+        """The outcome with its deliveries that must survive written down in the journal, in the
+        transaction that decided them (drafting.journal): one statement, none when there are none."""
+        if self.journal is None:
+            return outcome
+        kept = [d for d in outcome.deliveries if durable(d, origin)]
+        if not kept:
+            return outcome
+        entry = await self.journal.record(store, platform, origin, kept)
+        return replace(outcome, journal_id=entry, journal=self.journal)
 
 
 def _log_handled(ctx: Context, command: Command | ParseError, outcome: Outcome, started: float) -> None:
@@ -396,6 +429,10 @@ async def _link_request(turn: Turn) -> None:
         point = turn.touched[0]
     if point is not None:
         await turn.store.link_message(turn.ctx.chat, turn.ctx.message_id, point)
+
+
+def _origin(ctx: Context) -> RequestOrigin:
+    return RequestOrigin(ctx.chat, ctx.user, ctx.message_id, ctx.thread_point_id)
 
 
 def _shows_usage(key: str) -> bool:
