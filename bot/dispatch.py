@@ -45,7 +45,7 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from drafting.journal import JournalRecord, RequestOrigin, hold_key
+from drafting.journal import Handover, JournalRecord, RequestOrigin, hold_key
 from drafting.model import ChatRef
 from drafting.ports import DeliveryJournal
 from drafting.replies import Delivery, Outcome, PointCard, Text, together
@@ -104,28 +104,54 @@ class Dispatcher:
         """Delivers every message; one chat failing does not keep the others from theirs."""
         if self.journal is None and outcome.journal is not None:
             self.journal = outcome.journal
+        entry = outcome.journal_id if self.journal is not None else None
+        await self._dispatch(outcome.deliveries, platform, origin, entry, frozenset(outcome.journaled))
+
+    async def _dispatch(
+        self,
+        deliveries: Sequence[Delivery],
+        platform: str,
+        origin: Any | None,
+        entry: int | None,
+        journaled: Collection[int],
+        step: int = 0,
+    ) -> None:
+        """`entry`: the journal entry holding the deliveries whose index is in `journaled`, `step` of
+        its deliveries handed over before these (a sweep resumes there)."""
         book = self.journal
-        entry = outcome.journal_id if book is not None else None
-        holding: list[_Held] = []
+        plan: list[tuple[str, Delivery, Any | None, ChatRef | None, bool]] = []
+        for index, delivery in enumerate(deliveries):
+            target = platform
+            if delivery.chat is not None:
+                target = delivery.chat.platform
+            elif delivery.private_to is not None:
+                target = delivery.private_to.platform
+            here = origin if target == platform else None
+            kept = entry is not None and index in journaled
+            plan.append((target, delivery, here, self._holds(delivery, target, here), kept))
+        holding = [_Held(d, here, chat, entry) for _, d, here, chat, _ in plan if chat is not None]
+        now = [(target, d, here, kept) for target, d, here, chat, kept in plan if chat is None]
+        total = sum(1 for *_, kept in now if kept)
         async with self._keeping([entry] if entry is not None else []):
-            for delivery in outcome.deliveries:
-                target = platform
-                if delivery.chat is not None:
-                    target = delivery.chat.platform
-                elif delivery.private_to is not None:
-                    target = delivery.private_to.platform
-                here = origin if target == platform else None
-                chat = self._holds(delivery, target, here)
-                if chat is not None:
-                    holding.append(_Held(delivery, here, chat, entry))
-                    continue
-                await self._deliver_now(target, delivery, here)
-            if book is None or entry is None:
+            if holding and (book is None or entry is None):
                 for held in holding:
                     self._hold(held)
-            elif holding:
-                await self._hold_in_journal(book, entry, holding)
-            else:
+            elif holding and book is not None and entry is not None:
+                # Held first, as its own entries: the entry goes on with what goes now (or is done).
+                keep = [d for _, d, _, kept in now if kept]
+                if not await self._hold_in_journal(book, entry, holding, keep):
+                    return  # a sweep took the entry (this worker stalled): the sweeper sends it all
+                entry, step = (entry, 0) if keep else (None, 0)
+            recorded = entry is None
+            for target, delivery, here, kept in now:
+                if kept and entry is not None:
+                    step += 1
+                    total -= 1
+                    handover = Handover(advance=(entry, step)) if total else Handover(done=(entry,))
+                    recorded = await self._deliver_now(target, delivery, here, handover)
+                else:
+                    await self._deliver_now(target, delivery, here, None)
+            if not recorded and book is not None and entry is not None:
                 await self._done(book, [entry])
 
     def holding(self) -> bool:
@@ -155,8 +181,9 @@ class Dispatcher:
                     await self._release_records(record.hold, [record])
                 else:
                     deliveries, origin = self._revived(record)
-                    outcome = Outcome(deliveries, journal_id=record.id, journal=book)
-                    await self.dispatch(outcome, platform=record.platform, origin=origin)
+                    rest = deliveries[record.step :]  # those before were handed over already
+                    every = range(len(rest))
+                    await self._dispatch(rest, record.platform, origin, record.id, every, record.step)
             except Exception:
                 log.exception("journal entry %s could not be delivered; it is taken again later", record.id)
         if records:
@@ -205,20 +232,24 @@ class Dispatcher:
             return asked_in
         return None
 
-    async def _hold_in_journal(self, book: DeliveryJournal, entry: int, holding: list[_Held]) -> None:
-        """The entry becomes what it holds, one entry per chat, due when the window closes."""
+    async def _hold_in_journal(
+        self, book: DeliveryJournal, entry: int, holding: list[_Held], keep: list[Delivery]
+    ) -> bool:
+        """What is held becomes journal entries of its own, one per chat, due when the window closes.
+        False: the entry is gone (another worker's sweep took it)."""
         chats: dict[ChatRef, list[_Held]] = {}
         for held in holding:
             chats.setdefault(held.chat, []).append(held)
         groups = [(hold_key(chat), [h.delivery for h in items]) for chat, items in chats.items()]
         try:
-            ids = await book.hold(entry, groups, self.digest_window)
+            ids = await book.hold(entry, groups, self.digest_window, keep)
         except Exception:
             log.exception("held messages stay in journal entry %s; a sweep sends them", entry)
-            return
+            return False
         for entry_id, items in zip(ids, chats.values(), strict=False):
             for held in items:
                 self._hold(replace(held, entry=entry_id))
+        return bool(ids)
 
     def _hold(self, held: _Held) -> None:
         chat = (held.chat.platform, held.chat.chat_id)
@@ -234,10 +265,7 @@ class Dispatcher:
 
     async def _release(self, chat: _Chat) -> None:
         groups, entries = await self._collect(chat)
-        async with self._keeping(entries):
-            for group, held in groups:
-                await self._send_group(group, held)
-        await self._done(self.journal, entries)
+        await self._send_groups(groups, entries)
 
     async def _release_records(self, hold: str, records: list[JournalRecord]) -> None:
         """Held entries another worker left (the sweep): sent as that worker would have."""
@@ -249,10 +277,7 @@ class Dispatcher:
         if self.journal is not None:  # and whatever else waits for that chat, due or not
             records = [*records, *await self.journal.take_held(hold, self.grace)]
         groups, entries = self._grouped(mine, records)
-        async with self._keeping(entries):
-            for group, held in groups:
-                await self._send_group(group, held)
-        await self._done(self.journal, entries)
+        await self._send_groups(groups, entries)
 
     async def _collect(self, chat: _Chat) -> tuple[list[tuple[str, list[_Held]]], list[int]]:
         """What is held for `chat`, taken: this worker's, and in the journal every worker's."""
@@ -292,33 +317,53 @@ class Dispatcher:
             groups.setdefault(digest.key if digest is not None else ACK, []).append(held)
         return list(groups.items()), [r.id for r in records]
 
-    async def _send_group(self, group: str, held: list[_Held]) -> None:
+    async def _send_groups(self, groups: list[tuple[str, list[_Held]]], entries: list[int]) -> None:
+        """Each group as one message; the taken entries end with the last one's hand-over."""
+        recorded = not entries
+        async with self._keeping(entries):
+            for n, (group, held) in enumerate(groups, 1):
+                handover = Handover(done=tuple(entries)) if n == len(groups) and entries else None
+                rode = await self._send_group(group, held, handover)
+                recorded = recorded or rode
+        if not recorded:
+            await self._done(self.journal, entries)
+
+    async def _send_group(self, group: str, held: list[_Held], handover: Handover | None = None) -> bool:
         target = held[0].chat.platform
         if len(held) == 1:  # alone: as it would have gone (for an acknowledgement, a reaction)
-            await self._deliver(target, held[0].delivery, held[0].origin)
-            return
-        await self._deliver(target, Delivery(self._together(group, held), chat=held[0].chat), None)
+            return await self._deliver(target, held[0].delivery, held[0].origin, handover)
+        together = Delivery(self._together(group, held), chat=held[0].chat)
+        return await self._deliver(target, together, None, handover)
 
-    async def _deliver_now(self, target: str, delivery: Delivery, origin: Any | None) -> None:
-        """A delivery not held: what is held for its chat goes with it (or before it)."""
+    async def _deliver_now(
+        self, target: str, delivery: Delivery, origin: Any | None, handover: Handover | None
+    ) -> bool:
+        """A delivery not held: what is held for its chat goes with it (or before it). True: its
+        hand-over is recorded (it rode in the platform's transaction)."""
         chat = delivery.chat
         key = (chat.platform, chat.chat_id) if chat is not None else None
         if key is None or key not in self._held or isinstance(delivery.message, PointCard):
-            await self._deliver(target, delivery, origin)
-            return
+            return await self._deliver(target, delivery, origin, handover)
         groups, entries = await self._collect(key)
         message = delivery.message
+        if not (isinstance(message, Text) and not message.marked):
+            await self._send_groups(groups, entries)  # a document or a marked text: they go first
+            return await self._deliver(target, delivery, origin, handover)
+        lines = [self._together(group, held).text for group, held in groups]
+        if lines:
+            text = "\n\n".join([*lines, message.text])
+            delivery = replace(delivery, message=replace(message, text=text))
+        if handover is None and not entries:
+            return await self._deliver(target, delivery, origin)
+        both = Handover(
+            done=(*(handover.done if handover else ()), *entries),
+            advance=handover.advance if handover else None,
+        )
         async with self._keeping(entries):
-            if isinstance(message, Text) and not message.marked:
-                lines = [self._together(group, held).text for group, held in groups]
-                if lines:
-                    text = "\n\n".join([*lines, message.text])
-                    delivery = replace(delivery, message=replace(message, text=text))
-            else:
-                for group, held in groups:
-                    await self._send_group(group, held)
-            await self._deliver(target, delivery, origin)
-        await self._done(self.journal, entries)
+            rode = await self._deliver(target, delivery, origin, both)
+        if not rode:
+            await self._done(self.journal, entries)
+        return rode
 
     def _together(self, group: str, held: list[_Held]) -> Text:
         if len(held) == 1 and isinstance(held[0].delivery.message, Text):
@@ -341,15 +386,25 @@ class Dispatcher:
         answers = tuple(d if d.chat is not None else replace(d, chat=origin.chat) for d in record.deliveries)
         return answers, None
 
-    async def _deliver(self, target: str, delivery: Delivery, origin: Any | None) -> None:
+    async def _deliver(
+        self, target: str, delivery: Delivery, origin: Any | None, handover: Handover | None = None
+    ) -> bool:
+        """Hands `delivery` to its channel; with a `handover`, recorded in the transaction that puts
+        the channel's outbox rows. True when it was (else the caller records it, or a later one does)."""
         channel = self.channels.get(target)
         if channel is None:
             log.warning("no adapter running for platform %s; a delivery was dropped", target)
-            return
+            return False
+        book = self.journal
         try:
-            await channel.deliver(delivery, origin)
+            if handover is None or book is None:
+                await channel.deliver(delivery, origin)
+                return False
+            with book.carrying(handover):
+                await channel.deliver(delivery, origin)
         except Exception:
             log.exception("delivery to %s failed", target)
+        return handover is not None and handover.rode
 
     async def _done(self, book: DeliveryJournal | None, entries: Collection[int]) -> None:
         if book is None or not entries:

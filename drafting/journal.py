@@ -42,6 +42,19 @@ class JournalRecord:
     hold: str
     origin: RequestOrigin | None
     deliveries: tuple[Delivery, ...]
+    step: int = 0  # how many of `deliveries` were handed over already
+
+
+@dataclass
+class Handover:
+    """What the journal records when a delivery has been handed to its platform: entries now done
+    (deleted), and an entry's progress (its id, how many of its deliveries are handed over). Recorded
+    in the very transaction that puts the platform's outbox rows when there is one (`rode`), so no
+    sweep can send it again; otherwise on its own, after the hand-over."""
+
+    done: tuple[int, ...] = ()
+    advance: tuple[int, int] | None = None
+    rode: bool = False
 
 
 def durable(delivery: Delivery, origin: RequestOrigin | None) -> bool:

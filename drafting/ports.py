@@ -7,12 +7,12 @@ processed, commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from drafting.journal import JournalRecord, RequestOrigin
+from drafting.journal import Handover, JournalRecord, RequestOrigin
 from drafting.model import (
     Amendment,
     AuditEntry,
@@ -267,10 +267,20 @@ class DeliveryJournal(Protocol):
     ) -> int: ...
     # handed over to their platforms: the entries are gone
     async def done(self, ids: Collection[int]) -> None: ...
-    # an entry's deliveries become held ones, one entry per chat (the first keeps `entry_id`), each
-    # due `window` seconds from now; returns the entries' ids in the order of `groups`
+    # a hand-over recorded on its own (it could not ride in the platform's transaction)
+    async def settle(self, handover: Handover) -> None: ...
+    # while inside, the first transaction that puts rows in the shared outbox records `handover` too
+    # (and sets its `rode` once committed)
+    def carrying(self, handover: Handover) -> AbstractContextManager[None]: ...
+    # an entry's held deliveries become entries of their own, one per chat, each due `window` seconds
+    # from now; the entry keeps `keep` (step 0), or, with nothing to keep, becomes the first chat's;
+    # returns the held entries' ids in the order of `groups` ([] when the entry is gone: swept)
     async def hold(
-        self, entry_id: int, groups: Sequence[tuple[str, Sequence[Delivery]]], window: float
+        self,
+        entry_id: int,
+        groups: Sequence[tuple[str, Sequence[Delivery]]],
+        window: float,
+        keep: Sequence[Delivery] = (),
     ) -> list[int]: ...
     # the entries held for one chat, whatever their due time, that no worker is delivering: now this
     # caller's for `lease` seconds

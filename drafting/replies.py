@@ -172,6 +172,7 @@ class Outcome:
     # Its deliveries that must survive, journaled with the command (drafting.journal): the entry's id,
     # and the journal (a `DeliveryJournal`) the dispatcher reports their hand-over to.
     journal_id: int | None = None
+    journaled: tuple[int, ...] = ()  # which of `deliveries` are in it (by index), in order
     journal: DeliveryJournal | None = field(default=None, compare=False, repr=False)
 
     def texts(self) -> list[str]:

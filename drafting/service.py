@@ -395,11 +395,11 @@ class DraftingService:
         transaction that decided them (drafting.journal): one statement, none when there are none."""
         if self.journal is None:
             return outcome
-        kept = [d for d in outcome.deliveries if durable(d, origin)]
+        kept = [i for i, d in enumerate(outcome.deliveries) if durable(d, origin)]
         if not kept:
             return outcome
-        entry = await self.journal.record(store, platform, origin, kept)
-        return replace(outcome, journal_id=entry, journal=self.journal)
+        entry = await self.journal.record(store, platform, origin, [outcome.deliveries[i] for i in kept])
+        return replace(outcome, journal_id=entry, journaled=tuple(kept), journal=self.journal)
 
 
 def _log_handled(ctx: Context, command: Command | ParseError, outcome: Outcome, started: float) -> None:

@@ -1,7 +1,10 @@
 """The delivery journal in the database (`drafting.ports.DeliveryJournal`, table `delivery_journal`).
 
-`record` is one INSERT inside the command's transaction. Everything else is one short transaction
-of its own: `done` one DELETE; `hold` one UPDATE (and an INSERT per further chat); taking entries is
+`record` is one INSERT inside the command's transaction. A hand-over (`Handover`: entries done, an
+entry's progress) rides in the transaction that puts the platform's outbox rows (`carrying`, below), so
+a worker dying between the two cannot leave an entry whose messages are already in the outbox.
+Everything else is one short transaction of its own: `done` one DELETE; `hold` one UPDATE (and an
+INSERT per further chat); taking entries is
 a conditional UPDATE … RETURNING on a lease (`lease_until`), atomic on both databases; the sweep finds
 its entries with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so workers sweeping at once skip each other's
 instead of queueing behind them (SQLite has one writer anyway).
@@ -10,12 +13,18 @@ instead of queueing behind them (SQLite has one writer anyway).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
 
 from drafting.journal import (
+    Handover,
     JournalRecord,
     RequestOrigin,
     deliveries_from_json,
@@ -26,9 +35,27 @@ from drafting.journal import (
 from drafting.ports import Store
 from drafting.replies import Delivery
 from storage.store import SqlStore, SqlStoreFactory
-from storage.tables import JournalRow
+from storage.tables import JournalRow, OutboxRow
 
-_RETURNED = (JournalRow.id, JournalRow.platform, JournalRow.hold, JournalRow.origin, JournalRow.deliveries)
+_RETURNED = (
+    JournalRow.id,
+    JournalRow.platform,
+    JournalRow.hold,
+    JournalRow.origin,
+    JournalRow.deliveries,
+    JournalRow.step,
+)
+# The hand-over under way in this task (`SqlJournal.carrying`): ridden by the first transaction that
+# puts outbox rows (`_ride`). A task started meanwhile (an outbox's sender) inherits the context, so a
+# finished hand-over is marked `over` and rides nothing more.
+_CARRIED: ContextVar[_Carried | None] = ContextVar("draftbot_journal_handover", default=None)
+
+
+@dataclass
+class _Carried:
+    handover: Handover
+    session: Session | None = None  # the transaction it rides in
+    over: bool = False
 
 
 class SqlJournal:
@@ -61,22 +88,40 @@ class SqlJournal:
         async with self.stores.transaction() as store:
             await store.s.execute(delete(JournalRow).where(JournalRow.id.in_(list(ids))))
 
+    async def settle(self, handover: Handover) -> None:
+        async with self.stores.transaction() as store:
+            for statement in _statements(handover):
+                await store.s.execute(statement)
+
+    def carrying(self, handover: Handover) -> AbstractContextManager[None]:
+        return _carrying(handover)
+
     async def hold(
-        self, entry_id: int, groups: Sequence[tuple[str, Sequence[Delivery]]], window: float
+        self,
+        entry_id: int,
+        groups: Sequence[tuple[str, Sequence[Delivery]]],
+        window: float,
+        keep: Sequence[Delivery] = (),
     ) -> list[int]:
         due = self.clock() + window
         async with self.stores.transaction() as store:
-            (first, held), *rest = groups
+            if keep:  # the entry goes on with what is not held; every held chat gets an entry
+                first, rest = None, list(groups)
+                values: dict[str, Any] = {"deliveries": deliveries_to_json(keep), "step": 0}
+            else:  # the entry becomes the first chat's held one
+                (key, held), *rest = groups
+                first = key
+                values = {"hold": key, "due": due, "deliveries": deliveries_to_json(held), "step": 0}
             kept = await store.s.execute(
                 update(JournalRow)
                 .where(JournalRow.id == entry_id)
-                .values(hold=first, due=due, lease_until=0.0, deliveries=deliveries_to_json(held))
+                .values(lease_until=0.0, **values)
                 .returning(JournalRow.origin, JournalRow.platform)
             )
             row = kept.first()
             if row is None:
                 return []  # another worker's sweep took it meanwhile (this one stalled past the grace)
-            ids = [entry_id]
+            ids = [entry_id] if first is not None else []
             for key, more in rest:
                 new = await store.s.scalar(
                     insert(JournalRow)
@@ -134,6 +179,58 @@ class SqlJournal:
         return await self.stores.count(JournalRow)
 
 
+def _statements(handover: Handover) -> list[Executable]:
+    out: list[Executable] = []
+    if handover.done:
+        out.append(delete(JournalRow).where(JournalRow.id.in_(list(handover.done))))
+    if handover.advance is not None:
+        entry, step = handover.advance
+        out.append(update(JournalRow).where(JournalRow.id == entry).values(step=step))
+    return out
+
+
+@contextmanager
+def _carrying(handover: Handover) -> Iterator[None]:
+    carried = _Carried(handover)
+    token = _CARRIED.set(carried)
+    try:
+        yield
+    finally:
+        carried.over = True
+        _CARRIED.reset(token)
+
+
+# Listeners on every ORM session of the process (a `SqlStoreFactory`'s sessions are plain `Session`s
+# under asyncio): a context variable check when no hand-over is under way.
+@event.listens_for(Session, "after_flush")
+def _ride(session: Session, _context: Any) -> None:
+    """Rows for the shared outbox are being written while a hand-over is carried: the journal's record
+    of it goes in the same transaction (the put and the journal entry's end are one commit)."""
+    carried = _CARRIED.get()
+    if carried is None or carried.over or carried.session is not None:
+        return
+    if not any(isinstance(row, OutboxRow) for row in session.new):
+        return
+    carried.session = session
+    connection = session.connection()
+    for statement in _statements(carried.handover):
+        connection.execute(statement)
+
+
+@event.listens_for(Session, "after_commit")
+def _rode(session: Session) -> None:
+    carried = _CARRIED.get()
+    if carried is not None and carried.session is session:
+        carried.handover.rode = True
+
+
+@event.listens_for(Session, "after_rollback")
+def _fell(session: Session) -> None:
+    carried = _CARRIED.get()
+    if carried is not None and carried.session is session and not carried.handover.rode:
+        carried.session = None  # rolled back with the put: recorded on its own after all
+
+
 def _record(row: Any) -> JournalRecord:
     return JournalRecord(
         int(row[0]),
@@ -141,4 +238,5 @@ def _record(row: Any) -> JournalRecord:
         str(row[2]),
         origin_from_json(dict(row[3] or {})),
         deliveries_from_json(row[4]),
+        int(row[5] or 0),
     )

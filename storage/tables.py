@@ -446,5 +446,6 @@ class JournalRow(Base):
     hold: Mapped[str] = mapped_column(String(100), default="")
     due: Mapped[float] = mapped_column(Float)
     lease_until: Mapped[float] = mapped_column(Float, default=0.0)
+    step: Mapped[int] = mapped_column(Integer, default=0)  # deliveries handed over so far, in order
     origin: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     deliveries: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

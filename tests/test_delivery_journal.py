@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 
 import pytest
 
 from bot.dispatch import Dispatcher
+from drafting.journal import Handover
 from drafting.model import ChatRef, UserRef
 from drafting.service import DraftingService
 from drafting.turn import Context
@@ -97,6 +98,40 @@ async def test_replies_a_worker_committed_and_never_handed_over_are_sent_once_by
         assert len([t for t in said if t.startswith("Puntos")]) == 1, said
         assert len([t for t in said if "1." in t and "Agradecer" in t]) == 1, said
         assert await journal.undone() == 0
+
+
+class DiesAfterHandingOver(SqlJournal):
+    """A journal whose worker dies right after handing its messages to the outbox: nothing it would
+    record on its own afterwards ever is."""
+
+    async def done(self, ids: Collection[int]) -> None:
+        raise RuntimeError("killed")
+
+    async def settle(self, handover: Handover) -> None:
+        raise RuntimeError("killed")
+
+
+async def test_a_worker_dying_right_after_putting_its_replies_in_the_outbox_leaves_nothing_to_send_again(
+    world: tuple[SqlStoreFactory, SqlJournal, Wall],
+) -> None:
+    stores, journal, wall = world
+    dying = DiesAfterHandingOver(stores, clock=wall)
+    service = _service(stores, dying)
+    async with running_bot(service, dispatcher=Dispatcher(journal=dying, grace=GRACE)) as run:
+        chat = run.fake.group()
+        st = await set_up_meeting(run, chat, ["México", "Panamá"])
+        before, private = len(run.fake.texts(chat["id"])), len(run.private_texts(st))
+        await run.say(st, chat, "/invitar Panamá")  # a code privately, a word in the group
+        await run.say(st, chat, "/puntos")
+        said, codes = run.fake.texts(chat["id"])[before:], run.private_texts(st)[private:]
+        assert len(said) == 2 and len(codes) == 1, (said, codes)
+        assert await journal.undone() == 0  # ended with the outbox rows, not after them
+        wall.advance(GRACE + 1)
+        other = Dispatcher([run.adapter], journal=journal, grace=GRACE)
+        assert await other.sweep_journal() == 0
+        await run.settle()
+        assert run.fake.texts(chat["id"])[before:] == said
+        assert run.private_texts(st)[private:] == codes
 
 
 async def test_a_join_held_by_a_worker_that_died_is_announced_by_another(

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("hold", sa.String(length=100), nullable=False),
         sa.Column("due", sa.Float(), nullable=False),
         sa.Column("lease_until", sa.Float(), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=False),
         sa.Column("origin", sa.JSON(), nullable=False),
         sa.Column("deliveries", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
