@@ -16,8 +16,9 @@ from collections.abc import AsyncIterator, Collection
 import pytest
 
 from bot.dispatch import Dispatcher
-from drafting.journal import Handover
+from drafting.journal import Handover, RequestOrigin
 from drafting.model import ChatRef, UserRef
+from drafting.replies import Delivery, Outcome, Text
 from drafting.service import DraftingService
 from drafting.turn import Context
 from storage.journal_store import SqlJournal
@@ -132,6 +133,50 @@ async def test_a_worker_dying_right_after_putting_its_replies_in_the_outbox_leav
         await run.settle()
         assert run.fake.texts(chat["id"])[before:] == said
         assert run.private_texts(st)[private:] == codes
+
+
+def _said(run: BotRun, chat: JSON) -> list[str]:
+    return [part for text in run.fake.texts(chat["id"]) for part in text.split("\n\n")]
+
+
+class Killed(Exception):
+    pass
+
+
+async def test_a_sweep_sends_only_what_a_dead_worker_had_not_handed_over_yet(
+    world: tuple[SqlStoreFactory, SqlJournal, Wall],
+) -> None:
+    stores, journal, wall = world
+    dying = DiesAfterHandingOver(stores, clock=wall)
+    async with running_bot(_service(stores, journal)) as run:
+        chat = run.fake.group()
+        where = ChatRef("telegram", str(chat["id"]))
+        said = [Delivery(Text(word), chat=where) for word in ("uno", "dos", "tres")]
+        async with stores.transaction() as store:
+            entry = await journal.record(store, "telegram", RequestOrigin(where), said[:2])
+
+        class DiesAtTheSecond:
+            platform = "telegram"
+
+            async def deliver(self, delivery: Delivery, origin: object | None) -> None:
+                assert isinstance(delivery.message, Text)
+                if delivery.message.text == "dos":
+                    raise Killed
+                await run.adapter.deliver(delivery, origin)
+
+        worker = Dispatcher([DiesAtTheSecond()], journal=dying, grace=GRACE)
+        await worker.dispatch(
+            Outcome(tuple(said), journal_id=entry, journaled=(0, 1)), platform="telegram", origin=None
+        )
+        await run.settle()
+        # (the outbox may merge texts waiting together into one message)
+        assert _said(run, chat) == ["uno", "tres"]  # "tres" was not journaled (index 2)
+        wall.advance(GRACE + 1)
+        other = Dispatcher([run.adapter], journal=journal, grace=GRACE)
+        assert await other.sweep_journal() == 1
+        await run.settle()
+        assert _said(run, chat) == ["uno", "tres", "dos"]
+        assert await journal.undone() == 0
 
 
 async def test_a_join_held_by_a_worker_that_died_is_announced_by_another(
