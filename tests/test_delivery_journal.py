@@ -56,13 +56,15 @@ def _service(stores: SqlStoreFactory, journal: SqlJournal) -> DraftingService:
     return DraftingService(stores, journal=journal)
 
 
-def _worker_context(run: BotRun, chat: JSON, who: str, update: int) -> Context:
+def _worker_context(run: BotRun, chat: JSON, who: str, update: int, message: JSON | None = None) -> Context:
+    """The context another worker made of an update (`message`: the user's message it answers)."""
     user = run.user(who)
     return Context(
         chat=ChatRef("telegram", str(chat["id"])),
         user=UserRef("telegram", str(user["id"]), "", user["first_name"]),
         prefix="/",
         dedup_key=f"msg:{chat['id']}:{update}",
+        message_id=str(message["message_id"]) if message is not None else None,
     )
 
 
@@ -76,28 +78,34 @@ async def test_replies_a_worker_committed_and_never_handed_over_are_sent_once_by
         chat = run.fake.group()
         st = await set_up_meeting(run, chat, ["México", "Panamá"])
         await run.say(run.user("México"), chat, "/proponer Agradecer a la Secretaría Técnica.")
+        # Messages the dying worker received (this worker ignores them: they are not commands).
+        asked = await run.say(st, chat, "(puntos)")
+        approved = await run.say(run.user("Panamá"), chat, "(aprobar 1)")
         in_group, in_private = len(run.fake.texts(chat["id"])), len(run.private_texts(st))
         # The dying worker: its commands commit, and it stops before its dispatcher runs.
-        listed = await service.handle_text(_worker_context(run, chat, "st", 900001), "puntos")
+        listed = await service.handle_text(_worker_context(run, chat, "st", 900001, asked), "puntos")
         invited = await service.handle_text(_worker_context(run, chat, "st", 900002), "invitar Panamá")
-        assert listed.ok and invited.ok
-        assert await journal.undone() == 2
+        noted = await service.handle_text(_worker_context(run, chat, "Panamá", 900003, approved), "aprobar 1")
+        assert listed.ok and invited.ok and noted.ok
+        assert await journal.undone() == 3
 
         assert await dispatcher.sweep_journal() == 0  # within the grace: still the dying worker's
         await run.settle()
         assert len(run.fake.texts(chat["id"])) == in_group
 
         wall.advance(GRACE + 1)
-        assert await dispatcher.sweep_journal() == 2
+        assert await dispatcher.sweep_journal() == 3
         await run.settle()
         assert await dispatcher.sweep_journal() == 0
         await run.settle()
 
-        said = run.fake.texts(chat["id"])[in_group:]
         codes = [t for t in run.private_texts(st)[in_private:] if re.search(r"/join \S+", t)]
         assert len(codes) == 1, run.private_texts(st)[in_private:]
-        assert len([t for t in said if t.startswith("Puntos")]) == 1, said
-        assert len([t for t in said if "1." in t and "Agradecer" in t]) == 1, said
+        # Answered as the dying worker would have: replying to the request, a 👍 on the approval.
+        (listing,) = run.replies_to(asked)
+        assert "Agradecer a la Secretaría Técnica." in listing
+        assert run.fake.reactions[(chat["id"], approved["message_id"])] == ["👍"]
+        assert not [t for t in run.fake.texts(chat["id"])[in_group:] if "aprueba" in t]
         assert await journal.undone() == 0
 
 
