@@ -176,6 +176,11 @@ class Dispatcher:
             return 0
         records = await book.claim_due(self.grace, self.grace, limit)
         for record in records:
+            missing = self._unserved(record)
+            if missing:  # left to a worker that runs that platform's adapter
+                log.warning("journal entry %s is for %s, not served here", record.id, ", ".join(missing))
+                await book.extend([record.id], 0.0)
+                continue
             try:
                 if record.hold:
                     await self._release_records(record.hold, [record])
@@ -374,6 +379,14 @@ class Dispatcher:
         return together([h.delivery.digest for h in held if h.delivery.digest is not None])
 
     # ---- delivering, and what the journal is told --------------------------------------------------
+
+    def _unserved(self, record: JournalRecord) -> list[str]:
+        """The platforms an entry's deliveries go to that this worker has no channel for."""
+        targets = {
+            d.chat.platform if d.chat else d.private_to.platform if d.private_to else record.platform
+            for d in record.deliveries
+        }
+        return sorted(p for p in targets - {"system"} if p not in self.channels)
 
     def _revived(self, record: JournalRecord) -> tuple[tuple[Delivery, ...], Any | None]:
         """A journaled entry's deliveries and the origin to deliver them with: the channel's own, when

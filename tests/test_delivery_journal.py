@@ -298,3 +298,23 @@ async def test_two_sweeps_at_once_take_each_entry_once(
     assert await journal.claim_due(GRACE, GRACE) == []  # each is being delivered by its taker
     wall.advance(GRACE + 1)  # ... until its lease runs out (that worker died too)
     assert len(await journal.claim_due(GRACE, GRACE)) == 6
+
+
+async def test_a_worker_without_the_platforms_adapter_leaves_the_entry_to_one_that_has_it(
+    world: tuple[SqlStoreFactory, SqlJournal, Wall],
+) -> None:
+    stores, journal, wall = world
+    service = _service(stores, journal)
+    async with running_bot(service) as run:
+        chat = run.fake.group()
+        asked = await service.handle_text(_worker_context(run, chat, "Ana", 900004), "ayuda")
+        assert asked.ok and await journal.undone() == 1
+        wall.advance(GRACE + 1)
+        slack_only = Dispatcher(journal=journal, grace=GRACE)  # no Telegram adapter in this worker
+        assert await slack_only.sweep_journal() == 1
+        wall.advance(0.001)
+        telegram = Dispatcher([run.adapter], journal=journal, grace=GRACE)
+        assert await telegram.sweep_journal() == 1
+        await run.settle()
+        assert len(run.fake.texts(chat["id"])) == 1
+        assert await journal.undone() == 0
