@@ -41,19 +41,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Collection, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
-from drafting.journal import Handover, JournalRecord, RequestOrigin, hold_key
+from bot.held import Groups, Held, grouped, keeping, mark_done, revived, together_text, unserved
+from drafting.journal import Handover, JournalRecord, hold_key
 from drafting.model import ChatRef
 from drafting.ports import DeliveryJournal
-from drafting.replies import Delivery, Outcome, PointCard, Text, together
+from drafting.replies import Delivery, Outcome, PointCard, Text
 
 log = logging.getLogger("draftbot.dispatch")
 
 _Chat = tuple[str, str]  # (platform, chat id) of a chat something is held for
-ACK = "ack"  # the group of held acknowledgements; a digest's group is its catalogue key
 GRACE = 5.0  # seconds a journal entry is left to the worker that wrote it (DRAFTBOT_JOURNAL_GRACE_SECONDS)
 
 
@@ -67,14 +67,6 @@ class Channel(Protocol):
     platform: str
 
     async def deliver(self, delivery: Delivery, origin: Any | None) -> None: ...
-
-
-@dataclass(frozen=True)
-class _Held:
-    delivery: Delivery
-    origin: Any | None
-    chat: ChatRef  # the chat it waits in
-    entry: int | None  # its journal entry; None without a journal
 
 
 class Dispatcher:
@@ -91,7 +83,7 @@ class Dispatcher:
         # None: the journal of the first journaled outcome dispatched (a service built with one).
         self.journal = journal
         self.grace = grace
-        self._held: dict[_Chat, list[_Held]] = {}
+        self._held: dict[_Chat, list[Held]] = {}
         self._timers: dict[_Chat, asyncio.Task[None]] = {}
         self._sweeper: asyncio.Task[None] | None = None
         for channel in channels:
@@ -129,10 +121,10 @@ class Dispatcher:
             here = origin if target == platform else None
             kept = entry is not None and index in journaled
             plan.append((target, delivery, here, self._holds(delivery, target, here), kept))
-        holding = [_Held(d, here, chat, entry) for _, d, here, chat, _ in plan if chat is not None]
+        holding = [Held(d, here, chat, entry) for _, d, here, chat, _ in plan if chat is not None]
         now = [(target, d, here, kept) for target, d, here, chat, kept in plan if chat is None]
         total = sum(1 for *_, kept in now if kept)
-        async with self._keeping([entry] if entry is not None else []):
+        async with keeping(self.journal, [entry] if entry is not None else [], self.grace):
             if holding and (book is None or entry is None):
                 for held in holding:
                     self._hold(held)
@@ -152,7 +144,7 @@ class Dispatcher:
                 else:
                     await self._deliver_now(target, delivery, here, None)
             if not recorded and book is not None and entry is not None:
-                await self._done(book, [entry])
+                await mark_done(book, [entry])
 
     def holding(self) -> bool:
         """Something is waiting for company."""
@@ -175,25 +167,30 @@ class Dispatcher:
         if book is None:
             return 0
         records = await book.claim_due(self.grace, self.grace, limit)
-        for record in records:
-            missing = self._unserved(record)
-            if missing:  # left to a worker that runs that platform's adapter
-                log.warning("journal entry %s is for %s, not served here", record.id, ", ".join(missing))
-                await book.extend([record.id], 0.0)
-                continue
-            try:
-                if record.hold:
-                    await self._release_records(record.hold, [record])
-                else:
-                    deliveries, origin = self._revived(record)
-                    rest = deliveries[record.step :]  # those before were handed over already
-                    every = range(len(rest))
-                    await self._dispatch(rest, record.platform, origin, record.id, every, record.step)
-            except Exception:
-                log.exception("journal entry %s could not be delivered; it is taken again later", record.id)
+        async with keeping(
+            book, [r.id for r in records], self.grace
+        ):  # the last ones wait for the first ones
+            for record in records:
+                await self._sweep_one(book, record)
         if records:
             log.info("delivered %s journal entries a worker had left", len(records))
         return len(records)
+
+    async def _sweep_one(self, book: DeliveryJournal, record: JournalRecord) -> None:
+        missing = unserved(record, self.channels)
+        if missing:  # left to a worker that runs that platform's adapter
+            log.warning("journal entry %s is for %s, not served here", record.id, ", ".join(missing))
+            await book.extend([record.id], 0.0)
+            return
+        try:
+            if record.hold:
+                await self._release_records(record.hold, [record])
+                return
+            deliveries, origin = revived(record, self.channels)
+            rest = deliveries[record.step :]  # those before were handed over already
+            await self._dispatch(rest, record.platform, origin, record.id, range(len(rest)), record.step)
+        except Exception:
+            log.exception("journal entry %s could not be delivered; it is taken again later", record.id)
 
     def start(self, every: float = 1.0) -> None:
         """Sweeps the journal every `every` seconds until `stop()`."""
@@ -238,11 +235,11 @@ class Dispatcher:
         return None
 
     async def _hold_in_journal(
-        self, book: DeliveryJournal, entry: int, holding: list[_Held], keep: list[Delivery]
+        self, book: DeliveryJournal, entry: int, holding: list[Held], keep: list[Delivery]
     ) -> bool:
         """What is held becomes journal entries of its own, one per chat, due when the window closes.
         False: the entry is gone (another worker's sweep took it)."""
-        chats: dict[ChatRef, list[_Held]] = {}
+        chats: dict[ChatRef, list[Held]] = {}
         for held in holding:
             chats.setdefault(held.chat, []).append(held)
         groups = [(hold_key(chat), [h.delivery for h in items]) for chat, items in chats.items()]
@@ -256,7 +253,7 @@ class Dispatcher:
                 self._hold(replace(held, entry=entry_id))
         return bool(ids)
 
-    def _hold(self, held: _Held) -> None:
+    def _hold(self, held: Held) -> None:
         chat = (held.chat.platform, held.chat.chat_id)
         self._held.setdefault(chat, []).append(held)
         if chat not in self._timers:
@@ -281,10 +278,10 @@ class Dispatcher:
             timer.cancel()
         if self.journal is not None:  # and whatever else waits for that chat, due or not
             records = [*records, *await self.journal.take_held(hold, self.grace)]
-        groups, entries = self._grouped(mine, records)
+        groups, entries = grouped(mine, records, self.channels)
         await self._send_groups(groups, entries)
 
-    async def _collect(self, chat: _Chat) -> tuple[list[tuple[str, list[_Held]]], list[int]]:
+    async def _collect(self, chat: _Chat) -> tuple[Groups, list[int]]:
         """What is held for `chat`, taken: this worker's, and in the journal every worker's."""
         mine = self._held.pop(chat, [])
         timer = self._timers.pop(chat, None)
@@ -298,46 +295,24 @@ class Dispatcher:
             except Exception:
                 log.exception("held messages for %s stay in the journal; a sweep sends them", chat[1])
                 return [], []
-        return self._grouped(mine, records)
+        return grouped(mine, records, self.channels)
 
-    def _grouped(
-        self, mine: list[_Held], records: list[JournalRecord]
-    ) -> tuple[list[tuple[str, list[_Held]]], list[int]]:
-        """`mine` (this worker's, as they came) and `records` (taken from the journal) by group, in
-        order. An entry of `mine` that is not among `records` was sent by another worker."""
-        taken = {r.id for r in records}
-        items = [h for h in mine if h.entry is None or h.entry in taken]
-        known = {h.entry for h in items}
-        for record in records:
-            if record.id in known:
-                continue
-            deliveries, origin = self._revived(record)
-            for delivery in deliveries:
-                chat = delivery.chat or (record.origin.chat if record.origin is not None else None)
-                if chat is not None:
-                    items.append(_Held(delivery, origin, chat, record.id))
-        groups: dict[str, list[_Held]] = {}
-        for held in items:
-            digest = held.delivery.digest
-            groups.setdefault(digest.key if digest is not None else ACK, []).append(held)
-        return list(groups.items()), [r.id for r in records]
-
-    async def _send_groups(self, groups: list[tuple[str, list[_Held]]], entries: list[int]) -> None:
+    async def _send_groups(self, groups: Groups, entries: list[int]) -> None:
         """Each group as one message; the taken entries end with the last one's hand-over."""
         recorded = not entries
-        async with self._keeping(entries):
+        async with keeping(self.journal, entries, self.grace):
             for n, (group, held) in enumerate(groups, 1):
                 handover = Handover(done=tuple(entries)) if n == len(groups) and entries else None
                 rode = await self._send_group(group, held, handover)
                 recorded = recorded or rode
         if not recorded:
-            await self._done(self.journal, entries)
+            await mark_done(self.journal, entries)
 
-    async def _send_group(self, group: str, held: list[_Held], handover: Handover | None = None) -> bool:
+    async def _send_group(self, group: str, held: list[Held], handover: Handover | None = None) -> bool:
         target = held[0].chat.platform
         if len(held) == 1:  # alone: as it would have gone (for an acknowledgement, a reaction)
             return await self._deliver(target, held[0].delivery, held[0].origin, handover)
-        together = Delivery(self._together(group, held), chat=held[0].chat)
+        together = Delivery(together_text(group, held), chat=held[0].chat)
         return await self._deliver(target, together, None, handover)
 
     async def _deliver_now(
@@ -354,7 +329,7 @@ class Dispatcher:
         if not (isinstance(message, Text) and not message.marked):
             await self._send_groups(groups, entries)  # a document or a marked text: they go first
             return await self._deliver(target, delivery, origin, handover)
-        lines = [self._together(group, held).text for group, held in groups]
+        lines = [together_text(group, held).text for group, held in groups]
         if lines:
             text = "\n\n".join([*lines, message.text])
             delivery = replace(delivery, message=replace(message, text=text))
@@ -364,40 +339,13 @@ class Dispatcher:
             done=(*(handover.done if handover else ()), *entries),
             advance=handover.advance if handover else None,
         )
-        async with self._keeping(entries):
+        async with keeping(self.journal, entries, self.grace):
             rode = await self._deliver(target, delivery, origin, both)
         if not rode:
-            await self._done(self.journal, entries)
+            await mark_done(self.journal, entries)
         return rode
 
-    def _together(self, group: str, held: list[_Held]) -> Text:
-        if len(held) == 1 and isinstance(held[0].delivery.message, Text):
-            return held[0].delivery.message
-        if group == ACK:
-            texts = [h.delivery.message for h in held if isinstance(h.delivery.message, Text)]
-            return Text("\n".join(m.text for m in texts))
-        return together([h.delivery.digest for h in held if h.delivery.digest is not None])
-
     # ---- delivering, and what the journal is told --------------------------------------------------
-
-    def _unserved(self, record: JournalRecord) -> list[str]:
-        """The platforms an entry's deliveries go to that this worker has no channel for."""
-        targets = {
-            d.chat.platform if d.chat else d.private_to.platform if d.private_to else record.platform
-            for d in record.deliveries
-        }
-        return sorted(p for p in targets - {"system"} if p not in self.channels)
-
-    def _revived(self, record: JournalRecord) -> tuple[tuple[Delivery, ...], Any | None]:
-        """A journaled entry's deliveries and the origin to deliver them with: the channel's own, when
-        it can make one from the journal's; otherwise none, and answers go to the request's chat."""
-        origin: RequestOrigin | None = record.origin
-        revive = getattr(self.channels.get(record.platform), "revive", None)
-        live = revive(origin) if revive is not None and origin is not None else None
-        if live is not None or origin is None:
-            return record.deliveries, live
-        answers = tuple(d if d.chat is not None else replace(d, chat=origin.chat) for d in record.deliveries)
-        return answers, None
 
     async def _deliver(
         self, target: str, delivery: Delivery, origin: Any | None, handover: Handover | None = None
@@ -418,36 +366,3 @@ class Dispatcher:
         except Exception:
             log.exception("delivery to %s failed", target)
         return handover is not None and handover.rode
-
-    async def _done(self, book: DeliveryJournal | None, entries: Collection[int]) -> None:
-        if book is None or not entries:
-            return
-        try:
-            await book.done(entries)
-        except Exception:
-            # Left in the journal, the entries would be delivered again by a sweep: said, not hidden.
-            log.exception("journal entries %s were delivered but not marked so", sorted(entries))
-
-    @contextlib.asynccontextmanager
-    async def _keeping(self, entries: Collection[int]) -> AsyncIterator[None]:
-        """While entries are being delivered, no sweep takes them: their lease is renewed every
-        `grace`/2 seconds, which a fast hand-over (the usual one) never waits for."""
-        book = self.journal
-        if book is None or not entries:
-            yield
-            return
-        keeper = asyncio.get_running_loop().create_task(self._keep(book, list(entries)))
-        try:
-            yield
-        finally:
-            keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeper
-
-    async def _keep(self, book: DeliveryJournal, entries: list[int]) -> None:
-        while True:
-            await asyncio.sleep(self.grace / 2)
-            try:
-                await book.extend(entries, self.grace)
-            except Exception:
-                log.warning("could not renew the lease of journal entries %s", entries)

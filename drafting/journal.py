@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, cast
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, cast
 
 from drafting.model import ChatRef, UserRef
-from drafting.replies import Delivery, Digest, Document, Mention, PointCard, Text
+from drafting.replies import Delivery, Digest, Document, Mention, Outcome, PointCard, Text
 from drafting.textdiff import Kind, Segment
+
+if TYPE_CHECKING:
+    from drafting.ports import DeliveryJournal, Store
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,24 @@ def durable(delivery: Delivery, origin: RequestOrigin | None) -> bool:
         return False
     bound = delivery.ephemeral and delivery.chat is None and delivery.private_to is None
     return not bound or (origin is not None and origin.message_id is not None)
+
+
+async def journaled(
+    journal: DeliveryJournal | None,
+    store: Store,
+    platform: str,
+    origin: RequestOrigin | None,
+    outcome: Outcome,
+) -> Outcome:
+    """The outcome with its deliveries that must survive written down in the journal, in the
+    transaction that decided them (`store`): one statement, none when there are none."""
+    if journal is None:
+        return outcome
+    kept = [i for i, d in enumerate(outcome.deliveries) if durable(d, origin)]
+    if not kept:
+        return outcome
+    entry = await journal.record(store, platform, origin, [outcome.deliveries[i] for i in kept])
+    return replace(outcome, journal_id=entry, journaled=tuple(kept), journal=journal)
 
 
 def hold_key(chat: ChatRef) -> str:

@@ -15,7 +15,6 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
@@ -24,7 +23,7 @@ from drafting import press as fast
 from drafting.cards import build_card
 from drafting.commands import BY_NAME, MAX_FIELD, SPECS, Command, ParseError, Ref, Spec, parse
 from drafting.i18n import t
-from drafting.journal import RequestOrigin, durable
+from drafting.journal import RequestOrigin, journaled
 from drafting.model import AuditEntry, ChatRef, MeetingState
 from drafting.permissions import Verdict, permission
 from drafting.ports import (
@@ -32,7 +31,6 @@ from drafting.ports import (
     DeliveryJournal,
     PdfConverter,
     RetryableConflict,
-    Store,
     StoreFactory,
     TransientStoreError,
 )
@@ -223,10 +221,11 @@ class DraftingService:
                 await self._authorise(turn)
                 await HANDLERS[command.name](turn)
                 await _link_request(turn)
-                return await self._journaled(
+                return await journaled(
+                    self.journal,
                     store,
                     ctx.user.platform,
-                    _origin(ctx),
+                    RequestOrigin(ctx.chat, ctx.user, ctx.message_id, ctx.thread_point_id),
                     Outcome(
                         tuple(turn.out),
                         meeting_id=turn.meeting.id if turn.meeting else None,
@@ -386,20 +385,7 @@ class DraftingService:
         and sends the reminders that are due (drafting.sweep). Safe to run from any worker."""
         async with self.stores.transaction() as store:
             deliveries = tuple(await sweep_due(store, self.clock(), self.new_code))
-            return await self._journaled(store, "system", None, Outcome(deliveries))
-
-    async def _journaled(
-        self, store: Store, platform: str, origin: RequestOrigin | None, outcome: Outcome
-    ) -> Outcome:
-        """The outcome with its deliveries that must survive written down in the journal, in the
-        transaction that decided them (drafting.journal): one statement, none when there are none."""
-        if self.journal is None:
-            return outcome
-        kept = [i for i, d in enumerate(outcome.deliveries) if durable(d, origin)]
-        if not kept:
-            return outcome
-        entry = await self.journal.record(store, platform, origin, [outcome.deliveries[i] for i in kept])
-        return replace(outcome, journal_id=entry, journaled=tuple(kept), journal=self.journal)
+            return await journaled(self.journal, store, "system", None, Outcome(deliveries))
 
 
 def _log_handled(ctx: Context, command: Command | ParseError, outcome: Outcome, started: float) -> None:
@@ -429,10 +415,6 @@ async def _link_request(turn: Turn) -> None:
         point = turn.touched[0]
     if point is not None:
         await turn.store.link_message(turn.ctx.chat, turn.ctx.message_id, point)
-
-
-def _origin(ctx: Context) -> RequestOrigin:
-    return RequestOrigin(ctx.chat, ctx.user, ctx.message_id, ctx.thread_point_id)
 
 
 def _shows_usage(key: str) -> bool:
