@@ -45,6 +45,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
+from bot.bounded import BoundedSet
 from bot.held import Groups, Held, grouped, keeping, mark_done, revived, together_text, unserved
 from drafting.journal import Handover, JournalRecord, hold_key
 from drafting.model import ChatRef
@@ -86,6 +87,7 @@ class Dispatcher:
         self._held: dict[_Chat, list[Held]] = {}
         self._timers: dict[_Chat, asyncio.Task[None]] = {}
         self._sweeper: asyncio.Task[None] | None = None
+        self._unserved: BoundedSet[int] = BoundedSet(1000)  # entries for platforms not served here
         for channel in channels:
             self.register(channel)
 
@@ -179,7 +181,9 @@ class Dispatcher:
     async def _sweep_one(self, book: DeliveryJournal, record: JournalRecord) -> None:
         missing = unserved(record, self.channels)
         if missing:  # left to a worker that runs that platform's adapter
-            log.warning("journal entry %s is for %s, not served here", record.id, ", ".join(missing))
+            if record.id not in self._unserved:  # said once, though taken every round
+                self._unserved.add(record.id)
+                log.warning("journal entry %s is for %s, not served here", record.id, ", ".join(missing))
             await book.extend([record.id], 0.0)
             return
         try:

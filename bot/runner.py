@@ -121,7 +121,9 @@ async def run(settings: Settings | Mapping[str, str] | None = None, stop: asynci
         )
         return 2
     binds = HttpConfig.from_settings(settings).binds
-    service, stores = await open_service(settings.database_url or None, templates=settings.templates)
+    service, stores = await open_service(
+        settings.database_url or None, templates=settings.templates, journal=True
+    )
     dispatcher = Dispatcher(
         digest_window=settings.digest_seconds, journal=service.journal, grace=settings.journal_grace_seconds
     )
