@@ -9,6 +9,7 @@ holding one leaves it to another. Real Telegram adapter against the fake server;
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 from collections.abc import AsyncIterator, Collection
@@ -16,10 +17,18 @@ from collections.abc import AsyncIterator, Collection
 import pytest
 
 from bot.dispatch import Dispatcher
-from drafting.journal import Handover, RequestOrigin
+from drafting.journal import (
+    Handover,
+    RequestOrigin,
+    deliveries_from_json,
+    deliveries_to_json,
+    origin_from_json,
+    origin_to_json,
+)
 from drafting.model import ChatRef, UserRef
-from drafting.replies import Delivery, Outcome, Text
+from drafting.replies import Delivery, Digest, Document, Mention, Outcome, Text
 from drafting.service import DraftingService
+from drafting.textdiff import Segment
 from drafting.turn import Context
 from storage.journal_store import SqlJournal
 from storage.store import SqlStoreFactory
@@ -318,3 +327,28 @@ async def test_a_worker_without_the_platforms_adapter_leaves_the_entry_to_one_th
         await run.settle()
         assert len(run.fake.texts(chat["id"])) == 1
         assert await journal.undone() == 0
+
+
+def test_a_delivery_reads_back_from_the_journal_as_it_was_written() -> None:
+    ana = UserRef("slack", "U1", "T1", "Ana")
+    chat = ChatRef("slack", "C1", "T1")
+    written = [
+        Delivery(
+            Text(
+                "Punto 1 [-old-]{+new+}",
+                (Mention(ana, "Ana"),),
+                (Segment("del", "old"), Segment("ins", "new")),
+            ),
+            chat=chat,
+            point_id=3,
+        ),
+        Delivery(Text("código"), private_to=ana, fallback=Text("no pude"), notice=Text("enviado")),
+        Delivery(Document("informe.docx", b"\x00PK\xff", "Borrador", "# md")),
+        Delivery(
+            Text("Ana se unió"), chat=chat, digest=Digest("digest.joined", "es", "Ana", (("title", "T"),))
+        ),
+        Delivery(Text("Ana aprueba"), ephemeral=True),
+    ]
+    origin = RequestOrigin(chat, ana, "1700.1", 4)
+    assert deliveries_from_json(json.loads(json.dumps(deliveries_to_json(written)))) == tuple(written)
+    assert origin_from_json(json.loads(json.dumps(origin_to_json(origin)))) == origin
