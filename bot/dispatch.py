@@ -4,11 +4,15 @@ A meeting may be bound to a Telegram group and a Slack channel at once: a comman
 platform yields deliveries for chats on both, and each goes to its own adapter.
 
 Nothing the core decided to send is lost with a worker. The deliveries that must survive were written
-to the delivery journal in the command's own transaction (drafting.journal); once this dispatcher has
-handed them to their channels (a Telegram or WhatsApp channel puts them in the shared outbox) the entry
-is deleted, one statement. An entry still there `grace` seconds later is a dead worker's: any worker's
+to the delivery journal in the command's own transaction (drafting.journal); as this dispatcher hands
+them to their channels the journal records it (`Handover`: how far the entry got, then its deletion).
+Where the channel puts them in the shared outbox (Telegram, WhatsApp) that record rides in the put's
+own transaction, so a worker killed right after the put leaves nothing to send again; otherwise (a
+reaction, a direct post) it is one statement after the last hand-over, and a worker killed in between
+has those few sent again. An entry still there `grace` seconds later is a dead worker's: any worker's
 journal sweep (`sweep_journal`, every second or so under `draftbot run`) takes it (a lease, so one
-worker does) and delivers it. A worker that is merely slow keeps its entries by renewing their lease.
+worker does) and delivers what was not handed over yet. A worker that is merely slow keeps its
+entries by renewing their lease.
 
 Fewer messages in a busy group: some deliveries are held, per chat, for `digest_window` seconds from
 the first, and go out together.
