@@ -10,7 +10,8 @@ route and GET /healthz (with DRAFTBOT_HTTP_PORT set, /healthz is served in polli
 too); it starts before the adapters (their routes, and /healthz, answer 503 until every adapter
 serves) and stops before them (requests being processed finish first). Every ~30 s
 (DRAFTBOT_SWEEP_SECONDS) the process ends due silence procedures and redraws cards an edit was lost
-for (`redraw_stale`).
+for (`redraw_stale`); every second it sends the replies a dead worker committed but never handed to
+its platform (the delivery journal, `Dispatcher.sweep_journal`).
 """
 
 from __future__ import annotations
@@ -120,8 +121,12 @@ async def run(settings: Settings | Mapping[str, str] | None = None, stop: asynci
         )
         return 2
     binds = HttpConfig.from_settings(settings).binds
-    service, stores = await open_service(settings.database_url or None, templates=settings.templates)
-    dispatcher = Dispatcher(digest_window=settings.digest_seconds)
+    service, stores = await open_service(
+        settings.database_url or None, templates=settings.templates, journal=True
+    )
+    dispatcher = Dispatcher(
+        digest_window=settings.digest_seconds, journal=service.journal, grace=settings.journal_grace_seconds
+    )
     http = HttpServer(binds, database=database_probe(stores))
     adapters = build_adapters(service, dispatcher, settings, http)
     # Served when a platform posts to it, or when asked for (DRAFTBOT_HTTP_PORT set: a health check for
@@ -157,8 +162,12 @@ async def run(settings: Settings | Mapping[str, str] | None = None, stop: asynci
         )
         every = settings.sweep_seconds
         sweeper = asyncio.create_task(sweep_forever(service, dispatcher, every, adapters))
+        # Replies a dead worker committed and never handed over, and what it held for company.
+        dispatcher.start(min(1.0, settings.journal_grace_seconds / 2))
         await stop.wait()
     finally:
+        with contextlib.suppress(Exception):
+            await dispatcher.stop()
         if sweeper is not None:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -46,6 +46,9 @@ class Settings(BaseModel):
     # How long a join announcement (or a typed position's acknowledgement on Telegram) waits for others
     # to share one message with (bot/dispatch.py).
     digest_seconds: float = _var("DRAFTBOT_DIGEST_SECONDS", default=2.0, ge=0, le=60)
+    # How long the replies a worker committed are left to it before any worker's journal sweep sends
+    # them (the worker died between its commit and handing them to the platform; bot/dispatch.py).
+    journal_grace_seconds: float = _var("DRAFTBOT_JOURNAL_GRACE_SECONDS", default=5.0, gt=0, le=300)
 
     # ---- Telegram ----
     telegram_bot_token: str = _var("TELEGRAM_BOT_TOKEN", default="")

@@ -7,11 +7,12 @@ processed, commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from drafting.journal import Handover, JournalRecord, RequestOrigin
 from drafting.model import (
     Amendment,
     AuditEntry,
@@ -26,6 +27,7 @@ from drafting.model import (
     Role,
     UserRef,
 )
+from drafting.replies import Delivery
 from drafting.report.history import Circulation
 
 
@@ -251,6 +253,43 @@ class PdfConverter(Protocol):
     """Turns a .docx into a PDF; outside the domain (bot/documents), as it runs a program."""
 
     async def to_pdf(self, filename: str, content: bytes) -> bytes: ...
+
+
+class DeliveryJournal(Protocol):
+    """Where an outcome's deliveries that must survive are written down (drafting.journal).
+
+    `record` runs inside the command's transaction (`store`): the entry commits with the command, or
+    not at all. The rest is for the dispatcher (bot/dispatch.py), after the commit, each one short
+    transaction; times are the journal's own clock (wall seconds, compared across workers)."""
+
+    async def record(
+        self, store: Store, platform: str, origin: RequestOrigin | None, deliveries: Sequence[Delivery]
+    ) -> int: ...
+    # handed over to their platforms: the entries are gone
+    async def done(self, ids: Collection[int]) -> None: ...
+    # a hand-over recorded on its own (it could not ride in the platform's transaction)
+    async def settle(self, handover: Handover) -> None: ...
+    # while inside, the first transaction that puts rows in the shared outbox records `handover` too
+    # (and sets its `rode` once committed)
+    def carrying(self, handover: Handover) -> AbstractContextManager[None]: ...
+    # an entry's held deliveries become entries of their own, one per chat, each due `window` seconds
+    # from now; the entry keeps `keep` (step 0), or, with nothing to keep, becomes the first chat's;
+    # returns the held entries' ids in the order of `groups` ([] when the entry is gone: swept)
+    async def hold(
+        self,
+        entry_id: int,
+        groups: Sequence[tuple[str, Sequence[Delivery]]],
+        window: float,
+        keep: Sequence[Delivery] = (),
+    ) -> list[int]: ...
+    # the entries held for one chat, whatever their due time, that no worker is delivering: now this
+    # caller's for `lease` seconds
+    async def take_held(self, hold: str, lease: float) -> list[JournalRecord]: ...
+    # entries due more than `grace` seconds ago that no worker is delivering (a dead worker's, or held
+    # ones whose worker did not release them): this caller's for `lease` seconds
+    async def claim_due(self, grace: float, lease: float, limit: int = 50) -> list[JournalRecord]: ...
+    # still being delivered: nobody else takes them for another `lease` seconds
+    async def extend(self, ids: Collection[int], lease: float) -> None: ...
 
 
 class StoreFactory(Protocol):

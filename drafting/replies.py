@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.textdiff import Segment, console
+
+if TYPE_CHECKING:
+    from drafting.ports import DeliveryJournal
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,11 @@ class Outcome:
     error: str | None = None  # the catalogue key of the refusal, e.g. "error.role"
     meeting_id: int | None = None
     point_ids: tuple[int, ...] = field(default_factory=tuple)
+    # Its deliveries that must survive, journaled with the command (drafting.journal): the entry's id,
+    # and the journal (a `DeliveryJournal`) the dispatcher reports their hand-over to.
+    journal_id: int | None = None
+    journaled: tuple[int, ...] = ()  # which of `deliveries` are in it (by index), in order
+    journal: DeliveryJournal | None = field(default=None, compare=False, repr=False)
 
     def texts(self) -> list[str]:
         out: list[str] = []

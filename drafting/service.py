@@ -23,9 +23,17 @@ from drafting import press as fast
 from drafting.cards import build_card
 from drafting.commands import BY_NAME, MAX_FIELD, SPECS, Command, ParseError, Ref, Spec, parse
 from drafting.i18n import t
+from drafting.journal import RequestOrigin, journaled
 from drafting.model import AuditEntry, ChatRef, MeetingState
 from drafting.permissions import Verdict, permission
-from drafting.ports import CardMessage, PdfConverter, RetryableConflict, StoreFactory, TransientStoreError
+from drafting.ports import (
+    CardMessage,
+    DeliveryJournal,
+    PdfConverter,
+    RetryableConflict,
+    StoreFactory,
+    TransientStoreError,
+)
 from drafting.replies import Delivery, Outcome, PointCard, Text
 from drafting.sweep import sweep_due
 from drafting.turn import Context, Refusal, Turn, is_owner
@@ -75,6 +83,7 @@ class DraftingService:
         public_url: str = "",
         converter: PdfConverter | None = None,
         templates: Path | None = None,
+        journal: DeliveryJournal | None = None,
     ) -> None:
         self.stores = stores
         self.clock = clock
@@ -82,6 +91,9 @@ class DraftingService:
         self.public_url = public_url  # the web page's base for `panel` links; "" when none is served
         self.converter = converter  # for `compile pdf` / `download pdf`; None: they say how to get one
         self.templates = templates  # a folder of edited report templates (settings); None: shipped ones
+        # Where replies are written down with their command, so a worker's death loses none of them
+        # (drafting.journal); None: they exist only in the returned outcome.
+        self.journal = journal
 
     # ---- entry points for adapters -------------------------------------------------------------
 
@@ -209,10 +221,16 @@ class DraftingService:
                 await self._authorise(turn)
                 await HANDLERS[command.name](turn)
                 await _link_request(turn)
-                return Outcome(
-                    tuple(turn.out),
-                    meeting_id=turn.meeting.id if turn.meeting else None,
-                    point_ids=tuple(turn.touched),
+                return await journaled(
+                    self.journal,
+                    store,
+                    ctx.user.platform,
+                    RequestOrigin(ctx.chat, ctx.user, ctx.message_id, ctx.thread_point_id),
+                    Outcome(
+                        tuple(turn.out),
+                        meeting_id=turn.meeting.id if turn.meeting else None,
+                        point_ids=tuple(turn.touched),
+                    ),
                 )
         except Refusal as refusal:
             if not await self._claim_refused(ctx, now):
@@ -366,7 +384,8 @@ class DraftingService:
         """Ends due silence procedures, makes firm the approvals ad referendum whose date has passed,
         and sends the reminders that are due (drafting.sweep). Safe to run from any worker."""
         async with self.stores.transaction() as store:
-            return Outcome(tuple(await sweep_due(store, self.clock(), self.new_code)))
+            deliveries = tuple(await sweep_due(store, self.clock(), self.new_code))
+            return await journaled(self.journal, store, "system", None, Outcome(deliveries))
 
 
 def _log_handled(ctx: Context, command: Command | ParseError, outcome: Outcome, started: float) -> None:

@@ -426,3 +426,26 @@ class OutboxChatRow(Base):
     last_sent: Mapped[float] = mapped_column(Float, default=0.0)
     recent: Mapped[list[float]] = mapped_column(JSON, default=list)  # send times within the last minute
     held_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class JournalRow(Base):
+    """Deliveries the core decided to send, written in the command's own transaction and deleted once
+    handed over to their platform (bot/dispatch.py): an entry left behind is a dead worker's, and
+    another worker's sweep delivers it. `hold` set ("platform:chat id"): announcements or
+    acknowledgements held for company in that chat until `due`. Times are wall seconds (workers'
+    clocks, as the outbox's leases); `lease_until`: a worker is delivering it until then."""
+
+    __tablename__ = "delivery_journal"
+    __table_args__ = (
+        Index("ix_delivery_journal_due", "due"),
+        Index("ix_delivery_journal_hold", "hold"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))  # the request's platform, "system" for the sweep's
+    hold: Mapped[str] = mapped_column(String(100), default="")
+    due: Mapped[float] = mapped_column(Float)
+    lease_until: Mapped[float] = mapped_column(Float, default=0.0)
+    step: Mapped[int] = mapped_column(Integer, default=0)  # deliveries handed over so far, in order
+    origin: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    deliveries: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -15,6 +15,7 @@ import pytest
 
 from drafting.i18n import set_strict
 from drafting.service import DraftingService
+from storage.journal_store import SqlJournal
 from storage.store import SqlStoreFactory
 from tests.pg import throwaway_database
 
@@ -82,7 +83,9 @@ async def stores(sqlite_url: str) -> AsyncIterator[SqlStoreFactory]:
 @pytest.fixture
 def make_service(clock: FakeClock) -> Callable[[SqlStoreFactory], DraftingService]:
     codes = iter(f"CODE{n:06d}" for n in range(1, 1_000_000))
-    return lambda factory: DraftingService(factory, clock=clock, new_code=lambda: next(codes))
+    return lambda factory: DraftingService(
+        factory, clock=clock, new_code=lambda: next(codes), journal=SqlJournal(factory)
+    )
 
 
 @pytest.fixture

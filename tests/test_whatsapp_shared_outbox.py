@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from bot.whatsapp.outbox import WhatsAppOutbox
 from drafting.model import ChatRef
 from drafting.replies import Text
 from drafting.service import DraftingService
@@ -64,3 +65,51 @@ async def test_a_killed_workers_recipient_is_taken_over_by_the_other_and_each_me
             a.adapter.outbox.mine.clear()  # what the dead worker put was sent by b
         finally:
             gate.set()  # a's call, cut off in flight, is let go so the fake can stop
+
+
+async def _taken_over(outbox: WhatsAppOutbox, done: Callable[[], bool]) -> None:
+    """`outbox` looks for recipients nobody sends to (its background loop does too) until `done`."""
+    async with asyncio.timeout(30):  # a guard against hangs (nobody taking over), not a measure
+        while not done():
+            await outbox.poll()
+            await asyncio.sleep(0.05)
+    await outbox.drain()
+
+
+async def test_whoever_asked_for_a_message_a_killed_worker_was_sending_hears_it_may_not_have_arrived(
+    shared: DraftingService, clock: FakeClock
+) -> None:
+    copy = (
+        "⚠️ Se interrumpió el envío de este mensaje por WhatsApp, así que no sé si llegó. "
+        "Por si no llegó, aquí tiene su texto:\n\npara Ana, pedido por Rosa"
+    )
+    here = (
+        "⚠️ Se interrumpió el envío de un mensaje mío aquí por WhatsApp: si no lo ve más arriba, "
+        "repita lo que pidió, o escriba puntos para ver el estado de los puntos."
+    )
+    async with whatsapp_bot(shared, clock) as a, whatsapp_bot(shared, clock, graph=a.graph) as b:
+        ana, _, rosa = await seated(a, Room(shared))
+        to_ana = ChatRef("whatsapp", str(ana.bsuid), PHONE_ID)
+        to_rosa = ChatRef("whatsapp", str(rosa.bsuid), PHONE_ID)
+        gate = a.graph.hold()
+        try:
+            # Rosa's action sent Ana a message; a dies during its call; b takes Ana over.
+            await a.adapter.channel.show(to_ana, Text("para Ana, pedido por Rosa"), str(rosa.bsuid))
+            await _until(lambda: a.graph.waiting == 1)
+            await a.adapter.outbox.kill()
+            await _taken_over(b.adapter.outbox, lambda: copy in rosa.texts())
+            assert [text for text in rosa.texts() if "pedido por Rosa" in text] == [copy]
+            assert not [text for text in ana.texts() if "pedido por Rosa" in text], "sent again"
+
+            # A message nobody in particular asked for: the word goes to the chat it was for.
+            gate.set()  # the cut-off call goes through (it did arrive after all)
+            await _until(lambda: a.graph.waiting == 0)
+            gate = b.graph.hold()
+            await b.adapter.channel.show(to_rosa, Text("noticia para Rosa"))
+            await _until(lambda: b.graph.waiting == 1)
+            await b.adapter.outbox.kill()
+            await _taken_over(a.adapter.outbox, lambda: here in rosa.texts())  # a, restarted
+            assert rosa.texts().count(here) == 1
+            assert "noticia para Rosa" not in rosa.texts()
+        finally:
+            gate.set()

@@ -87,6 +87,7 @@ from bot.telegram.render import (
 )
 from bot.telegram.render import Command as RenderedCommand
 from drafting.i18n import t
+from drafting.journal import RequestOrigin
 from drafting.model import ChatRef, UserRef
 from drafting.replies import Delivery, Document, PointCard, Text
 from drafting.report import word_template
@@ -528,6 +529,19 @@ class TelegramAdapter:
         """A typed command's acknowledgement (a reaction on it, one call in the group each) may wait a
         moment and go out with others as one message (bot/dispatch.py); a button's is its toast."""
         return isinstance(origin, TelegramOrigin) and origin.answers is None and origin.message_id is not None
+
+    def revive(self, origin: RequestOrigin) -> TelegramOrigin | None:
+        """A request whose replies another worker journaled and never sent (bot/dispatch.py): answered
+        as if this worker had taken it, replying to the command (its forum topic is not journaled)."""
+        if origin.chat.platform != PLATFORM:
+            return None
+        user = origin.user
+        try:
+            message_id = int(origin.message_id) if origin.message_id else None
+            user_id = int(user.user_id) if user is not None and user.platform == PLATFORM else None
+        except ValueError:
+            return None
+        return TelegramOrigin(origin.chat, message_id, None, user_id=user_id)
 
     async def deliver(self, delivery: Delivery, origin: Any | None) -> None:
         here = origin if isinstance(origin, TelegramOrigin) else None

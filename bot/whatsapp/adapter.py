@@ -77,7 +77,12 @@ class WhatsAppAdapter:
         )
         stores = service.stores
         assert isinstance(stores, SqlStoreFactory), "the outbox lives in the SQL database"
-        self.outbox = WhatsAppOutbox(stores, self.channel.send_row, self.channel.pacer_for)
+        self.outbox = WhatsAppOutbox(
+            stores,
+            self.channel.send_row,
+            self.channel.pacer_for,
+            language=lambda chat_id: service.language_for(ChatRef(PLATFORM, chat_id, config.phone_number_id)),
+        )
         self.channel.outbox = self.outbox
         dispatcher.register(self.channel)
         self.handled = 0  # messages whose effect is committed, for tests and logs

@@ -29,6 +29,7 @@ from bot.whatsapp.graph import RE_ENGAGEMENT, GraphError
 from bot.whatsapp.outbox import WhatsAppOutbox
 from bot.whatsapp.sender import Recipient, WhatsAppSender
 from drafting.i18n import t
+from drafting.journal import RequestOrigin
 from drafting.model import ChatRef, UserRef
 from drafting.ports import CardMessage
 from drafting.replies import Delivery, Document, PointCard, Text
@@ -75,6 +76,12 @@ class WhatsAppChannel:
         self.config = config
         self.clock = clock
         self.outbox: WhatsAppOutbox | None = None  # set by the adapter: every send goes through it
+
+    def revive(self, origin: RequestOrigin) -> WhatsAppOrigin | None:
+        """A request whose replies another worker journaled and never sent (bot/dispatch.py)."""
+        if origin.chat.platform != PLATFORM or origin.user is None:
+            return None
+        return WhatsAppOrigin(origin.chat, origin.user, origin.message_id or "")
 
     async def deliver(self, delivery: Delivery, origin: object | None) -> None:
         here = origin if isinstance(origin, WhatsAppOrigin) else None

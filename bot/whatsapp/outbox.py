@@ -11,7 +11,10 @@ the lease is taken and saved with every row, so all workers together keep one pa
 
 Leases as Telegram's, kept by the same `bot.outbox_leases.LeaseKeeper`: a killed worker's recipients
 are taken over within `LEASE` + `POLL` s. A text, document, list or template row is marked taken before its
-call: found taken by a successor (its worker died during the call) it is not sent again, only logged.
+call: found taken by a successor (its worker died during the call) it is not sent again, but whoever
+asked for it hears that it may not have arrived, as on Telegram: a text meant for others is copied to
+its requester with a word that it may not have arrived, anything else gets that word in its own chat
+(a template, the window's own notice, is only logged; so is a lost notice, which would loop).
 
 The sending loop is WhatsApp's own over `OutboxStore`: Telegram's `Lane` mixes it with topics,
 merging and notices; the leases' background is shared.
@@ -29,6 +32,7 @@ from datetime import UTC, datetime
 
 from bot.cardsync import Pacer
 from bot.outbox_leases import LEASE, LeaseKeeper, worker_id
+from drafting.i18n import t
 from storage.outbox_store import Budget, Letter, OutboxStore, Waiting
 from storage.store import SqlStoreFactory
 
@@ -57,12 +61,14 @@ class WhatsAppOutbox:
         *,
         clock: Callable[[], float] = time.time,
         lease: float = LEASE,
+        language: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
         self.store = OutboxStore(stores, PLATFORM)
         self.send = send  # sends one row to a recipient (the channel)
         self.pacer_for = pacer_for  # the recipient's pacer in the sender, None when it has no address
         self.clock = clock
         self.lease = lease
+        self.language = language  # a recipient's meeting language, for a word to them ("es" without)
         self.owner = worker_id()
         self.lanes: dict[str, asyncio.Task[None]] = {}
         self.again: set[str] = set()  # rows were put while its sender ran: look again before releasing
@@ -121,10 +127,12 @@ class WhatsAppOutbox:
     async def _drain(self, chat_id: str, pacer: Pacer | None) -> None:
         while rows := await self.store.waiting(chat_id, 1):
             row = rows[0]
+            follow: list[Letter] = []
             if row.taken and row.kind in ONCE:
                 # A worker died while sending it: it may have gone out, so it is not sent again.
                 self.skipped += 1
                 log.warning("whatsapp: a %s to %s may not have arrived; not sent again", row.kind, chat_id)
+                follow = await self._doubt(chat_id, row)
             else:
                 if row.kind in ONCE:
                     await self.store.take([row.id], chat_id, self.owner, self._budget(pacer))
@@ -136,10 +144,37 @@ class WhatsAppOutbox:
                     raise
                 except Exception:
                     log.exception("whatsapp: a %s for %s failed", row.kind, chat_id)
-            _, held = await self.store.finish(chat_id, self.owner, [row.id], self._budget(pacer))
+            at = datetime.now(UTC)
+            new, held = await self.store.finish(
+                chat_id, self.owner, [row.id], self._budget(pacer), follow, at
+            )
             self.mine.discard(row.id)
+            self.mine.update(new)
+            for letter in follow:  # one for this recipient is read next, in this loop
+                if letter.chat_id != chat_id:
+                    self.kick(letter.chat_id)
             if not held:
                 raise LeaseLost(chat_id)
+
+    async def _doubt(self, chat_id: str, row: Waiting) -> list[Letter]:
+        """The word for whoever asked for a message a dead worker was sending (see the docstring)."""
+        if row.kind == "template" or row.payload.get("notice"):
+            return []
+        requester = str(row.payload.get("requester") or "")
+        if row.kind == "text" and requester and requester != chat_id:
+            lang = await self._language(requester)
+            copy = f"{t(lang, 'whatsapp.copy_doubtful')}\n\n{row.payload.get('text', '')}"
+            return [Letter(requester, "text", {"text": copy, "requester": "", "notice": True})]
+        lang = await self._language(chat_id)
+        return [Letter(chat_id, "text", {"text": t(lang, "whatsapp.here_doubtful"), "notice": True})]
+
+    async def _language(self, chat_id: str) -> str:
+        if self.language is None:
+            return "es"
+        try:
+            return await self.language(chat_id)
+        except Exception:
+            return "es"
 
     def _budget(self, pacer: Pacer | None) -> Budget:
         if pacer is None:
