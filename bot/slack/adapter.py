@@ -5,6 +5,14 @@ gets its answer within milliseconds whatever the database is doing. Before a lis
 verified the request's signature (v0 HMAC-SHA256, five-minute window) and dropped the bot's own
 events; the HTTP handler also refuses a malformed timestamp with 401 before Bolt sees it.
 
+In HTTP mode the common requests are answered before Bolt sees them at all (`_acked_early`): a
+correctly signed button press, event, modal submission or slash command from our installation's team is
+answered with the empty 200 its listener's `ack()` would give, and Bolt dispatches it in a task right
+after. Bolt's dispatch (middleware, listener matching, arguments built per listener) is most of what
+a request costs; a burst of presses arrives at once and each waits for the ones before it, so this is
+what keeps the ack short under a burst. Whatever answers with a body (a URL verification, an SSL
+check, a refusal for another team) or is not correctly signed still goes through Bolt first.
+
 What people do, and what the core is asked:
 - `/draft <command>` (English or Spanish)          → `handle_text`
 - `@draftbot <command>`, in a channel or a thread  → `handle_text`; in a card's thread the point is implied
@@ -58,12 +66,14 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bounded import BoundedDict
@@ -221,6 +231,7 @@ class SlackAdapter:
         self.http = http
         self._own_http: HttpServer | None = None
         self._socket: AsyncSocketModeHandler | None = None
+        self._verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         self._register()
         if http is not None and not config.socket_mode:
             http.add_post(config.path, self._http)
@@ -298,6 +309,9 @@ class SlackAdapter:
         except UnicodeDecodeError:
             return _unauthorised()
         incoming = bolt_request(text, request.query_string, request.headers, request.content_type)
+        if self._acked_early(incoming, timestamp, request.headers.get("X-Slack-Signature")):
+            self._spawn_now(self._dispatch(incoming))
+            return web.Response(status=200)  # what `ack()` answers
         response = await self.app.async_dispatch(incoming)
         content_type = response.headers.pop("content-type", ["text/plain"])[0]
         return web.Response(
@@ -305,6 +319,27 @@ class SlackAdapter:
             body=response.body.encode("utf-8"),
             headers={"Content-Type": content_type},
         )
+
+    def _acked_early(self, incoming: AsyncBoltRequest, timestamp: str | None, signature: str | None) -> bool:
+        """True for a request whose answer is an empty 200 whatever Bolt makes of it: correctly signed
+        (Bolt's own check, done here once more), from our installation, and of a kind every listener of
+        which only acks. The rest go through Bolt before they are answered."""
+        if self.home is None or self._verifier is None or timestamp is None or signature is None:
+            return False
+        if not self._verifier.is_valid(incoming.raw_body, timestamp, signature):
+            return False
+        body = incoming.body
+        if body.get("type") in ("block_actions", "view_submission", "event_callback"):
+            return self.home.serves(incoming.context)
+        if "command" in body and body.get("ssl_check") is None:
+            return self.home.serves(incoming.context)
+        return False
+
+    async def _dispatch(self, incoming: AsyncBoltRequest) -> None:
+        """Bolt's handling of a request already answered: its listener's ack goes nowhere."""
+        response = await self.app.async_dispatch(incoming)
+        if response.status != 200:
+            log.warning("slack: a request answered early was %s for Bolt", response.status)
 
     # ---- listeners: ack, then a task ------------------------------------------------------------
 
@@ -363,6 +398,18 @@ class SlackAdapter:
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()  # closes the modal; the answer comes as a message
         self._spawn(self._view(body, _Install.of(context, self.home)))
+
+    def _spawn_now(self, work: Coroutine[Any, Any, None]) -> None:
+        """A task outside the concurrency limit, for what only starts other work (`_dispatch`)."""
+        task = asyncio.get_running_loop().create_task(self._logged(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _logged(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("slack: handling a request failed")
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(self._guarded(work))
