@@ -93,6 +93,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
 from bot.slack.files import shared_file
+from bot.slack.outbox import SlackOutbox
 from bot.slack.text import command_text, mentions, plain, without_mention
 from bot.slack.trust import Home, bolt_request, refusal
 from drafting.i18n import t
@@ -100,6 +101,7 @@ from drafting.model import ChatRef, UserRef
 from drafting.replies import Outcome
 from drafting.service import DraftingService
 from drafting.turn import Context
+from storage.store import SqlStoreFactory
 
 log = logging.getLogger("draftbot.slack")
 
@@ -124,6 +126,7 @@ class SlackConfig:
     command: str = "/draft"
     workers: int = 16  # requests handled at once after their ack
     card_edit_interval: float = 1.0  # seconds between two edits of one card (bursts are coalesced)
+    post_interval: float = 1.0  # seconds between two posts in one channel, all workers together
     rate_limit_retries: int = 3
     server_error_retries: int = 2  # a 500/503 from Slack is tried again, with a growing pause
 
@@ -213,7 +216,23 @@ class SlackAdapter:
         self.dispatcher = dispatcher
         self.config = config
         self.client = client or make_client(config)
-        self.channel = SlackChannel(service, self.client, edit_interval=config.card_edit_interval)
+        self.channel = SlackChannel(
+            service,
+            self.client,
+            edit_interval=config.card_edit_interval,
+            post_interval=config.post_interval,
+        )
+        stores = service.stores
+        # Every post and card edit is a row of the shared outbox (bot/slack/outbox.py), sent by the
+        # worker holding the channel; a database without one (none here) posts at once.
+        self.outbox = (
+            SlackOutbox(
+                stores, self.channel.sent_or_told, self.channel.doubt, post_interval=config.post_interval
+            )
+            if isinstance(stores, SqlStoreFactory)
+            else None
+        )
+        self.channel.outbox = self.outbox
         dispatcher.register(self.channel)
         self.app = AsyncApp(
             client=self.client,
@@ -258,6 +277,8 @@ class SlackAdapter:
             log.info("slack: listening on %s:%s%s", self.config.host, self.port, self.config.path)
         else:
             self.port = self.http.port
+        if self.outbox is not None:
+            await self.outbox.start()  # finds channels a dead worker left rows in
         await self.redraw_stale()
 
     async def stop(self) -> None:
@@ -273,6 +294,8 @@ class SlackAdapter:
         except TimeoutError:
             for task in list(self._tasks):
                 task.cancel()
+        if self.outbox is not None:
+            await self.outbox.close()  # what is left stays for the other workers
 
     async def drain(self) -> None:
         """Waits until every acknowledged request has been handled and its answers delivered."""
