@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 
 import pytest
 
@@ -90,6 +91,10 @@ async def test_a_killed_workers_channel_is_taken_over_and_each_message_is_posted
             await b.stop()
 
 
+def posted(world: SlackWorld, n: int) -> bool:
+    return sum(HELP in text for text in world.fake.texts(world.channel)) == n
+
+
 async def len_waiting(world: SlackWorld, chat: ChatRef, n: int) -> bool:
     assert world.adapter.outbox is not None
     return len(await world.adapter.outbox.store.waiting(key(chat))) == n
@@ -104,7 +109,7 @@ async def test_two_workers_posting_in_one_channel_keep_slacks_pace_together(shar
         try:
             for n, (sender, worker) in enumerate(((a.sender, a.adapter), (b_sender, b)) * 2, start=1):
                 assert (await sender.command(ST, "ayuda", a.channel)).status == 200
-                await _until(lambda n=n: sum(HELP in t for t in a.fake.texts(a.channel)) == n)
+                await _until(partial(posted, a, n))
                 await worker.drain()  # its worker has given the channel up: the next one takes it
             posts = [c.at for c in a.fake.calls_to("chat.postMessage")]
             assert len(posts) == 4
@@ -113,3 +118,22 @@ async def test_two_workers_posting_in_one_channel_keep_slacks_pace_together(shar
         finally:
             await b_sender.close()
             await b.stop()
+
+
+async def test_a_card_waiting_for_its_next_edit_does_not_hold_up_the_messages_behind_it(
+    service: DraftingService,
+) -> None:
+    async with slack_world(service, card_edit_interval=10.0) as w:
+        await w.command(ST, MEETING_ES)
+        await w.command(ST, "delegaciones México, Honduras")
+        await w.admit(ST, "México", MX)
+        await w.command(MX, "proponer Agradecer a Honduras por su hospitalidad.")
+        card = w.card("1")  # drawn just now: its next edit waits up to 10 s
+        assert (await w.sender.press(MX, w.channel, card.ts, "approve", "1")).status == 200
+        await _until(partial(len_waiting, w, ChatRef("slack", w.channel, w.fake.team), 1))  # its edit waits
+        assert (await w.sender.command(ST, "ayuda", w.channel)).status == 200  # its answer comes behind
+        await _until(partial(posted, w, 1))
+        assert w.fake.calls_to("chat.update") == [], "the answer waited behind the card's edit"
+        await w.settle()
+        assert len(w.fake.calls_to("chat.update")) == 1
+        assert "✅ aprueba México" in w.card("1").block_text()

@@ -43,10 +43,12 @@ started on its own (tests) serves /slack/events and /healthz on SLACK_HOST:SLACK
 
 Several workers: a retried event (X-Slack-Retry-Num) may reach another worker; the core records each
 request's id (event_id, trigger_id, action_ts, view id) in the transaction of its effect, so the repeat
-changes nothing. Cards record the version they show; `redraw_stale()` (on start and every ~30 s from
-`draftbot run`) edits those an edit was lost for. Slack needs its ack within 3 s, so this adapter
-acknowledges first and works after; a process killed in between loses that request (Slack does not
-resend an acknowledged one) but never doubles it.
+changes nothing. What the bot posts in a channel (texts, card posts and edits, files) is a row of the
+shared outbox, sent by whichever worker holds the channel's lease at Slack's pace for the channel, and
+taken over within 5 s from a worker that dies (bot/slack/outbox.py). Cards record the version they
+show; `redraw_stale()` (on start and every ~30 s from `draftbot run`) edits those an edit was lost
+for. Slack needs its ack within 3 s, so this adapter acknowledges first and works after; a process
+killed in between loses that request (Slack does not resend an acknowledged one) but never doubles it.
 """
 
 from __future__ import annotations
@@ -91,8 +93,9 @@ from bot.slack.blocks import (
     submitted_reason,
     submitted_until,
 )
-from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
+from bot.slack.channel import SlackChannel
 from bot.slack.files import shared_file
+from bot.slack.origin import PLATFORM, SlackOrigin
 from bot.slack.outbox import SlackOutbox
 from bot.slack.text import command_text, mentions, plain, without_mention
 from bot.slack.trust import Home, bolt_request, refusal
@@ -227,7 +230,11 @@ class SlackAdapter:
         # worker holding the channel; a database without one (none here) posts at once.
         self.outbox = (
             SlackOutbox(
-                stores, self.channel.sent_or_told, self.channel.doubt, post_interval=config.post_interval
+                stores,
+                self.channel.sent_or_told,
+                self.channel.doubt,
+                self.channel.later,
+                post_interval=config.post_interval,
             )
             if isinstance(stores, SqlStoreFactory)
             else None

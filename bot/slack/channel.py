@@ -35,7 +35,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import aiohttp
@@ -47,65 +46,34 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.bounded import BoundedDict
 from bot.cardsync import NOT_SHOWN, CardSync, Pacer
 from bot.slack.cards import SlackCards
+from bot.slack.origin import (
+    MAY_NOT_HAVE_ARRIVED,
+    PLATFORM,
+    NotDelivered,
+    Row,
+    SlackOrigin,
+    row_said,
+    said,
+    text_rows,
+)
 from bot.slack.outbox import POST_INTERVAL, SlackOutbox
-from bot.slack.text import chunks, escape, mention_line
+from bot.slack.text import chunks, escape
 from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.ports import CardMessage
-from drafting.replies import Delivery, Document, Mention, PointCard, Text
+from drafting.replies import Delivery, Document, PointCard, Text
 from drafting.service import DraftingService
 from drafting.textdiff import by_line, slack
 from storage.outbox_store import Waiting
 
 log = logging.getLogger("draftbot.slack")
 
-PLATFORM = "slack"
 _NOT_THERE = {"not_in_channel", "channel_not_found", "is_archived"}  # the bot cannot post there
 _SLOTS = 2_000  # cards whose last edit time is remembered (the per-card throttle)
 _CARDS = 20_000  # (channel, point) -> card ts, a cache of the database
 _EXCERPT = 300  # characters of an undelivered message repeated to its requester
 _RATE_LIMIT_RETRIES = 3
-_MAY_NOT_HAVE_ARRIVED = {
-    "es": "⚠️ Un mensaje de draftbot se estaba publicando cuando su proceso se detuvo; puede que no "
-    "haya llegado, y no se repite. Decía: «{excerpt}». Escriba /draft puntos para ver el estado de la "
-    "reunión.",
-    "en": "⚠️ A draftbot message was being posted when its process stopped; it may not have arrived, "
-    "and it is not repeated. It said: “{excerpt}”. Type /draft items to see where the meeting stands.",
-}
-Row = tuple[str, dict[str, Any], bytes | None]  # kind, payload, content: one row of the outbox
 T = TypeVar("T")
-
-
-class NotDelivered(Exception):
-    """Slack would not show a message by any of the ways this channel has."""
-
-
-@dataclass(frozen=True)
-class SlackOrigin:
-    """Where a Slack request came from, and how its answers should be shown."""
-
-    chat: ChatRef
-    user: UserRef
-    thread_ts: str | None = None  # the thread the request was written in
-    response_url: str | None = None  # a slash command's or button's own way to answer the requester
-    refused: bool = False  # the core refused: every answer goes to the requester only
-
-    def requester(self) -> dict[str, Any]:
-        """Whom a row concerns, kept with it: told if it cannot be delivered."""
-        return {
-            "chat": self.chat.chat_id,
-            "chat_workspace": self.chat.workspace,
-            "user": self.user.user_id,
-            "workspace": self.user.workspace,
-            "thread_ts": self.thread_ts,
-            "response_url": self.response_url,
-        }
-
-    @classmethod
-    def of(cls, requester: dict[str, Any]) -> SlackOrigin:
-        chat = ChatRef(PLATFORM, str(requester["chat"]), str(requester["chat_workspace"]))
-        user = UserRef(PLATFORM, str(requester["user"]), str(requester["workspace"]))
-        return cls(chat, user, requester.get("thread_ts"), requester.get("response_url"))
 
 
 def sending_client(client: AsyncWebClient) -> AsyncWebClient:
@@ -144,23 +112,22 @@ class SlackChannel:
         try:
             await self._deliver(delivery, here)
         except Exception as error:
-            said = _said(delivery)
-            if not await self.own_up(here, said, error):
+            if not await self.own_up(here, said(delivery), error):
                 log.error("a Slack delivery failed and its requester could not be told: %s", error)
             raise
 
-    async def own_up(self, here: SlackOrigin | None, said: str, error: Exception | None) -> bool:
+    async def own_up(self, here: SlackOrigin | None, what: str, error: Exception | None) -> bool:
         """Tells the requester a message of theirs was not shown (None: may not have been), and what
         it said."""
         if here is None:
             return False
-        excerpt = said if len(said) <= _EXCERPT else said[: _EXCERPT - 1] + "…"
+        excerpt = what if len(what) <= _EXCERPT else what[: _EXCERPT - 1] + "…"
         try:
             lang = await self.service.language_for(here.chat)  # the meeting's, as the core speaks it
         except Exception:
             lang = "es"
         if error is None:
-            text = _MAY_NOT_HAVE_ARRIVED.get(lang, _MAY_NOT_HAVE_ARRIVED["es"]).format(excerpt=excerpt)
+            text = MAY_NOT_HAVE_ARRIVED.get(lang, MAY_NOT_HAVE_ARRIVED["es"]).format(excerpt=excerpt)
         else:
             reason = error.response.get("error") if isinstance(error, SlackApiError) else None
             text = t(lang, "slack.not_delivered", error=reason or type(error).__name__, excerpt=excerpt)
@@ -281,7 +248,7 @@ class SlackChannel:
                 and await self.card_ts(chat, row.point_id) is not None
             ):
                 raise  # an edit: `redraw_stale` draws it again later
-            if told is not None and not await self.own_up(SlackOrigin.of(told), _row_said(row), error):
+            if told is not None and not await self.own_up(SlackOrigin.of(told), row_said(row), error):
                 log.error("a Slack message failed and its requester could not be told: %s", error)
             raise
 
@@ -289,7 +256,7 @@ class SlackChannel:
         """A row its worker died sending: not sent again; whoever caused it hears it may not have
         arrived."""
         told = row.payload.get("requester")
-        if told is None or not await self.own_up(SlackOrigin.of(told), _row_said(row), None):
+        if told is None or not await self.own_up(SlackOrigin.of(told), row_said(row), None):
             log.error("slack: a message in %s may not have arrived, and nobody could be told", chat.chat_id)
 
     async def _call(self, pacer: Pacer, make: Callable[[], Awaitable[T]], *, post: bool) -> T:
@@ -375,7 +342,7 @@ class SlackChannel:
     async def _private(self, delivery: Delivery, chat: ChatRef, origin: SlackOrigin | None) -> None:
         """Invitation codes: an ephemeral message only the requester sees; then the public notice."""
         assert delivery.private_to is not None
-        text = _said(delivery)
+        text = said(delivery)
         thread = origin.thread_ts if origin is not None and origin.chat == chat else None
         shown = await self._ephemeral(chat, delivery.private_to, text, thread)
         if not shown and origin is not None and origin.user == delivery.private_to:
@@ -411,13 +378,20 @@ class SlackChannel:
         else:
             await self._draw_row(chat, point_id, forced, self._pacer(chat))
 
+    def later(self, chat: ChatRef, row: Waiting) -> float:
+        """Seconds a row should still wait: a card edited less than `edit_interval` ago (presses
+        arriving meanwhile join its row)."""
+        if row.kind != "card" or row.point_id is None:
+            return 0.0
+        last = self._slots.get((chat, row.point_id))
+        return 0.0 if last is None else last + self.edit_interval - asyncio.get_running_loop().time()
+
     async def _draw_row(self, chat: ChatRef, point_id: int, forced: bool, pacer: Pacer) -> None:
         """Draws the card as the database has it now, at most once per `edit_interval` per card."""
         loop = asyncio.get_running_loop()
-        last = self._slots.get((chat, point_id))
-        wait = -1.0 if last is None else last + self.edit_interval - loop.time()
+        wait = self.later(chat, Waiting(0, "card", point_id, False, forced, {}, None))
         if wait > 0:
-            await asyncio.sleep(wait)  # presses arriving meanwhile join this row
+            await asyncio.sleep(wait)
         try:
             card, messages = await self.service.card_and_messages(point_id)
             placed = next((m for m in messages if m.chat == chat), None)
@@ -445,28 +419,3 @@ class SlackChannel:
         """Until everything this worker put has been sent."""
         if self.outbox is not None:
             await self.outbox.drain()
-
-
-def text_rows(text: str, where: dict[str, Any], chat: ChatRef, mentions: Sequence[Mention] = ()) -> list[Row]:
-    """A text's rows, one per message Slack takes (the mentions under the last one)."""
-    parts = chunks(text)
-    rows: list[Row] = []
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1 and mentions
-        shown = escape(part) + ("\n" + mention_line(mentions, chat.workspace) if last else "")
-        rows.append(("text", where | {"text": shown, "said": part}, None))
-    return rows
-
-
-def _said(delivery: Delivery) -> str:
-    message = delivery.message
-    if isinstance(message, Text):
-        return message.text
-    if isinstance(message, PointCard):
-        return message.as_text()
-    return message.caption or message.filename
-
-
-def _row_said(row: Waiting) -> str:
-    payload = row.payload
-    return str(payload.get("said") or payload.get("caption") or payload.get("filename") or "")

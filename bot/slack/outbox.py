@@ -4,12 +4,14 @@
 A chat of the outbox is a channel of one workspace (`key`: "<team>/<channel>"). The worker that handled
 a request puts its rows (texts, one per `chat.postMessage`; documents; card requests, which join one
 still waiting for the same card) right after the core committed, and the worker holding the channel's
-lease sends them, oldest first, through the channel's own calls (`SlackChannel.send_row`):
+lease sends them, oldest first, through the channel's own calls (`SlackChannel.sent_or_told`):
 
 - Slack allows about one `chat.postMessage` a second per channel (short bursts beyond, then 429 with a
   Retry-After). The channel's pacer (last post, a 429's hold) is loaded from the chat's shared budget
-  when the lease is taken and saved with every row, so all workers together post at that pace; a 429
-  holds the channel, and the same call is made again after its Retry-After.
+  when the lease is taken and saved before each text's call and after every row, so all workers
+  together post at that pace (a worker dying during a call leaves its successor the budget without
+  that one post: at worst one post a second early); a 429 holds the channel, and the same call is
+  made again after its Retry-After.
 - Card edits (`chat.update`, Tier 3, per workspace) are not held to the posting pace, only to a 429's
   hold; a card row is drawn fresh from the database through the shared `CardSync` when its turn comes,
   so a burst of presses costs one edit per card for every row it coalesced into, at most one per
@@ -63,9 +65,10 @@ class LeaseLost(Exception):
     """Another worker holds this channel now."""
 
 
-# Sends one row to a channel, paced by the pacer; `taken`: a worker died while sending it.
-Send = Callable[[ChatRef, Waiting, Pacer], Awaitable[None]]
-Doubt = Callable[[ChatRef, Waiting], Awaitable[None]]
+Send = Callable[[ChatRef, Waiting, Pacer], Awaitable[None]]  # one row's calls, paced by the pacer
+Doubt = Callable[[ChatRef, Waiting], Awaitable[None]]  # a row its worker died sending: tell, do not send
+Later = Callable[[ChatRef, Waiting], float]  # seconds a row should still wait (a card edited just now)
+LOOK_AHEAD = 20  # rows read at once, to pass a card that must wait
 
 
 class SlackOutbox:
@@ -76,6 +79,7 @@ class SlackOutbox:
         stores: SqlStoreFactory,
         send: Send,
         doubt: Doubt,
+        later: Later | None = None,
         *,
         post_interval: float = POST_INTERVAL,
         clock: Callable[[], float] = time.time,
@@ -84,6 +88,7 @@ class SlackOutbox:
         self.store = OutboxStore(stores, PLATFORM)
         self.send = send  # the channel's call for one row
         self.doubt = doubt  # tells whom a row concerned that it may not have arrived
+        self.later = later or (lambda chat, row: 0.0)
         self.post_interval = post_interval
         self.clock = clock  # wall clock: budgets and leases are compared across workers
         self.lease = lease
@@ -149,8 +154,11 @@ class SlackOutbox:
 
     async def _drain(self, chat_key: str, pacer: Pacer) -> None:
         chat = chat_of(chat_key)
-        while rows := await self.store.waiting(chat_key, 1):
-            row = rows[0]
+        while rows := await self.store.waiting(chat_key, LOOK_AHEAD):
+            row, wait = self._next(chat, rows)
+            if row is None:
+                await asyncio.sleep(wait)  # every row here is a card edited a moment ago
+                continue
             try:
                 if row.taken and row.kind in ONCE:
                     # A worker died while sending it: it may have gone out, so it is not sent again.
@@ -171,6 +179,18 @@ class SlackOutbox:
             self.mine.discard(row.id)
             if not held:
                 raise LeaseLost(chat_key)
+
+    def _next(self, chat: ChatRef, rows: list[Waiting]) -> tuple[Waiting | None, float]:
+        """The oldest row that may go now, else how long until one may. Only a card edit waits (at
+        most one edit per card and `edit_interval`); the rows behind it go meanwhile, as an edit can
+        come after them, and texts never pass one another (their order is the conversation's)."""
+        soonest = float("inf")
+        for row in rows:
+            wait = 0.0 if row.taken else self.later(chat, row)
+            if wait <= 0:
+                return row, 0.0
+            soonest = min(soonest, wait)
+        return None, soonest
 
     def _budget(self, pacer: Pacer) -> Budget:
         now = self.clock()
