@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.cardsync import Pacer
-from bot.outbox_leases import LEASE, LeaseKeeper, worker_id
+from bot.outbox_leases import LEASE, POLL, LeaseKeeper, worker_id
 from drafting.model import ChatRef
 from storage.outbox_store import Budget, Letter, OutboxStore, Waiting
 from storage.store import SqlStoreFactory
@@ -157,7 +157,9 @@ class SlackOutbox:
         while rows := await self.store.waiting(chat_key, LOOK_AHEAD):
             row, wait = self._next(chat, rows)
             if row is None:
-                await asyncio.sleep(wait)  # every row here is a card edited a moment ago
+                # Every row here is a card edited a moment ago; rows put meanwhile (by any worker)
+                # are looked for again soon.
+                await asyncio.sleep(min(wait, POLL))
                 continue
             try:
                 if row.taken and row.kind in ONCE:
