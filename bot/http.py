@@ -13,6 +13,12 @@ with `SLACK_SIGNING_SECRET`). Each adapter adds its own route to it before it st
   database does not answer within a few seconds. A load balancer thus sends nothing to a worker that
   cannot handle it yet, and sends the next request to another worker.
 
+With DRAFTBOT_HTTP_TIMING=1 every request is logged (logger `draftbot.http.timing`, message "served",
+fields `path`, `status`, `ms`) with how long the server took from taking the request off the connection to
+writing the last byte of its response: aiohttp's access-log hook, the `%Tf` of its access log. Off by
+default, and then free: aiohttp reads no clock for a server without an access logger. The Slack ack
+benchmark (benchmarks/slack_ack.py) reads these lines to measure the ack on the server's side.
+
 Several identical workers can therefore sit behind one address: every route is the same on every
 worker, and the database decides what was already done.
 
@@ -33,10 +39,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("draftbot.http")
+timing_log = logging.getLogger("draftbot.http.timing")
 
 DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8080
@@ -54,6 +62,7 @@ class HttpConfig:
     """Where the one server listens: (host, port) pairs, the first one the main address."""
 
     binds: tuple[tuple[str, int], ...] = ((DEFAULT_HOST, DEFAULT_PORT),)
+    timing: bool = False  # log each request's time on the server (DRAFTBOT_HTTP_TIMING)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HttpConfig:
@@ -81,7 +90,7 @@ class HttpConfig:
                 binds.append((legacy_host or host, port))
         if not binds:
             binds.append((host, DEFAULT_PORT))
-        return cls(tuple(binds))
+        return cls(tuple(binds), timing=settings.http_timing)
 
 
 def database_probe(stores: Any) -> Probe:
@@ -110,6 +119,20 @@ def database_probe(stores: Any) -> Probe:
     return probe
 
 
+class _Timings(AbstractAccessLogger):
+    """aiohttp's access-log hook, called once the response is written, with the seconds since the
+    server took the request off the connection."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        timing_log.info(
+            "served", extra={"path": request.path, "status": response.status, "ms": round(time * 1000, 3)}
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return True
+
+
 class HttpServer:
     """The process's aiohttp application; adapters add routes before `start()`."""
 
@@ -119,8 +142,11 @@ class HttpServer:
         *,
         database: Probe | None = None,
         health_timeout: float = HEALTH_TIMEOUT,
+        timing: bool = False,
     ) -> None:
+        """`timing`: log how long each request took on the server (see the module's docstring)."""
         self.binds = tuple(binds)
+        self.timing = timing
         self.database = database
         self.health_timeout = health_timeout
         self.platforms: list[str] = []  # platforms serving in this process, for /healthz
@@ -133,7 +159,8 @@ class HttpServer:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, database: Probe | None = None) -> HttpServer:
-        return cls(HttpConfig.from_env(env).binds, database=database)
+        config = HttpConfig.from_env(env)
+        return cls(config.binds, database=database, timing=config.timing)
 
     @property
     def port(self) -> int:
@@ -183,7 +210,12 @@ class HttpServer:
         self.app.router.add_route(method, path, handler)
 
     async def start(self) -> None:
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        if self.timing:
+            runner = web.AppRunner(
+                self.app, access_log=timing_log, access_log_class=_Timings, handle_signals=False
+            )
+        else:
+            runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
         await runner.setup()
         try:
             for host, port in self.binds:

@@ -120,14 +120,14 @@ async def run(settings: Settings | Mapping[str, str] | None = None, stop: asynci
             flush=True,
         )
         return 2
-    binds = HttpConfig.from_settings(settings).binds
+    http_config = HttpConfig.from_settings(settings)
     service, stores = await open_service(
         settings.database_url or None, templates=settings.templates, journal=True
     )
     dispatcher = Dispatcher(
         digest_window=settings.digest_seconds, journal=service.journal, grace=settings.journal_grace_seconds
     )
-    http = HttpServer(binds, database=database_probe(stores))
+    http = HttpServer(http_config.binds, database=database_probe(stores), timing=http_config.timing)
     adapters = build_adapters(service, dispatcher, settings, http)
     # Served when a platform posts to it, or when asked for (DRAFTBOT_HTTP_PORT set: a health check for
     # a polling / Socket Mode process, as under docker compose).

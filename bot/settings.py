@@ -39,6 +39,7 @@ class Settings(BaseModel):
     database_url: str = _var("DATABASE_URL", default="")
     http_host: str = _var("DRAFTBOT_HTTP_HOST", default="0.0.0.0")
     http_port: Port | None = _var("DRAFTBOT_HTTP_PORT", default=None)
+    http_timing: bool = _var("DRAFTBOT_HTTP_TIMING", default=False)  # bot/http.py: per-request times
     public_url: str = _var("DRAFTBOT_PUBLIC_URL", default="")
     log_format: Literal["json", "text"] = _var("DRAFTBOT_LOG_FORMAT", default="json")
     templates: Path | None = _var("DRAFTBOT_TEMPLATES", default=None)

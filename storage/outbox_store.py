@@ -76,9 +76,19 @@ class OutboxStore:
         self._chats.update(letter.chat_id for letter in letters)  # committed: the rows exist now
         return ids
 
-    async def put_card(self, chat_id: str, point_id: int, *, forced: bool, at: datetime) -> int | None:
+    async def put_card(
+        self,
+        chat_id: str,
+        point_id: int,
+        *,
+        forced: bool,
+        at: datetime,
+        payload: dict[str, Any] | None = None,
+    ) -> int | None:
         """Asks for the point's card in the chat to be drawn: joins a request still waiting (not yet
-        taken) for the same card, else inserts one. Returns the new row's id, or None when joined."""
+        taken) for the same card, else inserts one. Returns the new row's id, or None when joined.
+        `payload`: kept with a new row only (a joined one keeps its own), e.g. whom to tell if the card
+        cannot be posted."""
         async with self.stores.transaction() as store:
             mine = (
                 OutboxRow.platform == self.platform,
@@ -93,7 +103,7 @@ class OutboxStore:
                     return None
             elif (await store.s.execute(select(OutboxRow.id).where(*mine).limit(1))).first() is not None:
                 return None
-            letter = Letter(chat_id, "card", point_id=point_id)
+            letter = Letter(chat_id, "card", dict(payload or {}), point_id=point_id)
             (row_id,) = await self._put(store, [letter], at, forced=forced)
         self._chats.add(chat_id)
         return row_id

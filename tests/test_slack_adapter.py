@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator
 from importlib import resources
 from io import BytesIO
+from typing import Any
 
 import docx
 import pytest
@@ -358,6 +359,30 @@ async def test_a_signed_body_cannot_be_replayed_with_another_body(
     )
     assert answer.status == 401
     assert await stores.count(MeetingRow) == 0
+
+
+async def test_a_press_from_our_team_is_answered_before_bolt_handles_it_and_still_counts(
+    world: SlackWorld, stores: SqlStoreFactory
+) -> None:
+    """The ack of a burst's press does not wait for Bolt's dispatch (most of a request's cost)."""
+    await meeting(world)
+    await world.command(MX, "proponer Agradecer a las delegaciones por sus informes.")
+    card = world.card("1")
+    dispatch = world.adapter.app.async_dispatch
+    let_bolt_run = asyncio.Event()
+
+    async def held(request: Any) -> Any:
+        await let_bolt_run.wait()
+        return await dispatch(request)
+
+    world.adapter.app.async_dispatch = held  # type: ignore[method-assign]
+    press = world.sender.press(HN, world.channel, card.ts, "approve", "1")
+    answer = await asyncio.wait_for(press, 20)  # a guard: held by Bolt, the press would never be answered
+    assert (answer.status, answer.body) == (200, "")
+    assert await stores.count(PositionRow) == 0  # answered, and Bolt has not seen it yet
+    let_bolt_run.set()
+    await world.settle()
+    assert await stores.count(PositionRow) == 1
 
 
 async def test_url_verification_answers_the_challenge_only_when_signed(world: SlackWorld) -> None:

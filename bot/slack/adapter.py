@@ -5,6 +5,14 @@ gets its answer within milliseconds whatever the database is doing. Before a lis
 verified the request's signature (v0 HMAC-SHA256, five-minute window) and dropped the bot's own
 events; the HTTP handler also refuses a malformed timestamp with 401 before Bolt sees it.
 
+In HTTP mode the common requests are answered before Bolt sees them at all (`_acked_early`): a
+correctly signed button press, event, modal submission or slash command from our installation's team is
+answered with the empty 200 its listener's `ack()` would give, and Bolt dispatches it in a task right
+after. Bolt's dispatch (middleware, listener matching, arguments built per listener) is most of what
+a request costs; a burst of presses arrives at once and each waits for the ones before it, so this is
+what keeps the ack short under a burst. Whatever answers with a body (a URL verification, an SSL
+check, a refusal for another team) or is not correctly signed still goes through Bolt first.
+
 What people do, and what the core is asked:
 - `/draft <command>` (English or Spanish)          → `handle_text`
 - `@draftbot <command>`, in a channel or a thread  → `handle_text`; in a card's thread the point is implied
@@ -35,10 +43,12 @@ started on its own (tests) serves /slack/events and /healthz on SLACK_HOST:SLACK
 
 Several workers: a retried event (X-Slack-Retry-Num) may reach another worker; the core records each
 request's id (event_id, trigger_id, action_ts, view id) in the transaction of its effect, so the repeat
-changes nothing. Cards record the version they show; `redraw_stale()` (on start and every ~30 s from
-`draftbot run`) edits those an edit was lost for. Slack needs its ack within 3 s, so this adapter
-acknowledges first and works after; a process killed in between loses that request (Slack does not
-resend an acknowledged one) but never doubles it.
+changes nothing. What the bot posts in a channel (texts, card posts and edits, files) is a row of the
+shared outbox, sent by whichever worker holds the channel's lease at Slack's pace for the channel, and
+taken over within 5 s from a worker that dies (bot/slack/outbox.py). Cards record the version they
+show; `redraw_stale()` (on start and every ~30 s from `draftbot run`) edits those an edit was lost
+for. Slack needs its ack within 3 s, so this adapter acknowledges first and works after; a process
+killed in between loses that request (Slack does not resend an acknowledged one) but never doubles it.
 """
 
 from __future__ import annotations
@@ -58,12 +68,14 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bounded import BoundedDict
@@ -81,8 +93,10 @@ from bot.slack.blocks import (
     submitted_reason,
     submitted_until,
 )
-from bot.slack.channel import PLATFORM, SlackChannel, SlackOrigin
+from bot.slack.channel import SlackChannel
 from bot.slack.files import shared_file
+from bot.slack.origin import PLATFORM, SlackOrigin
+from bot.slack.outbox import SlackOutbox
 from bot.slack.text import command_text, mentions, plain, without_mention
 from bot.slack.trust import Home, bolt_request, refusal
 from drafting.i18n import t
@@ -90,6 +104,7 @@ from drafting.model import ChatRef, UserRef
 from drafting.replies import Outcome
 from drafting.service import DraftingService
 from drafting.turn import Context
+from storage.store import SqlStoreFactory
 
 log = logging.getLogger("draftbot.slack")
 
@@ -114,6 +129,7 @@ class SlackConfig:
     command: str = "/draft"
     workers: int = 16  # requests handled at once after their ack
     card_edit_interval: float = 1.0  # seconds between two edits of one card (bursts are coalesced)
+    post_interval: float = 1.0  # seconds between two posts in one channel, all workers together
     rate_limit_retries: int = 3
     server_error_retries: int = 2  # a 500/503 from Slack is tried again, with a growing pause
 
@@ -203,7 +219,27 @@ class SlackAdapter:
         self.dispatcher = dispatcher
         self.config = config
         self.client = client or make_client(config)
-        self.channel = SlackChannel(service, self.client, edit_interval=config.card_edit_interval)
+        self.channel = SlackChannel(
+            service,
+            self.client,
+            edit_interval=config.card_edit_interval,
+            post_interval=config.post_interval,
+        )
+        stores = service.stores
+        # Every post and card edit is a row of the shared outbox (bot/slack/outbox.py), sent by the
+        # worker holding the channel; a database without one (none here) posts at once.
+        self.outbox = (
+            SlackOutbox(
+                stores,
+                self.channel.sent_or_told,
+                self.channel.doubt,
+                self.channel.later,
+                post_interval=config.post_interval,
+            )
+            if isinstance(stores, SqlStoreFactory)
+            else None
+        )
+        self.channel.outbox = self.outbox
         dispatcher.register(self.channel)
         self.app = AsyncApp(
             client=self.client,
@@ -221,6 +257,7 @@ class SlackAdapter:
         self.http = http
         self._own_http: HttpServer | None = None
         self._socket: AsyncSocketModeHandler | None = None
+        self._verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         self._register()
         if http is not None and not config.socket_mode:
             http.add_post(config.path, self._http)
@@ -247,6 +284,8 @@ class SlackAdapter:
             log.info("slack: listening on %s:%s%s", self.config.host, self.port, self.config.path)
         else:
             self.port = self.http.port
+        if self.outbox is not None:
+            await self.outbox.start()  # finds channels a dead worker left rows in
         await self.redraw_stale()
 
     async def stop(self) -> None:
@@ -262,6 +301,8 @@ class SlackAdapter:
         except TimeoutError:
             for task in list(self._tasks):
                 task.cancel()
+        if self.outbox is not None:
+            await self.outbox.close()  # what is left stays for the other workers
 
     async def drain(self) -> None:
         """Waits until every acknowledged request has been handled and its answers delivered."""
@@ -298,6 +339,9 @@ class SlackAdapter:
         except UnicodeDecodeError:
             return _unauthorised()
         incoming = bolt_request(text, request.query_string, request.headers, request.content_type)
+        if self._acked_early(incoming, timestamp, request.headers.get("X-Slack-Signature")):
+            self._spawn_now(self._dispatch(incoming))
+            return web.Response(status=200)  # what `ack()` answers
         response = await self.app.async_dispatch(incoming)
         content_type = response.headers.pop("content-type", ["text/plain"])[0]
         return web.Response(
@@ -305,6 +349,27 @@ class SlackAdapter:
             body=response.body.encode("utf-8"),
             headers={"Content-Type": content_type},
         )
+
+    def _acked_early(self, incoming: AsyncBoltRequest, timestamp: str | None, signature: str | None) -> bool:
+        """True for a request whose answer is an empty 200 whatever Bolt makes of it: correctly signed
+        (Bolt's own check, done here once more), from our installation, and of a kind every listener of
+        which only acks. The rest go through Bolt before they are answered."""
+        if self.home is None or self._verifier is None or timestamp is None or signature is None:
+            return False
+        if not self._verifier.is_valid(incoming.raw_body, timestamp, signature):
+            return False
+        body = incoming.body
+        if body.get("type") in ("block_actions", "view_submission", "event_callback"):
+            return self.home.serves(incoming.context)
+        if "command" in body and body.get("ssl_check") is None:
+            return self.home.serves(incoming.context)
+        return False
+
+    async def _dispatch(self, incoming: AsyncBoltRequest) -> None:
+        """Bolt's handling of a request already answered: its listener's ack goes nowhere."""
+        response = await self.app.async_dispatch(incoming)
+        if response.status != 200:
+            log.warning("slack: a request answered early was %s for Bolt", response.status)
 
     # ---- listeners: ack, then a task ------------------------------------------------------------
 
@@ -363,6 +428,18 @@ class SlackAdapter:
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()  # closes the modal; the answer comes as a message
         self._spawn(self._view(body, _Install.of(context, self.home)))
+
+    def _spawn_now(self, work: Coroutine[Any, Any, None]) -> None:
+        """A task outside the concurrency limit, for what only starts other work (`_dispatch`)."""
+        task = asyncio.get_running_loop().create_task(self._logged(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _logged(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("slack: handling a request failed")
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(self._guarded(work))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ class Call:
     params: dict[str, Any]
     token: str
     status: int = 200
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass

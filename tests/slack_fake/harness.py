@@ -136,6 +136,7 @@ async def slack_world(
     *,
     channel: str = CHANNEL,
     card_edit_interval: float = 0.0,  # tests press one at a time; the throttle has its own test
+    post_interval: float = 0.0,  # Slack's pace of posts in a channel; off unless a test is about it
     fake: FakeSlack | None = None,  # one set up otherwise (an Enterprise Grid install), not started
 ) -> AsyncIterator[SlackWorld]:
     fake = await (fake or FakeSlack()).start()
@@ -147,6 +148,7 @@ async def slack_world(
         host="127.0.0.1",
         port=0,
         card_edit_interval=card_edit_interval,
+        post_interval=post_interval,
     )
     adapter = SlackAdapter(service, dispatcher, config)
     await adapter.start()
