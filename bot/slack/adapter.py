@@ -59,8 +59,8 @@ import json
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -71,17 +71,13 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bounded import BoundedDict
 from bot.dispatch import Dispatcher
 from bot.http import HttpServer, database_probe
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 from bot.slack.blocks import (
     ACTION_PREFIX,
     ACTIONS,
@@ -93,7 +89,20 @@ from bot.slack.blocks import (
     submitted_reason,
     submitted_until,
 )
+from bot.slack.bodies import (
+    Install,
+    as_int,
+    authorized_team,
+    by_person,
+    event_key,
+    interactive_user,
+    is_direct,
+    response_url,
+)
 from bot.slack.channel import SlackChannel
+from bot.slack.config import DEFAULT_API_URL as DEFAULT_API_URL
+from bot.slack.config import SlackConfig as SlackConfig
+from bot.slack.config import make_client as make_client
 from bot.slack.files import shared_file
 from bot.slack.origin import PLATFORM, SlackOrigin
 from bot.slack.outbox import SlackOutbox
@@ -109,96 +118,9 @@ from storage.store import SqlStoreFactory
 log = logging.getLogger("draftbot.slack")
 
 PREFIX = "/draft "  # how commands read in usage and help texts
-DEFAULT_API_URL = "https://slack.com/api/"
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
-# message subtypes that are a person writing; edits, joins, deletions and bots are not
-_PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
 _SEEN_EVENTS = 20_000
 _NAMES = 10_000  # display names kept per process
-
-
-@dataclass(frozen=True)
-class SlackConfig:
-    bot_token: str
-    signing_secret: str = ""
-    app_token: str = ""  # set: Socket Mode; empty: HTTP mode
-    api_url: str = DEFAULT_API_URL
-    host: str = "0.0.0.0"
-    port: int = 3000
-    path: str = "/slack/events"
-    command: str = "/draft"
-    workers: int = 16  # requests handled at once after their ack
-    card_edit_interval: float = 1.0  # seconds between two edits of one card (bursts are coalesced)
-    post_interval: float = 1.0  # seconds between two posts in one channel, all workers together
-    rate_limit_retries: int = 3
-    server_error_retries: int = 2  # a 500/503 from Slack is tried again, with a growing pause
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> SlackConfig:
-        return cls.from_settings(Settings.from_env(env))
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SlackConfig:
-        token = settings.slack_bot_token
-        if not token:
-            raise SettingsError("SLACK_BOT_TOKEN is not set")
-        app_token = settings.slack_app_token
-        secret = settings.slack_signing_secret
-        if not app_token and not secret:
-            raise SettingsError("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
-        api_url = settings.slack_api_url or DEFAULT_API_URL
-        return cls(
-            bot_token=token,
-            signing_secret=secret,
-            app_token=app_token,
-            api_url=api_url if api_url.endswith("/") else api_url + "/",
-            host=settings.slack_host or "0.0.0.0",
-            port=settings.slack_port if settings.slack_port is not None else 3000,
-            workers=settings.slack_concurrency,
-        )
-
-    @property
-    def socket_mode(self) -> bool:
-        return bool(self.app_token)
-
-
-def make_client(config: SlackConfig) -> AsyncWebClient:
-    """The Web API client: 429 answers are retried after their Retry-After, 500/503 answers and
-    dropped connections a bounded number of times; what still fails reaches the caller."""
-    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=config.rate_limit_retries))
-    client.retry_handlers.append(AsyncServerErrorRetryHandler(max_retry_count=config.server_error_retries))
-    return client
-
-
-@dataclass(frozen=True)
-class _Install:
-    """The team a request's chat belongs to, and our bot user. Only requests `Home.serves` get here:
-    for a workspace install the team is the installation's (auth.test), never one the request
-    names; for an org-wide Enterprise Grid install it is the request's workspace, in our org."""
-
-    team: str
-    bot_user_id: str | None
-
-    @classmethod
-    def of(cls, context: AsyncBoltContext, home: Home | None) -> _Install:
-        result = context.authorize_result
-        team = context.team_id if home is not None and home.org_wide else None
-        team = team or (result.team_id if result is not None else None)
-        bot = (result.bot_user_id if result is not None else None) or context.bot_user_id
-        return cls(team or "", bot)
-
-
-def _authorized_team(context: AsyncBoltContext) -> str:
-    result = context.authorize_result
-    return (result.team_id if result is not None else None) or ""
-
-
-def _body_team(body: Mapping[str, Any]) -> str:
-    team = body.get("team")
-    if isinstance(team, dict):
-        return str(team.get("id") or "")
-    return str(body.get("team_id") or "")
 
 
 class SlackAdapter:
@@ -394,12 +316,12 @@ class SlackAdapter:
     ) -> BoltResponse:
         """Every listener kind, in HTTP and Socket Mode, passes here after the signature check: a
         request from a team this app is not installed in is answered and goes no further."""
-        home = self.home or Home(_authorized_team(context))
+        home = self.home or Home(authorized_team(context))
         if home.serves(context):
             return await next()
         log.warning("slack: refused a request from team %s (installed in %s)", context.team_id, home.team)
         answer, aside = refusal(body, context)
-        url = _response_url(body)
+        url = response_url(body)
         if aside is not None and url is not None:
             person = UserRef(PLATFORM, str((body.get("user") or {}).get("id") or ""), context.team_id or "")
             origin = SlackOrigin(ChatRef(PLATFORM, "", context.team_id or ""), person, response_url=url)
@@ -411,23 +333,23 @@ class SlackAdapter:
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._command(body, _Install.of(context, self.home)))
+        self._spawn(self._command(body, Install.of(context, self.home)))
 
     async def _on_mention(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._mention(body, _Install.of(context, self.home)))
+        self._spawn(self._mention(body, Install.of(context, self.home)))
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._message(body, _Install.of(context, self.home)))
+        self._spawn(self._message(body, Install.of(context, self.home)))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._action(body, _Install.of(context, self.home)))
+        self._spawn(self._action(body, Install.of(context, self.home)))
 
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()  # closes the modal; the answer comes as a message
-        self._spawn(self._view(body, _Install.of(context, self.home)))
+        self._spawn(self._view(body, Install.of(context, self.home)))
 
     def _spawn_now(self, work: Coroutine[Any, Any, None]) -> None:
         """A task outside the concurrency limit, for what only starts other work (`_dispatch`)."""
@@ -455,7 +377,7 @@ class SlackAdapter:
 
     # ---- the work -------------------------------------------------------------------------------
 
-    async def _command(self, body: dict[str, Any], install: _Install) -> None:
+    async def _command(self, body: dict[str, Any], install: Install) -> None:
         channel = str(body.get("channel_id") or "")
         user_id = str(body.get("user_id") or "")
         if not channel or not user_id:
@@ -471,14 +393,14 @@ class SlackAdapter:
             user=user,
             prefix=PREFIX,
             dedup_key=f"command:{trigger}" if trigger else None,
-            private=_is_direct(channel),
+            private=is_direct(channel),
         )
         outcome = await self.service.handle_text(ctx, text)
-        await self._finish(outcome, SlackOrigin(chat, user, response_url=_response_url(body)))
+        await self._finish(outcome, SlackOrigin(chat, user, response_url=response_url(body)))
 
-    async def _mention(self, body: dict[str, Any], install: _Install) -> None:
+    async def _mention(self, body: dict[str, Any], install: Install) -> None:
         event = body.get("event") or {}
-        if not self._first_time(body.get("event_id")) or not _by_person(event):
+        if not self._first_time(body.get("event_id")) or not by_person(event):
             return
         if event.get("user") == install.bot_user_id:
             return
@@ -494,19 +416,19 @@ class SlackAdapter:
             chat=chat,
             user=user,
             prefix=PREFIX,
-            dedup_key=_event_key(body),
+            dedup_key=event_key(body),
             thread_point_id=point,
-            private=_is_direct(chat.chat_id),
+            private=is_direct(chat.chat_id),
             attachment=await shared_file(self.client, event),  # `@draftbot plantilla` with a .docx
         )
         outcome = await self.service.handle_text(ctx, text)
         await self._finish(outcome, SlackOrigin(chat, user, thread_ts=str(thread) if thread else None))
 
-    async def _message(self, body: dict[str, Any], install: _Install) -> None:
+    async def _message(self, body: dict[str, Any], install: Install) -> None:
         """A reply in a card's thread is a comment on its point; other messages are conversation."""
         event = body.get("event") or {}
         thread = event.get("thread_ts")
-        if not thread or thread == event.get("ts") or not _by_person(event):
+        if not thread or thread == event.get("ts") or not by_person(event):
             return
         text = str(event.get("text") or "")
         if event.get("user") == install.bot_user_id or mentions(text, install.bot_user_id):
@@ -519,7 +441,7 @@ class SlackAdapter:
         if point is None or not comment:
             return
         chat, user = await self._event_refs(body, event, install)
-        ctx = Context(chat=chat, user=user, prefix=PREFIX, dedup_key=_event_key(body), thread_point_id=point)
+        ctx = Context(chat=chat, user=user, prefix=PREFIX, dedup_key=event_key(body), thread_point_id=point)
         outcome = await self.service.comment(ctx, point, comment)
         origin = SlackOrigin(chat, user, thread_ts=str(thread))
         if (
@@ -532,18 +454,18 @@ class SlackAdapter:
             outcome = replace(outcome, deliveries=tuple(d for d in outcome.deliveries if d.chat is not None))
         await self._finish(outcome, origin)
 
-    async def _action(self, body: dict[str, Any], install: _Install) -> None:
+    async def _action(self, body: dict[str, Any], install: Install) -> None:
         actions = body.get("actions") or []
         if not actions:
             return
         action = actions[0]
         name = str(action.get("action_id") or "").removeprefix(ACTION_PREFIX)
-        point_id = _int(action.get("value"))
+        point_id = as_int(action.get("value"))
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         if name not in (*ACTIONS, AD_REFERENDUM) or point_id is None or not channel:
             return
         chat = ChatRef(PLATFORM, str(channel), install.team)
-        user = _interactive_user(body, install)
+        user = interactive_user(body, install)
         if name in ("object", AD_REFERENDUM):
             await self._open_form(body, chat, user, point_id, name)
             return
@@ -555,7 +477,7 @@ class SlackAdapter:
             dedup_key=f"action:{user.workspace}:{user.user_id}:{stamp}" if stamp else None,
         )
         outcome = await self.service.press(ctx, point_id, name)
-        await self._finish(outcome, SlackOrigin(chat, user, response_url=_response_url(body)))
+        await self._finish(outcome, SlackOrigin(chat, user, response_url=response_url(body)))
 
     async def _open_form(
         self, body: dict[str, Any], chat: ChatRef, user: UserRef, point_id: int, name: str
@@ -576,22 +498,22 @@ class SlackAdapter:
             else:
                 hint = t(card.lang, "button.ad_referendum_how", label=card.label, prefix=PREFIX)
             if not await self.channel.tell(chat, user, hint):
-                origin = SlackOrigin(chat, user, response_url=_response_url(body))
+                origin = SlackOrigin(chat, user, response_url=response_url(body))
                 if not await self.channel.respond(origin, hint, ephemeral=True):
                     log.error("slack: %s could not be told the objection form failed", user.user_id)
 
-    async def _view(self, body: dict[str, Any], install: _Install) -> None:
+    async def _view(self, body: dict[str, Any], install: Install) -> None:
         view = body.get("view") or {}
         try:
             meta = json.loads(view.get("private_metadata") or "{}")
         except ValueError:
             return
-        point_id = _int(meta.get("point")) if isinstance(meta, dict) else None
+        point_id = as_int(meta.get("point")) if isinstance(meta, dict) else None
         channel = meta.get("channel") if isinstance(meta, dict) else None
         if point_id is None or not channel:
             return
         chat = ChatRef(PLATFORM, str(channel), install.team)
-        user = _interactive_user(body, install)
+        user = interactive_user(body, install)
         view_id = view.get("id")
         ctx = Context(chat=chat, user=user, prefix=PREFIX, dedup_key=f"view:{view_id}" if view_id else None)
         if view.get("callback_id") == AD_REFERENDUM_VIEW:
@@ -624,7 +546,7 @@ class SlackAdapter:
         return True
 
     async def _event_refs(
-        self, body: dict[str, Any], event: dict[str, Any], install: _Install
+        self, body: dict[str, Any], event: dict[str, Any], install: Install
     ) -> tuple[ChatRef, UserRef]:
         chat = ChatRef(PLATFORM, str(event.get("channel") or ""), install.team)
         user_id = str(event.get("user") or "")
@@ -656,42 +578,6 @@ _FORM_FAILED = {
     "es": "No pude abrir el formulario de objeción. Escriba /draft objetar {label} <motivo>.",
     "en": "I could not open the objection form. Type /draft object {label} <reason>.",
 }
-
-
-def _event_key(body: Mapping[str, Any]) -> str | None:
-    event_id = body.get("event_id")
-    return f"event:{event_id}" if event_id else None
-
-
-def _response_url(body: Mapping[str, Any]) -> str | None:
-    url = body.get("response_url")
-    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
-
-
-def _by_person(event: Mapping[str, Any]) -> bool:
-    """Messages of bots (ours or any other) and system messages are never counted."""
-    if event.get("bot_id") or event.get("bot_profile") or not event.get("user"):
-        return False
-    return event.get("subtype") in _PERSON_SUBTYPES
-
-
-def _interactive_user(body: Mapping[str, Any], install: _Install) -> UserRef:
-    person = body.get("user") or {}
-    team = str(person.get("team_id") or _body_team(body) or install.team)
-    name = str(person.get("name") or person.get("username") or "")
-    return UserRef(PLATFORM, str(person.get("id") or ""), team, name)
-
-
-def _is_direct(channel: str) -> bool:
-    return channel.startswith("D")
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    return None
 
 
 def _unauthorised() -> web.Response:
