@@ -15,7 +15,10 @@ from tests.telegram_fake.harness import running_bot, set_up_meeting
 DELEGATIONS = ["Belice", "Canadá", "Costa Rica", "El Salvador", "Guatemala", "Honduras", "México"]
 
 
-def counted(calls: list[str], name: str, call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+Call = Callable[..., Awaitable[Any]]
+
+
+def counted(calls: list[str], name: str, call: Call) -> Call:
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         calls.append(name)
         return await call(*args, **kwargs)

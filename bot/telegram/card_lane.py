@@ -206,7 +206,8 @@ class CardLane:
                 found = CardMessage(
                     point_id, self.chat, str(message_id), str(thread_id or ""), shown_version=NOT_SHOWN
                 )
-                placed = self._remember(point_id, await self.outbox.service.claim_card_message(found))
+                placed = await self.outbox.service.claim_card_message(found)
+                self._remember(point_id, placed)
                 if placed.message_id == found.message_id:
                     log.info(
                         "telegram: card %s of point %s in chat %s found again",
