@@ -30,9 +30,11 @@ texts) gets the same 1,750 presses on 50 cards of the same fake server, in the s
 Figures:
 - positions/s: presses ÷ (last press answered − first press handed out).
 - latency: from the moment the fake hands an update to the bot (getUpdates response, or the start of
-  the webhook POST) until the bot's answerCallbackQuery for that press reaches the fake. draftbot
-  answers a press only after the transaction that records the position has committed, so this is an
-  upper bound of "handed out → effect committed"; for the echo bot, the answer is its whole effect.
+  the webhook POST) until the bot's answerCallbackQuery for that press reaches the fake: a request of
+  its own (the echo bot; draftbot polling), or, for draftbot by webhook, the webhook's 200 naming it
+  (read by the fake as Telegram does). draftbot answers a press only after the transaction that
+  records the position has committed, so this is an upper bound of "handed out → effect committed";
+  for the echo bot, the answer is its whole effect.
 - peak RSS: the bot process's peak resident set size (VmHWM), read just before it is stopped.
 - counted: positions and position-history rows in the database afterwards (must be 1,750 each).
 - cards s: from the first press until all 50 cards in the fake show their point adopted by 35.
@@ -505,8 +507,9 @@ async def main() -> int:
     print("pos/s: presses ÷ (last press answered − first press handed out).")
     print(
         "latency: update handed out by the fake (getUpdates answer, or start of the webhook POST) → the bot's"
-        " answerCallbackQuery for it reaching the fake. draftbot answers a press only after the position is"
-        " committed, so this bounds 'handed out → effect committed' from above."
+        " answerCallbackQuery for it reaching the fake (draftbot by webhook: named in its 200, as Telegram"
+        " allows). draftbot answers a press only after the position is committed, so this bounds 'handed"
+        " out → effect committed' from above."
     )
     print(
         "webhook: the fake posts over 40 connections at once; draftbot answers 200 after the commit, "
