@@ -84,17 +84,19 @@ class Lane(CardLane):
         """The point's card changed: post it here if it is not here yet, else edit it. Requests for
         the same card coalesce while none is being drawn: a burst costs one edit.
 
-        A request this lane knows to be waiting in the outbox (it put it, or joined it, while holding
-        the chat, and has not begun drawing it since) is joined here, without a transaction: only the
-        lease holder takes a chat's rows, so that row is drawn after now, from a read that sees what
-        was committed before this call. (Should the lease have run out unnoticed and another worker
-        drawn the card already, the stale-card sweep redraws it: its shown version is behind.)"""
+        A request this lane knows to be waiting in the outbox (it put it while holding the chat, and
+        has not begun drawing a card since) is joined here, without a transaction: only the lease
+        holder takes a chat's rows, so that row is drawn after now, from a read that sees what was
+        committed before this call. A request joined in the database is not remembered: the row it
+        joined may have been being taken at that moment (PostgreSQL). (Should the lease have run out
+        unnoticed and another worker drawn the card already, the stale-card sweep redraws it: its
+        shown version is behind.)"""
         if not forced and self.holding and point_id in self.queued:
             return
         takes = self.card_takes
-        await self.outbox.put_card(self.chat_id, point_id, forced=forced)
-        if not forced and self.holding and self.card_takes == takes:
-            self.queued.add(point_id)  # none was taken meanwhile: the row still waits for this lane
+        row_id = await self.outbox.put_card(self.chat_id, point_id, forced=forced)
+        if row_id is not None and not forced and self.holding and self.card_takes == takes:
+            self.queued.add(point_id)  # this lane has taken no card since: the new row still waits
 
     async def refresh(self, point_id: int) -> None:
         """Re-reads the point and edits its card here (a card found showing an older state)."""
