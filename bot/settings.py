@@ -60,6 +60,8 @@ class Settings(BaseModel):
     telegram_base_file_url: str = _var("TELEGRAM_BASE_FILE_URL", default="")
     telegram_poll_timeout: int = _var("TELEGRAM_POLL_TIMEOUT", default=25, ge=0)
     telegram_rate_limits: Literal["telegram", "off"] = _var("TELEGRAM_RATE_LIMITS", default="telegram")
+    # A button press answered in the webhook's own HTTP answer (no call of its own) or by a separate call.
+    telegram_webhook_answers: Literal["reply", "call"] = _var("TELEGRAM_WEBHOOK_ANSWERS", default="reply")
     telegram_webhook_listen: str = _var("TELEGRAM_WEBHOOK_LISTEN", default="")
     telegram_webhook_port: Port | None = _var("TELEGRAM_WEBHOOK_PORT", default=None)
 
@@ -104,7 +106,7 @@ class Settings(BaseModel):
             raise ValueError(f"{value} is not a directory")
         return value
 
-    @field_validator("telegram_rate_limits", "log_format", mode="before")
+    @field_validator("telegram_rate_limits", "telegram_webhook_answers", "log_format", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value

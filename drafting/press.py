@@ -16,8 +16,10 @@ sent to every chat of the meeting, the presser's acknowledgement when nothing is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
+from typing import Any, cast
 
 from drafting.adoption import Tally, brackets_holding, rule_named
 from drafting.cards import build_card, participating
@@ -91,12 +93,19 @@ def decide(ctx: Context, command: Command, gathered: PressContext, now: datetime
 
 
 async def outcome(ctx: Context, decision: Decision, card_version: int) -> Outcome:
-    """What the general path says for the same press, the card drawn at `card_version`."""
+    """What the general path says for the same press, the card drawn at `card_version` (when read:
+    chat adapters redraw a card from the database, so most press cards are never drawn)."""
     snap = decision.snapshot
     lang, point = snap.meeting.language, snap.point
     shown = replace(point, card_version=card_version)
-    card = await build_card(SnapshotReads(replace(snap, point=shown)), point.id, lang, point=shown)
-    assert card is not None
+    reads = SnapshotReads(replace(snap, point=shown))
+    card = DrawnWhenRead.later(
+        point.id,
+        point.meeting_id,
+        lang,
+        card_version,
+        lambda: _now(build_card(reads, point.id, lang, point=shown)),
+    )
     out: list[Delivery] = []
     if decision.stance is Stance.OBJECT:
         text = t(
@@ -131,6 +140,77 @@ def _member(members: tuple[Member, ...], ctx: Context) -> Member | None:
         ):
             return m
     return None
+
+
+_FIELDS = tuple(f.name for f in fields(PointCard))
+
+
+class _Field:
+    """A field of a `DrawnWhenRead` card whose class default would hide that it is not drawn yet."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, card: DrawnWhenRead | None, owner: type | None = None) -> Any:
+        if card is None:
+            return ()
+        if self.name not in card.__dict__:
+            card._draw_now()
+        return card.__dict__[self.name]
+
+    def __set__(self, card: DrawnWhenRead, value: Any) -> None:
+        card.__dict__[self.name] = value
+
+
+class DrawnWhenRead(PointCard):
+    """A `PointCard` drawn the first time one of its fields is read (from a snapshot, in memory: no
+    read of the database). Built whole by `dataclasses.replace` and equal to a drawn card with the
+    same fields."""
+
+    amendments = _Field()
+
+    @classmethod
+    def later(
+        cls, point_id: int, meeting_id: int, lang: str, version: int, draw: Callable[[], PointCard | None]
+    ) -> PointCard:
+        card = object.__new__(cls)
+        known = {"point_id": point_id, "meeting_id": meeting_id, "lang": lang, "version": version}
+        card.__dict__.update(known, _draw=draw)
+        return card
+
+    def _draw_now(self) -> None:
+        draw = self.__dict__.pop("_draw", None)
+        if draw is None:
+            raise AttributeError("a card drawn when read lost its drawing")
+        drawn = draw()
+        assert drawn is not None, "a pressed point has a card"
+        for name in _FIELDS:
+            self.__dict__.setdefault(name, getattr(drawn, name))
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached for what is not in the instance yet: a field not drawn yet
+        if name not in _FIELDS or "_draw" not in self.__dict__:
+            raise AttributeError(name)
+        self._draw_now()
+        return self.__dict__[name]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PointCard):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in _FIELDS)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, n) for n in _FIELDS))
+
+
+def _now(drawing: Coroutine[Any, Any, PointCard | None]) -> PointCard | None:
+    """Runs a card's drawing from a snapshot to its end at once: its reads never wait for anything."""
+    try:
+        drawing.send(None)
+    except StopIteration as done:
+        return cast("PointCard | None", done.value)
+    drawing.close()
+    raise RuntimeError("a card drawn from a snapshot waited for something")
 
 
 class SnapshotReads:

@@ -4,9 +4,9 @@ its meeting from columns, the point's lists from the JSON arrays aggregated besi
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from drafting.model import (
     Amendment,
@@ -57,17 +57,9 @@ def _moment(value: Any) -> datetime | None:
 def snapshot(row: Mapping[Any, Any]) -> PointSnapshot:
     meeting = _meeting(row)
     point = _point({name: row[f"p_{name}"] for name in POINT_COLUMNS})
-    delegations = tuple(
-        Delegation(i, meeting.id, name, DelegationKind(kind))
-        for i, name, kind in _listed(row["l_delegations"])
-    )
-    members = tuple(
-        Member(i, meeting.id, UserRef(platform, user, workspace, name), Role(role), delegation)
-        for i, platform, workspace, user, name, role, delegation in _listed(row["l_members"])
-    )
-    chats = tuple(
-        ChatRef(platform, chat, workspace) for _, platform, chat, workspace in _listed(row["l_chats"])
-    )
+    delegations = _kept(_delegations, meeting.id, row["l_delegations"])
+    members = _kept(_members, meeting.id, row["l_members"])
+    chats = _kept(_chats, meeting.id, row["l_chats"])
     positions = tuple(
         Position(pid, delegation, member, Stance(stance), reason, _moment(at) or datetime.min, _moment(until))
         for _, pid, delegation, member, stance, reason, at, _version, until in _listed(row["l_positions"])
@@ -100,6 +92,41 @@ def snapshot(row: Mapping[Any, Any]) -> PointSnapshot:
     return PointSnapshot(
         meeting, point, delegations, members, chats, positions, tuple(children), amendments, cards
     )
+
+
+def _delegations(meeting_id: int, listed: Any) -> tuple[Delegation, ...]:
+    return tuple(Delegation(i, meeting_id, name, DelegationKind(kind)) for i, name, kind in _listed(listed))
+
+
+def _members(meeting_id: int, listed: Any) -> tuple[Member, ...]:
+    return tuple(
+        Member(i, meeting_id, UserRef(platform, user, workspace, name), Role(role), delegation)
+        for i, platform, workspace, user, name, role, delegation in _listed(listed)
+    )
+
+
+def _chats(meeting_id: int, listed: Any) -> tuple[ChatRef, ...]:
+    return tuple(ChatRef(platform, chat, workspace) for _, platform, chat, workspace in _listed(listed))
+
+
+T = TypeVar("T")
+# A meeting's delegations, members and chats, as read last: every press of a meeting reads the same
+# ones, and turning them into domain values again each time is most of a snapshot's cost. The key is
+# the text the database aggregated, so a changed list is a new entry; the values are immutable.
+_KEPT: dict[tuple[Callable[..., Any], int, str], Any] = {}
+_KEEP = 256
+
+
+def _kept(parse: Callable[[int, Any], tuple[T, ...]], meeting_id: int, listed: Any) -> tuple[T, ...]:
+    if not isinstance(listed, str):  # a driver that decodes JSON itself (PostgreSQL): parsed as it is
+        return parse(meeting_id, listed)
+    key = (parse, meeting_id, listed)
+    found = _KEPT.get(key)
+    if found is None:
+        if len(_KEPT) >= _KEEP:
+            _KEPT.clear()
+        found = _KEPT[key] = parse(meeting_id, listed)
+    return cast("tuple[T, ...]", found)
 
 
 def _meeting(row: Mapping[Any, Any]) -> Meeting:

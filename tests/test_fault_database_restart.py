@@ -36,7 +36,7 @@ from drafting.model import Position
 from drafting.ports import PressRecord, Store
 from drafting.replies import Outcome
 from drafting.service import DraftingService
-from storage.database import normalize_url
+from storage.database import IDLE_PING, normalize_url
 from storage.store import SqlStoreFactory
 from storage.tables import CommentRow, PositionHistoryRow, PositionRow, ProcessedUpdateRow
 from tests.conftest import FakeClock
@@ -290,6 +290,27 @@ async def test_a_database_restart_mid_meeting_asks_users_to_retry_and_loses_noth
         ("Guatemala", "abstain"),
         ("Honduras", "approve"),
     }
+
+
+@pytest.mark.parametrize("mode", ["fast", "immediate"])
+async def test_after_a_restart_nobody_asked_anything_during_the_next_commands_simply_succeed(
+    cluster: PrivateCluster, stores: SqlStoreFactory, service: DraftingService, mode: str
+) -> None:
+    """The pool's connections all went with the old server, and no failed command during the outage
+    had them replaced: a connection idle in the pool is checked when it is taken out (issue 12: not at
+    every transaction, which costs a press a round trip)."""
+    room = Room(service)
+    people = await set_up_meeting(room)
+    first = card_in(await room.say(people["Canadá"], "proponer Agradecer a la Secretaría Técnica."))
+    cluster.stop(mode)
+    cluster.start()
+    await asyncio.sleep(IDLE_PING + 0.1)  # not a measure: the pooled connections have been idle since
+    after = [
+        await room.say(people["Costa Rica"], f"aprobar {first.label}"),
+        await room.press(people["El Salvador"], first.point_id, "approve"),
+        await room.say(people["rapporteur"], "puntos"),
+    ]
+    assert all(o.ok for o in after), [o.texts() for o in after]
 
 
 # ---- a database that dies inside a transaction ---------------------------------------------------

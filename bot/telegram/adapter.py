@@ -23,6 +23,9 @@ Configuration (environment):
   and only then answered 200. A failure answers 500 and a worker not yet started 503, so Telegram
   delivers the update again, maybe to another worker, where the recorded update id makes the repeat a
   no-op. A worker killed mid-update never answered, so nothing acknowledged is ever lost.
+  A button press is answered in that same 200 (Telegram makes the `answerCallbackQuery` a webhook's
+  answer names in its `method` field: one call per answer, its result never told), which saves a
+  request per press; `TELEGRAM_WEBHOOK_ANSWERS=call` answers with a call of its own instead.
 - `TELEGRAM_POLL_TIMEOUT`: long-poll seconds (default 25).
 - `TELEGRAM_RATE_LIMITS`: `telegram` (default: about 1 message a second per chat, 20 a minute per
   group, 30 a second overall) or `off` (for a local fake server; 429s are still honoured).
@@ -56,6 +59,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import hmac
 import json
 import logging
@@ -99,6 +103,18 @@ log = logging.getLogger("draftbot.telegram")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 # How a typed position is acknowledged: one of the reactions a chat allows unless its admins limit them.
 ACK_REACTION = "👍"
+
+
+@dataclass
+class WebhookReply:
+    """The one Bot API call the webhook's answer to the update being processed may carry."""
+
+    query_id: str  # the update's button press: only its answer goes in the reply
+    call: dict[str, Any] | None = None
+
+
+# Set while a webhook update is processed, in the task processing it (`TelegramAdapter.webhook`).
+_REPLY: contextvars.ContextVar[WebhookReply | None] = contextvars.ContextVar("telegram_reply", default=None)
 
 
 @dataclass
@@ -289,9 +305,16 @@ class TelegramAdapter:
             update = None
         if update is None:
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        if not await self.process(update):
+        query = update.callback_query
+        reply = WebhookReply(query.id) if query is not None and self.config.answer_in_reply else None
+        token = _REPLY.set(reply)
+        try:
+            processed = await self.process(update)
+        finally:
+            _REPLY.reset(token)
+        if not processed:
             return web.json_response({"ok": False, "error": "not processed"}, status=500)
-        return web.json_response({"ok": True})
+        return web.json_response(reply.call if reply is not None and reply.call else {"ok": True})
 
     async def process(self, update: Update) -> bool:
         """Runs one update through the Application; False if its handling failed (so it is retried)."""
@@ -496,6 +519,13 @@ class TelegramAdapter:
         return False
 
     async def _answer(self, query: CallbackQuery, text: str, *, alert: bool = False) -> None:
+        reply = _REPLY.get()
+        if reply is not None and reply.query_id == query.id and reply.call is None:
+            # Sent with the webhook's 200, after the update's effect is committed: no request of its own.
+            reply.call = {"method": "answerCallbackQuery", "callback_query_id": query.id}
+            if text:
+                reply.call.update(text=text, show_alert=alert)
+            return
         for _ in range(3):
             try:
                 await self.bot.answer_callback_query(

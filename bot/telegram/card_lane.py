@@ -35,6 +35,7 @@ class CardLane:
     outbox: Outbox
     chat_id: int
     posted: BoundedSet[int]  # points whose card is known to be here
+    cards: BoundedDict[int, str]  # point -> the message id of its card here, as last read
     topics: BoundedDict[int, int]  # point -> forum topic created before its card was posted
     topic_names: BoundedDict[int, str]  # topic -> the name we last gave it
     is_forum: bool | None
@@ -59,10 +60,18 @@ class CardLane:
         raise NotImplementedError
 
     async def _card_message(self, point_id: int) -> CardMessage | None:
-        return self._here(await self.outbox.service.card_messages(point_id))
+        return self._remember(point_id, self._here(await self.outbox.service.card_messages(point_id)))
 
     def _here(self, placed: list[CardMessage]) -> CardMessage | None:
         return next((p for p in placed if p.chat == self.chat), None)
+
+    def _remember(self, point_id: int, placed: CardMessage | None) -> CardMessage | None:
+        """What the database just said the point's card here is, remembered for `pressed`."""
+        if placed is not None:
+            self.cards[point_id] = placed.message_id
+        else:
+            self.cards.pop(point_id, None)
+        return placed
 
     async def _forum(self) -> bool:
         if self.no_topics:
@@ -114,7 +123,7 @@ class CardLane:
         card, messages = await self.outbox.service.card_and_messages(point_id)
         if card is None:
             return False  # the point is gone: nothing of it stays remembered
-        placed = self._here(messages)
+        placed = self._remember(point_id, self._here(messages))
         if placed is not None:
             self.posted.add(point_id)
         return await CardSync(self.outbox.service, self).draw(card, placed, forced=forced)
@@ -182,7 +191,13 @@ class CardLane:
         if the point has no card here on record, that message becomes it (recorded, then redrawn);
         otherwise it is deleted (or, where Telegram refuses, loses its buttons), so it does not go
         on taking presses while never showing them. The press itself counts either way: its buttons
-        named the point and the position, and the core still checks them."""
+        named the point and the position, and the core still checks them.
+
+        A press on the message last read as the point's card here is not read again: a point's card
+        message changes only when that message is gone (deleted, or the chat moved), and a gone
+        message takes no presses."""
+        if self.cards.get(point_id) == str(message_id):
+            return
         try:
             placed = await self._card_message(point_id)
             if placed is not None and placed.message_id == str(message_id):
@@ -192,6 +207,7 @@ class CardLane:
                     point_id, self.chat, str(message_id), str(thread_id or ""), shown_version=NOT_SHOWN
                 )
                 placed = await self.outbox.service.claim_card_message(found)
+                self._remember(point_id, placed)
                 if placed.message_id == found.message_id:
                     log.info(
                         "telegram: card %s of point %s in chat %s found again",

@@ -29,6 +29,7 @@ class TelegramConfig:
     webhook_port: int = 8443
     webhook_path: str = ""
     poll_timeout: int = 25
+    answer_in_reply: bool = True  # webhook: a press's answerCallbackQuery rides on the HTTP answer
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -70,5 +71,6 @@ class TelegramConfig:
             else 8443,
             webhook_path=path.strip("/"),
             poll_timeout=settings.telegram_poll_timeout,
+            answer_in_reply=settings.telegram_webhook_answers == "reply",
             limits=Limits() if settings.telegram_rate_limits == "telegram" else Limits.off(),
         )

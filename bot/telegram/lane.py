@@ -66,6 +66,10 @@ class Lane(CardLane):
         self.no_topics = False  # a forum where creating a topic failed: reply chains instead, until restart
         self.again = False  # rows were put while running: look again before giving the lease up
         self.task: asyncio.Task[None] | None = None
+        self.cards: BoundedDict[int, str] = BoundedDict(REMEMBERED)  # point -> its card here, as last read
+        self.holding = False  # this lane holds the chat's lease and is sending its rows
+        self.queued: set[int] = set()  # points whose card row waits, not taken, for this holding lane
+        self.card_takes = 0  # card rows this lane has begun to draw
 
     # ---- what the adapter calls ----------------------------------------------------------------
 
@@ -78,8 +82,21 @@ class Lane(CardLane):
 
     async def card(self, point_id: int, *, forced: bool = False) -> None:
         """The point's card changed: post it here if it is not here yet, else edit it. Requests for
-        the same card coalesce while none is being drawn: a burst costs one edit."""
-        await self.outbox.put_card(self.chat_id, point_id, forced=forced)
+        the same card coalesce while none is being drawn: a burst costs one edit.
+
+        A request this lane knows to be waiting in the outbox (it put it while holding the chat, and
+        has not begun drawing a card since) is joined here, without a transaction: only the lease
+        holder takes a chat's rows, so that row is drawn after now, from a read that sees what was
+        committed before this call. A request joined in the database is not remembered: the row it
+        joined may have been being taken at that moment (PostgreSQL). (Should the lease have run out
+        unnoticed and another worker drawn the card already, the stale-card sweep redraws it: its
+        shown version is behind.)"""
+        if not forced and self.holding and point_id in self.queued:
+            return
+        takes = self.card_takes
+        row_id = await self.outbox.put_card(self.chat_id, point_id, forced=forced)
+        if row_id is not None and not forced and self.holding and self.card_takes == takes:
+            self.queued.add(point_id)  # this lane has taken no card since: the new row still waits
 
     async def refresh(self, point_id: int) -> None:
         """Re-reads the point and edits its card here (a card found showing an older state)."""
@@ -132,7 +149,9 @@ class Lane(CardLane):
                     return  # another worker sends here; it (or, if it dies, whoever takes over) sends ours
                 self._load(budget)
                 log.debug("telegram: %s sends to chat %s", self.outbox.owner, self.chat_id)
+                self.holding = True
                 await self._drain()
+                self._let_go()
                 await store.release(str(self.chat_id), owner, self._budget())
         except asyncio.CancelledError:
             raise
@@ -142,6 +161,13 @@ class Lane(CardLane):
             log.warning("telegram: the outbox of chat %s waits for the database (%s)", self.chat_id, error)
         except Exception:
             log.exception("telegram: the sender of chat %s stopped", self.chat_id)
+        finally:
+            self._let_go()
+
+    def _let_go(self) -> None:
+        """Not holding the chat: what waits for it is no longer this lane's to take."""
+        self.holding = False
+        self.queued.clear()
 
     async def _drain(self) -> None:
         while True:
@@ -209,6 +235,8 @@ class Lane(CardLane):
     async def _step(self, first: Outgoing, rest: list[Outgoing]) -> None:
         if first.kind == "card":
             assert first.point_id is not None
+            self.queued.discard(first.point_id)  # drawn from here on: a later change needs a row again
+            self.card_takes += 1
             await self._take([first])
             try:
                 again = await self._show_card(first.point_id, first.forced)

@@ -139,13 +139,15 @@ class Outbox:
         self._start()
         lane.kick()
 
-    async def put_card(self, chat_id: int, point_id: int, *, forced: bool = False) -> None:
+    async def put_card(self, chat_id: int, point_id: int, *, forced: bool = False) -> int | None:
+        """Returns the new row's id, or None when a waiting request was joined."""
         lane = self.lane(chat_id)
         row_id = await self.store.put_card(str(lane.chat_id), point_id, forced=forced, at=datetime.now(UTC))
         if row_id is not None:
             self.mine.add(row_id)
         self._start()
         lane.kick()
+        return row_id
 
     def sent(self, done: Iterable[int], new: Iterable[int]) -> None:
         self.mine.difference_update(done)

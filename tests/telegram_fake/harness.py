@@ -111,6 +111,7 @@ async def running_bot(
     username: str = "draftbot_test_bot",
     dispatcher: Dispatcher | None = None,
     control: bool = False,
+    answer_in_reply: bool = True,
 ) -> AsyncIterator[BotRun]:
     """`dispatcher`: share one with other platforms' adapters for a meeting across platforms.
     `control`: also serve the fake's HTTP control routes (`tests.telegram_fake.control`)."""
@@ -133,6 +134,7 @@ async def running_bot(
         webhook_path="telegram",
         poll_timeout=5,
         limits=limits or Limits.off(),
+        answer_in_reply=answer_in_reply,
     )
     adapter = TelegramAdapter(service, dispatcher, config)
     await adapter.start()

@@ -21,7 +21,10 @@ of being handed out by getUpdates, over `webhook_connections` connections at onc
 `max_connections`; 1 by default). With `webhook_retry` set (seconds), an update that did not get a 200
 (an error status, a refused or broken connection: a bot that is down or was killed) is posted again
 after that delay until it does, as Telegram does; `acknowledged` records when each update first got
-its 200. Without it a failed post is dropped.
+its 200. Without it a failed post is dropped. As Telegram does, a 200 answer whose body is a JSON object
+with a `method` field is that Bot API call, made by the fake once the answer is read (one call per
+answer; its result or error is never told to the bot); it is recorded in `calls` like any other, with
+`in_reply` set.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ class Call:
     at: float  # time.monotonic() when it arrived
     files: dict[str, bytes] = field(default_factory=dict)
     error: int | None = None  # the error code answered, if any; 0: done, but no answer (connection dropped)
+    in_reply: bool = False  # made by answering a webhook post (its result goes nowhere)
 
 
 @dataclass
@@ -938,10 +942,11 @@ class FakeTelegram:
             self.handed_out.setdefault(update["update_id"], time.monotonic())
             self.deliveries += 1
             status: int | None = None
+            body, content_type = b"", ""
             try:
                 async with session.post(hook["url"], data=json.dumps(update), headers=headers) as response:
-                    await response.read()
-                    status = response.status
+                    body = await response.read()
+                    status, content_type = response.status, response.content_type
             except asyncio.CancelledError:
                 raise
             except Exception:  # the bot is down or died while answering
@@ -949,9 +954,27 @@ class FakeTelegram:
             self.webhook_posts.append((update["update_id"], status))
             if status == 200:
                 self.acknowledged.setdefault(update["update_id"], time.monotonic())
+                await self._call_in_reply(body, content_type)
             elif self.webhook_retry is not None:
                 self._retry_later(update)
             self._notify()
+
+    async def _call_in_reply(self, body: bytes, content_type: str) -> None:
+        """A webhook's 200 may carry one Bot API call: a JSON object naming it in `method`, with its
+        parameters beside it. Telegram makes that call and tells nobody how it went."""
+        if content_type != "application/json" or not body:
+            return
+        try:
+            sent = json.loads(body)
+        except ValueError:
+            return
+        if not isinstance(sent, dict) or not isinstance(sent.get("method"), str):
+            return
+        params = {k: v for k, v in sent.items() if k != "method"}
+        call = Call(sent["method"], params, time.monotonic(), in_reply=True)
+        self.calls.append(call)
+        self.last_call_at = call.at
+        await self._answer_call(call.method, params, {}, call)
 
     def _retry_later(self, update: JSON) -> None:
         assert self.webhook_retry is not None
