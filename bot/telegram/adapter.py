@@ -76,24 +76,26 @@ from bot.http import HttpServer, database_probe
 from bot.settings import Settings
 from bot.telegram import texts
 from bot.telegram.config import TelegramConfig
+from bot.telegram.deliveries import Deliveries
+from bot.telegram.origin import TelegramOrigin as TelegramOrigin
+from bot.telegram.origin import chat_ref as chat_ref
+from bot.telegram.origin import user_ref as user_ref
 from bot.telegram.outbox import PLATFORM, Limits, Outbox, Outgoing, retry_seconds
 from bot.telegram.render import (
     AD_REFERENDUM,
     MAX_CALLBACK_ANSWER,
     command_menu,
     is_read_only,
-    marked_text,
     parse_callback,
     read_command,
     short_answer,
     units,
-    with_mentions,
 )
 from bot.telegram.render import Command as RenderedCommand
 from drafting.i18n import t
 from drafting.journal import RequestOrigin
-from drafting.model import ChatRef, UserRef
-from drafting.replies import Delivery, Document, PointCard, Text
+from drafting.model import ChatRef
+from drafting.replies import Delivery
 from drafting.report import word_template
 from drafting.service import DraftingService
 from drafting.turn import Context
@@ -115,25 +117,6 @@ class WebhookReply:
 
 # Set while a webhook update is processed, in the task processing it (`TelegramAdapter.webhook`).
 _REPLY: contextvars.ContextVar[WebhookReply | None] = contextvars.ContextVar("telegram_reply", default=None)
-
-
-@dataclass
-class TelegramOrigin:
-    """The request being answered: where to reply, and for a button press, what to say in its answer."""
-
-    chat: ChatRef
-    message_id: int | None  # the user's message, to reply to
-    thread_id: int | None  # its forum topic
-    answers: list[str] | None = None  # a button press: replies to the presser go in the callback answer
-    user_id: int | None = None  # who asked: told privately when a message for them cannot be posted
-
-
-def chat_ref(chat_id: int | str) -> ChatRef:
-    return ChatRef(PLATFORM, str(chat_id))
-
-
-def user_ref(user: Any) -> UserRef:
-    return UserRef(PLATFORM, str(user.id), "", user.full_name or user.username or str(user.id))
 
 
 class TelegramAdapter:
@@ -159,6 +142,7 @@ class TelegramAdapter:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.outbox = Outbox(self.bot, service, config.limits, on_migrated=self._moved_by_error)
+        self.deliveries = Deliveries(self.outbox, self._acknowledge)
         self.username = ""
         self.handled = 0  # updates taken in; tests wait on it
         self.started = False
@@ -553,110 +537,16 @@ class TelegramAdapter:
     async def _moved_by_error(self, old_id: int, new_id: int) -> None:
         await _move_chat_in_core(self.service, chat_ref(old_id), chat_ref(new_id))
 
-    # ---- deliveries out --------------------------------------------------------------------------
+    # ---- deliveries out (bot/telegram/deliveries.py) -----------------------------------------------
 
     def batches_ack(self, origin: Any | None) -> bool:
-        """A typed command's acknowledgement (a reaction on it, one call in the group each) may wait a
-        moment and go out with others as one message (bot/dispatch.py); a button's is its toast."""
-        return isinstance(origin, TelegramOrigin) and origin.answers is None and origin.message_id is not None
+        return self.deliveries.batches_ack(origin)
 
     def revive(self, origin: RequestOrigin) -> TelegramOrigin | None:
-        """A request whose replies another worker journaled and never sent (bot/dispatch.py): answered
-        as if this worker had taken it, replying to the command (its forum topic is not journaled)."""
-        if origin.chat.platform != PLATFORM:
-            return None
-        user = origin.user
-        try:
-            message_id = int(origin.message_id) if origin.message_id else None
-            user_id = int(user.user_id) if user is not None and user.platform == PLATFORM else None
-        except ValueError:
-            return None
-        return TelegramOrigin(origin.chat, message_id, None, user_id=user_id)
+        return self.deliveries.revive(origin)
 
     async def deliver(self, delivery: Delivery, origin: Any | None) -> None:
-        here = origin if isinstance(origin, TelegramOrigin) else None
-        if delivery.private_to is not None:
-            await self._deliver_privately(delivery, here)
-            return
-        target = delivery.chat or (here.chat if here is not None else None)
-        if target is None or target.platform != PLATFORM:
-            return
-        chat_id = int(target.chat_id)
-        lane = self.outbox.lane(chat_id)
-        message = delivery.message
-        same = here is not None and here.chat == target
-        if isinstance(message, PointCard):
-            await lane.card(message.point_id)
-            return
-        if (
-            same
-            and here is not None
-            and here.answers is not None
-            and delivery.chat is None
-            and isinstance(message, Text)
-        ):
-            here.answers.append(message.text)
-            return
-        if (
-            same
-            and here is not None
-            and here.message_id is not None
-            and delivery.ephemeral
-            and delivery.chat is None
-            and isinstance(message, Text)
-            and await self._acknowledge(chat_id, here.message_id)
-        ):
-            return  # a typed position: the card shows it, a reaction on the command acknowledges it
-        reply_to = here.message_id if same and here is not None else None
-        thread = here.thread_id if same and here is not None else None
-        outgoing = Outgoing(
-            "text",
-            point_id=delivery.point_id,
-            reply_to=reply_to,
-            thread_id=thread,
-            answer=delivery.chat is None,
-            requester=here.user_id if here is not None else None,
-        )
-        if isinstance(message, Document):
-            outgoing.kind, outgoing.document = "document", message
-        elif message.marked:
-            outgoing.text, marks = marked_text(message)
-            outgoing.entities = marks or ()
-        else:
-            outgoing.text, outgoing.entities = with_mentions(message.text, message.mentions)
-        await lane.put(outgoing)
-
-    async def _deliver_privately(self, delivery: Delivery, origin: TelegramOrigin | None) -> None:
-        """An invitation code: to the user's private chat; the group hears only where it went."""
-        user = delivery.private_to
-        assert user is not None
-        if user.platform != PLATFORM:
-            return
-        back = delivery.chat or (origin.chat if origin is not None else None)
-        back_lane = (
-            self.outbox.lane(int(back.chat_id)) if back is not None and back.platform == PLATFORM else None
-        )
-        reply_to = origin.message_id if origin is not None and origin.chat == back else None
-        thread = origin.thread_id if origin is not None and origin.chat == back else None
-
-        def follow_up(note: Text | None) -> tuple[int, Outgoing] | None:
-            if note is None or back_lane is None:
-                return None
-            return back_lane.chat_id, Outgoing("text", text=note.text, reply_to=reply_to, thread_id=thread)
-
-        message = delivery.message
-        private = self.outbox.lane(int(user.user_id))
-        if isinstance(message, Document):
-            outgoing = Outgoing("document", document=message)
-        else:
-            outgoing = Outgoing(
-                "text", text=message.as_text() if isinstance(message, PointCard) else message.text
-            )
-        outgoing.then = follow_up(delivery.notice)
-        outgoing.instead = follow_up(delivery.fallback)
-        if back_lane is not None:
-            outgoing.notice_to = (back_lane.chat_id, reply_to, thread)
-        await private.put(outgoing)
+        await self.deliveries.deliver(delivery, origin)
 
 
 async def _attachment(message: Message) -> tuple[str, bytes] | None:
