@@ -6,7 +6,7 @@ platform yields deliveries for chats on both, and each goes to its own adapter.
 Nothing the core decided to send is lost with a worker. The deliveries that must survive were written
 to the delivery journal in the command's own transaction (drafting.journal); as this dispatcher hands
 them to their channels the journal records it (`Handover`: how far the entry got, then its deletion).
-Where the channel puts them in the shared outbox (Telegram, WhatsApp) that record rides in the put's
+Where the channel puts them in the shared outbox (Telegram, Slack, WhatsApp) that record rides in the put's
 own transaction, so a worker killed right after the put leaves nothing to send again; otherwise (a
 reaction, a direct post) it is one statement after the last hand-over, and a worker killed in between
 has those few sent again. An entry still there `grace` seconds later is a dead worker's: any worker's
