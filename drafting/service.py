@@ -136,7 +136,7 @@ class DraftingService:
         for attempt in range(ATTEMPTS):
             now = self.clock()
             try:
-                async with self.stores.transaction() as store:
+                async with self.stores.press() as store:
                     gathered = await store.press_context(ctx.chat, ctx.user.platform, ctx.dedup_key, point_id)
                     if gathered is None:
                         return None
