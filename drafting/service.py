@@ -34,6 +34,7 @@ from drafting.ports import (
     StoreFactory,
     TransientStoreError,
 )
+from drafting.press_batch import PressBatcher
 from drafting.replies import Delivery, Outcome, PointCard, Text
 from drafting.sweep import sweep_due
 from drafting.turn import Context, Refusal, Turn, is_owner
@@ -94,6 +95,10 @@ class DraftingService:
         # Where replies are written down with their command, so a worker's death loses none of them
         # (drafting.journal); None: they exist only in the returned outcome.
         self.journal = journal
+        # Presses arriving while one is being written are written together (drafting.press_batch);
+        # the factory says how many such transactions may run at once (SQLite: one writer).
+        lanes = int(getattr(stores, "press_lanes", 1))
+        self._batches = PressBatcher(lambda: self.stores, lambda: self.clock(), self._press_alone, lanes)
 
     # ---- entry points for adapters -------------------------------------------------------------
 
@@ -131,6 +136,15 @@ class DraftingService:
         return outcome
 
     async def _press(self, ctx: Context, command: Command, point_id: int) -> Outcome | None:
+        """The press in a batch with those arriving meanwhile; run alone if its batch failed."""
+        taken = await self._batches.press(ctx, command, point_id)
+        if isinstance(taken, tuple):
+            return await fast.outcome(ctx, *taken)
+        if isinstance(taken, Outcome) or taken is None:
+            return taken
+        return await self._press_alone(ctx, command, point_id)
+
+    async def _press_alone(self, ctx: Context, command: Command, point_id: int) -> Outcome | None:
         """The common press in one read and one write (drafting.press); None: the general path
         takes it (anything uncommon, a refusal, or the database in trouble, which it answers)."""
         for attempt in range(ATTEMPTS):

@@ -58,6 +58,8 @@ class SqlStoreFactory:
         if not is_sqlite(str(engine.url)):
             single["isolation_level"] = "AUTOCOMMIT"  # type: ignore[assignment]
         self._single_sessions = async_sessionmaker(engine.execution_options(**single), expire_on_commit=False)
+        # Press transactions that may run at once (drafting.press_batch): SQLite has one writer.
+        self.press_lanes = 1 if is_sqlite(str(engine.url)) else 4
         # SQLite has one writer; queueing writers here avoids busy-waiting inside the driver.
         self._lock: asyncio.Lock | None = asyncio.Lock() if is_sqlite(str(engine.url)) else None
 
