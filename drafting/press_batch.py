@@ -18,14 +18,14 @@ starts only when every lane is inside a transaction, so a quiet bot runs each pr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
 from drafting import press as fast
 from drafting.commands import Command
-from drafting.ports import StoreFactory
+from drafting.ports import RetryableConflict, StoreFactory, TransientStoreError
 from drafting.replies import Outcome
 from drafting.turn import Context
 
@@ -39,6 +39,7 @@ ALONE: Final = _Alone()
 # or the answer of a press run again alone), None (the general path takes it), or ALONE.
 Taken = tuple[fast.Decision, int] | Outcome | None | _Alone
 
+ATTEMPTS = 4  # a transaction that lost a race is run again, from a fresh read
 LIMIT = 50  # presses per transaction: a long batch holds its points' locks and its first presses' answers
 
 
@@ -55,11 +56,9 @@ class PressBatcher:
         self,
         stores: Callable[[], StoreFactory],
         clock: Callable[[], datetime],
-        alone: Callable[[Context, Command, int], Awaitable[Outcome | None]],
         lanes: int = 1,
     ) -> None:
         self.stores = stores  # read at each batch: a test may swap the service's factory
-        self.alone = alone  # one press in a transaction of its own, retried after lost races
         self.clock = clock
         self.lanes = max(1, lanes)
         self._waiting: list[_Pending] = []
@@ -125,6 +124,34 @@ class PressBatcher:
                 if not pending.taken.done():
                     pending.taken.set_result(result)
             del batch[0]  # the lane's `finally` answers what is left if this is cancelled
+
+    async def alone(self, ctx: Context, command: Command, point_id: int) -> Outcome | None:
+        """The common press in one read and one write (drafting.press); None: the general path
+        takes it (anything uncommon, a refusal, or the database in trouble, which it answers)."""
+        for attempt in range(ATTEMPTS):
+            now = self.clock()
+            try:
+                async with self.stores().press() as store:
+                    gathered = await store.press_context(ctx.chat, ctx.user.platform, ctx.dedup_key, point_id)
+                    if gathered is None:
+                        return None
+                    if gathered.claimed:
+                        return Outcome(duplicate=True)
+                    decision = fast.decide(ctx, command, gathered, now)
+                    if decision is None:
+                        return None
+                    version = await store.record_press(decision.record, now)
+                    if version is None:
+                        return Outcome(duplicate=True)
+            except RetryableConflict:
+                if attempt == ATTEMPTS - 1:
+                    return None
+                await asyncio.sleep(0.01 * (attempt + 1))
+                continue
+            except TransientStoreError:
+                return None
+            return await fast.outcome(ctx, decision, version)
+        return None
 
     async def _run(self, batch: list[_Pending]) -> list[Taken]:
         results: list[Taken] = []
