@@ -69,6 +69,8 @@ class PressBatcher:
     async def press(self, ctx: Context, command: Command, point_id: int) -> Taken:
         pending = _Pending(ctx, command, point_id)
         self._waiting.append(pending)
+        if not self._tasks:  # no lane left: none counts as running (one cancelled before it began)
+            self._active = self._idle = 0
         if self._idle == 0 and self._active < self.lanes:
             self._active += 1
             self._idle += 1

@@ -151,3 +151,20 @@ async def test_a_press_failing_inside_a_batch_changes_nothing_for_the_presses_wr
     assert [answered(o) for o in got[:failing] + got[failing + 1 :]] == expected
     assert await stores.count(PositionRow) - rows_before[0] == rows_before[0]
     assert await stores.count(PositionHistoryRow) - rows_before[1] == rows_before[1]
+
+
+async def test_a_press_after_a_batch_was_cancelled_before_it_began_is_still_taken(
+    stores: SqlStoreFactory, make_service: Callable[[SqlStoreFactory], DraftingService]
+) -> None:
+    service = make_service(stores)
+    room, people, points = await meeting(service, "-100001")
+    first = asyncio.ensure_future(room.press(people[DELEGATIONS[0]], points[0], "approve"))
+    await asyncio.sleep(0)  # the press is waiting, its batch's task created but not yet begun
+    for task in list(service._batches._tasks):
+        task.cancel()
+    first.cancel()
+    await asyncio.gather(first, return_exceptions=True)
+    await asyncio.sleep(0)
+    # a generous bound: only a press left waiting forever would reach it
+    outcome = await asyncio.wait_for(room.press(people[DELEGATIONS[1]], points[0], "approve"), 60)
+    assert outcome.ok and f"{DELEGATIONS[1]} aprueba el punto 1." in outcome.texts()
