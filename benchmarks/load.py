@@ -59,11 +59,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from alembic import command as alembic_command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
 from drafting.service import DraftingService  # noqa: E402
+from storage.migrate import alembic_config  # noqa: E402
 from storage.store import SqlStoreFactory  # noqa: E402
 from storage.tables import PositionHistoryRow, PositionRow  # noqa: E402
 from tests.pg import admin, throwaway_database  # noqa: E402
@@ -152,6 +158,26 @@ async def burst(fake: FakeTelegram, presses: list[tuple[JSON, JSON, str]]) -> tu
 # ---- draftbot ------------------------------------------------------------------------------------------
 
 
+async def _open_for(tree: Path, database: str) -> SqlStoreFactory:
+    """The database as `tree`'s code expects it: a baseline tree from before a migration of this one
+    would refuse to start on a database this tree migrated further, so it is migrated only as far as
+    the tree's own newest migration (this tree's code then seeds the meeting in it)."""
+    if tree == ROOT:
+        return await SqlStoreFactory.open(database)
+    stores = await SqlStoreFactory.open(database, migrate=False)
+    config = Config()
+    config.set_main_option("script_location", str(tree / "storage" / "migrations"))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+
+    def upgrade(connection: Connection) -> None:
+        alembic_command.upgrade(alembic_config(connection), head)
+
+    async with stores.engine.begin() as connection:
+        await connection.run_sync(upgrade)
+    return stores
+
+
 async def run_draftbot(
     mode: str,
     database: str,
@@ -163,7 +189,7 @@ async def run_draftbot(
 ) -> Result:
     fake = new_fake(mode)
     await fake.start()
-    stores = await SqlStoreFactory.open(database)
+    stores = await _open_for(tree, database)
     bot: DraftbotProcess | None = None
     try:
         service = DraftingService(stores)

@@ -292,8 +292,21 @@ class DeliveryJournal(Protocol):
     async def extend(self, ids: Collection[int], lease: float) -> None: ...
 
 
+class PressStore(Protocol):
+    """The press path's part of a `Store` (see there), on a transaction of its own (`press()`)."""
+
+    async def press_context(
+        self, chat: ChatRef, platform: str, dedup_key: str | None, point_id: int
+    ) -> PressContext | None: ...
+    async def record_press(self, record: PressRecord, at: datetime) -> int | None: ...
+
+
 class StoreFactory(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Store]: ...
+
+    def press(self) -> AbstractAsyncContextManager[PressStore]:
+        """A transaction for the press path only (drafting.press): lighter than a full `Store`."""
+        ...
 
     def read(self) -> AbstractAsyncContextManager[Store]:
         """A transaction that only reads: it does not wait for writers (see storage.store)."""

@@ -34,6 +34,7 @@ from drafting.ports import (
     StoreFactory,
     TransientStoreError,
 )
+from drafting.press_batch import ATTEMPTS, PressBatcher
 from drafting.replies import Delivery, Outcome, PointCard, Text
 from drafting.sweep import sweep_due
 from drafting.turn import Context, Refusal, Turn, is_owner
@@ -70,9 +71,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-ATTEMPTS = 4  # a transaction that lost a race is run again, from a fresh read
-
-
 class DraftingService:
     def __init__(
         self,
@@ -94,6 +92,10 @@ class DraftingService:
         # Where replies are written down with their command, so a worker's death loses none of them
         # (drafting.journal); None: they exist only in the returned outcome.
         self.journal = journal
+        # Presses arriving while one is being written are written together (drafting.press_batch);
+        # the factory says how many such transactions may run at once (SQLite: one writer).
+        lanes = int(getattr(stores, "press_lanes", 1))
+        self._batches = PressBatcher(lambda: self.stores, lambda: self.clock(), lanes)
 
     # ---- entry points for adapters -------------------------------------------------------------
 
@@ -131,32 +133,13 @@ class DraftingService:
         return outcome
 
     async def _press(self, ctx: Context, command: Command, point_id: int) -> Outcome | None:
-        """The common press in one read and one write (drafting.press); None: the general path
-        takes it (anything uncommon, a refusal, or the database in trouble, which it answers)."""
-        for attempt in range(ATTEMPTS):
-            now = self.clock()
-            try:
-                async with self.stores.transaction() as store:
-                    gathered = await store.press_context(ctx.chat, ctx.user.platform, ctx.dedup_key, point_id)
-                    if gathered is None:
-                        return None
-                    if gathered.claimed:
-                        return Outcome(duplicate=True)
-                    decision = fast.decide(ctx, command, gathered, now)
-                    if decision is None:
-                        return None
-                    version = await store.record_press(decision.record, now)
-                    if version is None:
-                        return Outcome(duplicate=True)
-            except RetryableConflict:
-                if attempt == ATTEMPTS - 1:
-                    return None
-                await asyncio.sleep(0.01 * (attempt + 1))
-                continue
-            except TransientStoreError:
-                return None
-            return await fast.outcome(ctx, decision, version)
-        return None
+        """The press in a batch with those arriving meanwhile; run alone if its batch failed."""
+        taken = await self._batches.press(ctx, command, point_id)
+        if isinstance(taken, tuple):
+            return await fast.outcome(ctx, *taken)
+        if isinstance(taken, Outcome) or taken is None:
+            return taken
+        return await self._batches.alone(ctx, command, point_id)
 
     async def comment(self, ctx: Context, point_id: int, text: str) -> Outcome:
         """A plain reply in a point's thread."""

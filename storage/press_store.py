@@ -31,7 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from drafting.model import (
@@ -305,16 +305,22 @@ def _chat_params(chat: ChatRef) -> dict[str, str]:
 
 
 class PressRecords:
+    """The press path's statements, run on the connection of whatever holds the transaction: the ORM
+    session of `SqlStore`, or the bare connection of `PressConnection`."""
+
     s: AsyncSession
 
     def _statements(self) -> _Statements:
         return statements(self.s.get_bind().dialect.name)
 
+    async def _conn(self) -> AsyncConnection:
+        return await self.s.connection()
+
     async def press_context(
         self, chat: ChatRef, platform: str, dedup_key: str | None, point_id: int
     ) -> PressContext | None:
         sql = self._statements()
-        conn = await self.s.connection()
+        conn = await self._conn()
         params = {
             **_chat_params(chat),
             "b_point": point_id,
@@ -332,7 +338,7 @@ class PressRecords:
 
     async def record_press(self, record: PressRecord, at: datetime) -> int | None:
         sql = self._statements()
-        conn = await self.s.connection()
+        conn = await self._conn()
         p = record.position
         params: dict[str, Any] = {
             "b_platform": record.platform,
@@ -352,7 +358,7 @@ class PressRecords:
         return record.card_version + 1
 
     async def point_snapshot(self, point_id: int) -> PointSnapshot | None:
-        conn = await self.s.connection()
+        conn = await self._conn()
         row = (
             (await conn.execute(self._statements().snapshot, {"b_point": point_id})).mappings().one_or_none()
         )
@@ -360,9 +366,23 @@ class PressRecords:
 
     async def mark_card_shown_latest(self, point_id: int, chat: ChatRef, version: int) -> int:
         sql = self._statements()
-        conn = await self.s.connection()
+        conn = await self._conn()
         params = {**_chat_params(chat), "b_point": point_id, "b_version": version}
         latest = (await conn.execute(sql.mark, params)).scalar_one_or_none()
         if latest is None:  # no card message there (any more): nothing to mark
             latest = (await conn.execute(sql.card_version, params)).scalar_one_or_none()
         return int(latest) if latest is not None else version
+
+
+class PressConnection(PressRecords):
+    """A press transaction on a bare Core connection: no ORM session is built for it (its set-up and
+    teardown were a tenth of a press), and its statements are the same ones."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    def _statements(self) -> _Statements:
+        return statements(self.conn.dialect.name)
+
+    async def _conn(self) -> AsyncConnection:
+        return self.conn

@@ -20,7 +20,7 @@ from storage.meeting_store import MeetingRecords
 from storage.member_store import MemberRecords
 from storage.migrate import upgrade
 from storage.panel_store import PanelRecords
-from storage.press_store import PressRecords
+from storage.press_store import PressConnection, PressRecords
 from storage.reminder_store import ReminderRecords
 
 
@@ -58,6 +58,8 @@ class SqlStoreFactory:
         if not is_sqlite(str(engine.url)):
             single["isolation_level"] = "AUTOCOMMIT"  # type: ignore[assignment]
         self._single_sessions = async_sessionmaker(engine.execution_options(**single), expire_on_commit=False)
+        # Press transactions that may run at once (drafting.press_batch): SQLite has one writer.
+        self.press_lanes = 1 if is_sqlite(str(engine.url)) else 4
         # SQLite has one writer; queueing writers here avoids busy-waiting inside the driver.
         self._lock: asyncio.Lock | None = asyncio.Lock() if is_sqlite(str(engine.url)) else None
 
@@ -79,6 +81,17 @@ class SqlStoreFactory:
             return
         async with self._lock, self._transaction() as store:
             yield store
+
+    @asynccontextmanager
+    async def press(self) -> AsyncIterator[PressConnection]:
+        """The press path's transaction (drafting.press): a bare Core connection, no ORM session; it
+        takes its turn among the process's writers like any transaction."""
+        if self._lock is None:
+            async with self._mapped(), self.engine.begin() as conn:
+                yield PressConnection(conn)
+            return
+        async with self._lock, self._mapped(), self.engine.begin() as conn:
+            yield PressConnection(conn)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlStore]:
@@ -105,9 +118,15 @@ class SqlStoreFactory:
     async def _transaction(
         self, sessions: async_sessionmaker[AsyncSession] | None = None
     ) -> AsyncIterator[SqlStore]:
+        async with self._mapped(), (sessions or self.sessions)() as session, session.begin():
+            yield SqlStore(session)
+
+    @staticmethod
+    @asynccontextmanager
+    async def _mapped() -> AsyncIterator[None]:
+        """Database trouble as the core's errors: a lost race to retry, or the database unavailable."""
         try:
-            async with (sessions or self.sessions)() as session, session.begin():
-                yield SqlStore(session)
+            yield
         except IntegrityError as error:
             if _sqlstate(error) == "23505" or "UNIQUE constraint failed" in str(error.orig):
                 raise RetryableConflict(str(error.orig)) from error

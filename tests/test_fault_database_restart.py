@@ -33,7 +33,7 @@ from sqlalchemy.pool import NullPool
 
 from drafting.i18n import t
 from drafting.model import Position
-from drafting.ports import PressRecord, Store
+from drafting.ports import PressRecord, PressStore, Store
 from drafting.replies import Outcome
 from drafting.service import DraftingService
 from storage.database import IDLE_PING, normalize_url
@@ -367,6 +367,24 @@ class DyingStores:
 
             store.claim_update = claim_update  # type: ignore[method-assign]
             store.put_position = put_position  # type: ignore[method-assign]
+            store.record_press = record_press  # type: ignore[method-assign]
+            yield store
+            if wrote and self.armed and self.moment == "before_commit":
+                await asyncio.to_thread(self._die)
+
+    @asynccontextmanager
+    async def press(self) -> AsyncIterator[PressStore]:
+        """The press path's own transaction, dying just before COMMIT like `transaction`."""
+        async with self.inner.press() as store:
+            wrote = False
+            record = store.record_press
+
+            async def record_press(press: PressRecord, at: datetime) -> int | None:
+                nonlocal wrote
+                version = await record(press, at)
+                wrote = True
+                return version
+
             store.record_press = record_press  # type: ignore[method-assign]
             yield store
             if wrote and self.armed and self.moment == "before_commit":

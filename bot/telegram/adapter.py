@@ -284,7 +284,7 @@ class TelegramAdapter:
             )
         try:
             data = json.loads(await request.read())
-            update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
+            update = Update.de_json(_lean(data), self.bot) if isinstance(data, dict) else None
         except Exception:
             update = None
         if update is None:
@@ -565,6 +565,21 @@ async def _attachment(message: Message) -> tuple[str, bytes] | None:
 def _for_us(command: RenderedCommand, text: str) -> bool:
     """A command word we know, or any command sent to us by name (/word@ourbot)."""
     return command.spec is not None or command.word == "start" or "@" in text.split(maxsplit=1)[0]
+
+
+# A press brings back the whole card it was made on: its text, entities and keyboard. `_on_press` reads
+# only where the card is and who posted it, and turning those parts into PTB objects was most of the
+# cost of reading a press.
+_CARD_PARTS = frozenset({"text", "entities", "reply_markup", "caption", "caption_entities"})
+
+
+def _lean(data: dict[str, Any]) -> dict[str, Any]:
+    """The update without the parts of a pressed card's message that nothing reads."""
+    query = data.get("callback_query")
+    message = query.get("message") if isinstance(query, dict) else None
+    if isinstance(query, dict) and isinstance(message, dict):
+        query["message"] = {k: v for k, v in message.items() if k not in _CARD_PARTS}
+    return data
 
 
 def _topic_of(message: Message) -> int | None:
