@@ -137,3 +137,25 @@ async def test_a_card_waiting_for_its_next_edit_does_not_hold_up_the_messages_be
         await w.settle()
         assert len(w.fake.calls_to("chat.update")) == 1
         assert "✅ aprueba México" in w.card("1").block_text()
+
+
+async def test_a_cards_edit_does_not_wait_behind_messages_waiting_for_the_channels_pace(
+    service: DraftingService,
+) -> None:
+    """Posts go one a second per channel; a card is edited in place (chat.update, not a post), so a
+    burst of announcements does not hold the cards back."""
+    async with slack_world(service) as w:
+        await w.command(ST, MEETING_ES)
+        await w.command(ST, "delegaciones México, Honduras")
+        await w.admit(ST, "México", MX)
+        await w.command(MX, "proponer Agradecer a Honduras por su hospitalidad.")
+        card = w.card("1")
+        assert w.adapter.outbox is not None
+        await w.adapter.drain()  # the channel is given up; its next sender paces posts 20 s apart
+        w.adapter.outbox.post_interval = 20.0
+        assert (await w.sender.command(ST, "ayuda", w.channel)).status == 200  # waits for the pace
+        await _until(partial(len_waiting, w, ChatRef("slack", w.channel, w.fake.team), 1))
+        assert (await w.sender.press(MX, w.channel, card.ts, "approve", "1")).status == 200
+        await _until(lambda: bool(w.fake.calls_to("chat.update")), timeout=15.0)
+        assert not posted(w, 1), "the answer went before its pace allowed"
+        assert "✅ aprueba México" in w.card("1").block_text()

@@ -378,19 +378,20 @@ class SlackChannel:
         else:
             await self._draw_row(chat, point_id, forced, self._pacer(chat))
 
-    def later(self, chat: ChatRef, row: Waiting) -> float:
-        """Seconds a row should still wait: a card edited less than `edit_interval` ago (presses
-        arriving meanwhile join its row)."""
+    def later(self, chat: ChatRef, row: Waiting) -> float | None:
+        """Seconds a card edit should still wait: a card edited less than `edit_interval` ago (presses
+        arriving meanwhile join its row). None for a post: a text, a file, or a card this worker has
+        not drawn yet (its first post, in the conversation's order)."""
         if row.kind != "card" or row.point_id is None:
-            return 0.0
+            return None
         last = self._slots.get((chat, row.point_id))
-        return 0.0 if last is None else last + self.edit_interval - asyncio.get_running_loop().time()
+        return None if last is None else last + self.edit_interval - asyncio.get_running_loop().time()
 
     async def _draw_row(self, chat: ChatRef, point_id: int, forced: bool, pacer: Pacer) -> None:
         """Draws the card as the database has it now, at most once per `edit_interval` per card."""
         loop = asyncio.get_running_loop()
         wait = self.later(chat, Waiting(0, "card", point_id, False, forced, {}, None))
-        if wait > 0:
+        if wait is not None and wait > 0:
             await asyncio.sleep(wait)
         try:
             card, messages = await self.service.card_and_messages(point_id)

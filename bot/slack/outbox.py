@@ -67,7 +67,9 @@ class LeaseLost(Exception):
 
 Send = Callable[[ChatRef, Waiting, Pacer], Awaitable[None]]  # one row's calls, paced by the pacer
 Doubt = Callable[[ChatRef, Waiting], Awaitable[None]]  # a row its worker died sending: tell, do not send
-Later = Callable[[ChatRef, Waiting], float]  # seconds a row should still wait (a card edited just now)
+# Seconds a card edit should still wait (edited just now); None for a post, which goes in order at the
+# channel's pace
+Later = Callable[[ChatRef, Waiting], float | None]
 LOOK_AHEAD = 20  # rows read at once, to pass a card that must wait
 
 
@@ -88,7 +90,7 @@ class SlackOutbox:
         self.store = OutboxStore(stores, PLATFORM)
         self.send = send  # the channel's call for one row
         self.doubt = doubt  # tells whom a row concerned that it may not have arrived
-        self.later = later or (lambda chat, row: 0.0)
+        self.later = later or (lambda chat, row: None)
         self.post_interval = post_interval
         self.clock = clock  # wall clock: budgets and leases are compared across workers
         self.lease = lease
@@ -155,7 +157,7 @@ class SlackOutbox:
     async def _drain(self, chat_key: str, pacer: Pacer) -> None:
         chat = chat_of(chat_key)
         while rows := await self.store.waiting(chat_key, LOOK_AHEAD):
-            row, wait = self._next(chat, rows)
+            row, wait = self._next(chat, rows, pacer)
             if row is None:
                 # Every row here is a card edited a moment ago; rows put meanwhile (by any worker)
                 # are looked for again soon.
@@ -182,13 +184,23 @@ class SlackOutbox:
             if not held:
                 raise LeaseLost(chat_key)
 
-    def _next(self, chat: ChatRef, rows: list[Waiting]) -> tuple[Waiting | None, float]:
-        """The oldest row that may go now, else how long until one may. Only a card edit waits (at
-        most one edit per card and `edit_interval`); the rows behind it go meanwhile, as an edit can
-        come after them, and texts never pass one another (their order is the conversation's)."""
+    def _next(self, chat: ChatRef, rows: list[Waiting], pacer: Pacer) -> tuple[Waiting | None, float]:
+        """The oldest row that may go now, else how long until one may. Posts (texts, files, a card's
+        first post) go in their order at the channel's pace, and never pass one another (their order is
+        the conversation's). A card's edit is limited by its own pace only (at most one per card and
+        `edit_interval`), so it passes posts waiting for theirs, and the rows behind a waiting edit go
+        meanwhile: a card is edited in place, and its state a moment later is the same either way."""
         soonest = float("inf")
+        posts_wait = False
         for row in rows:
-            wait = 0.0 if row.taken else self.later(chat, row)
+            if row.taken:
+                return row, 0.0
+            wait = self.later(chat, row)
+            if wait is None:
+                if posts_wait:
+                    continue
+                wait = pacer.wait_time(self.clock())
+                posts_wait = wait > 0
             if wait <= 0:
                 return row, 0.0
             soonest = min(soonest, wait)
