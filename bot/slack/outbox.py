@@ -30,7 +30,6 @@ committed, the rows are put in the same task, before its work is done.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import deque
@@ -40,6 +39,7 @@ from typing import Any
 
 from bot.cardsync import Pacer
 from bot.outbox_leases import LEASE, POLL, LeaseKeeper, worker_id
+from bot.outbox_senders import Senders
 from drafting.model import ChatRef
 from storage.outbox_store import Budget, Letter, OutboxStore, Waiting
 from storage.store import SqlStoreFactory
@@ -73,7 +73,7 @@ Later = Callable[[ChatRef, Waiting], float | None]
 LOOK_AHEAD = 20  # rows read at once, to pass a card that must wait
 
 
-class SlackOutbox:
+class SlackOutbox(Senders):
     """This worker's senders, one task per channel it holds."""
 
     def __init__(
@@ -209,55 +209,3 @@ class SlackOutbox:
     def _budget(self, pacer: Pacer) -> Budget:
         now = self.clock()
         return Budget(pacer.last, [t for t in pacer.recent if t > now - 60.0], pacer.hold_until)
-
-    # ---- the worker's background: leases renewed, channels nobody sends to found ---------------
-
-    async def start(self) -> None:
-        self.leases.start()
-
-    def _busy(self) -> bool:
-        return any(not task.done() for task in self.lanes.values())
-
-    async def poll(self) -> int:
-        """Takes the channels whose rows nobody sends (none yet, or a worker that died); returns how
-        many. Forgets rows of its own that another worker sent."""
-        claimed = await self.store.claim_due(self.owner, self.clock(), self.lease)
-        for chat_key in claimed:
-            self.kick(chat_key)
-        if self.mine and not self._busy():
-            self.mine &= await self.store.still_waiting(self.mine)
-        return len(claimed)
-
-    # ---- waiting and stopping --------------------------------------------------------------------
-
-    def idle(self) -> bool:
-        return not self.mine and not self._busy()
-
-    async def drain(self, timeout: float | None = None) -> None:
-        """Returns once everything this worker put has been sent (by it or another)."""
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        while not self.idle():
-            if deadline is not None and loop.time() > deadline:
-                return
-            if not self._busy():
-                with contextlib.suppress(Exception):
-                    await self.poll()
-            await asyncio.sleep(0.005)
-
-    async def kill(self) -> None:
-        """Stops at once, leases kept until they run out (as a killed process would)."""
-        await self.leases.stop()
-        for task in self.lanes.values():
-            task.cancel()
-        for task in self.lanes.values():
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        self.lanes = {}
-
-    async def close(self, timeout: float = 5.0) -> None:
-        """Sends what it can within `timeout`; what is left stays for the other workers."""
-        await self.drain(timeout)
-        await self.kill()
-        with contextlib.suppress(Exception):
-            await self.store.release_all(self.owner)

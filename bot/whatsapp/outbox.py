@@ -23,7 +23,6 @@ merging and notices; the leases' background is shared.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import deque
@@ -32,6 +31,7 @@ from datetime import UTC, datetime
 
 from bot.cardsync import Pacer
 from bot.outbox_leases import LEASE, LeaseKeeper, worker_id
+from bot.outbox_senders import Senders
 from drafting.i18n import t
 from storage.outbox_store import Budget, Letter, OutboxStore, Waiting
 from storage.store import SqlStoreFactory
@@ -50,7 +50,7 @@ Send = Callable[[str, Waiting], Awaitable[None]]
 PacerFor = Callable[[str], Awaitable[Pacer | None]]
 
 
-class WhatsAppOutbox:
+class WhatsAppOutbox(Senders):
     """This worker's senders, one task per recipient it holds."""
 
     def __init__(
@@ -93,7 +93,7 @@ class WhatsAppOutbox:
         self.kick(chat_id)
 
     def kick(self, chat_id: str) -> None:
-        self._start()
+        self.leases.start()
         self.again.add(chat_id)
         task = self.lanes.get(chat_id)
         if task is None or task.done():
@@ -181,58 +181,3 @@ class WhatsAppOutbox:
             return Budget()
         now = self.clock()
         return Budget(pacer.last, [t for t in pacer.recent if t > now - 60.0], pacer.hold_until)
-
-    # ---- the worker's background: leases renewed, recipients nobody sends to found --------------
-
-    def _start(self) -> None:
-        self.leases.start()
-
-    async def start(self) -> None:
-        self._start()
-
-    def _busy(self) -> bool:
-        return any(not task.done() for task in self.lanes.values())
-
-    async def poll(self) -> int:
-        """Takes the recipients whose rows nobody sends (none yet, or a worker that died); returns
-        how many. Forgets rows of its own that another worker sent."""
-        claimed = await self.store.claim_due(self.owner, self.clock(), self.lease)
-        for chat_id in claimed:
-            self.kick(chat_id)
-        if self.mine and not self._busy():
-            self.mine &= await self.store.still_waiting(self.mine)
-        return len(claimed)
-
-    # ---- waiting and stopping --------------------------------------------------------------------
-
-    def idle(self) -> bool:
-        return not self.mine and not self._busy()
-
-    async def drain(self, timeout: float | None = None) -> None:
-        """Returns once everything this worker put has been sent (by it or another)."""
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        while not self.idle():
-            if deadline is not None and loop.time() > deadline:
-                return
-            if not self._busy():
-                with contextlib.suppress(Exception):
-                    await self.poll()
-            await asyncio.sleep(0.005)
-
-    async def kill(self) -> None:
-        """Stops at once, leases kept until they run out (as a killed process would)."""
-        await self.leases.stop()
-        for task in self.lanes.values():
-            task.cancel()
-        for task in self.lanes.values():
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        self.lanes = {}
-
-    async def close(self, timeout: float = 5.0) -> None:
-        """Sends what it can within `timeout`; what is left stays for the other workers."""
-        await self.drain(timeout)
-        await self.kill()
-        with contextlib.suppress(Exception):
-            await self.store.release_all(self.owner)
