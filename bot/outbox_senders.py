@@ -19,11 +19,23 @@ class Senders:
     lease: float
     lanes: dict[str, asyncio.Task[None]]
     mine: set[int]  # rows this worker put that it has not seen sent yet
+    again: set[str]  # rows were put while its sender ran: look again before releasing
     leases: LeaseKeeper
+    lane_name = "lane"  # its senders' task names, "<lane_name>-<chat>"
+
+    async def _work(self, chat_id: str) -> None:
+        """Sends the chat's rows while this worker holds it."""
+        raise NotImplementedError
 
     def kick(self, chat_id: str) -> None:
         """Starts the chat's sender, or has the running one look again before it lets the chat go."""
-        raise NotImplementedError
+        self.leases.start()
+        self.again.add(chat_id)
+        task = self.lanes.get(chat_id)
+        if task is None or task.done():
+            self.lanes[chat_id] = asyncio.get_running_loop().create_task(
+                self._work(chat_id), name=f"{self.lane_name}-{chat_id}"
+            )
 
     async def start(self) -> None:
         self.leases.start()

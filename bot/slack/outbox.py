@@ -76,6 +76,8 @@ LOOK_AHEAD = 20  # rows read at once, to pass a card that must wait
 class SlackOutbox(Senders):
     """This worker's senders, one task per channel it holds."""
 
+    lane_name = "slack-lane"
+
     def __init__(
         self,
         stores: SqlStoreFactory,
@@ -122,15 +124,6 @@ class SlackOutbox(Senders):
         if row_id is not None:
             self.mine.add(row_id)
         self.kick(k)
-
-    def kick(self, chat_key: str) -> None:
-        self.leases.start()
-        self.again.add(chat_key)
-        task = self.lanes.get(chat_key)
-        if task is None or task.done():
-            self.lanes[chat_key] = asyncio.get_running_loop().create_task(
-                self._work(chat_key), name=f"slack-lane-{chat_key}"
-            )
 
     # ---- one channel's sender ------------------------------------------------------------------
 

@@ -53,6 +53,8 @@ PacerFor = Callable[[str], Awaitable[Pacer | None]]
 class WhatsAppOutbox(Senders):
     """This worker's senders, one task per recipient it holds."""
 
+    lane_name = "whatsapp-lane"
+
     def __init__(
         self,
         stores: SqlStoreFactory,
@@ -91,15 +93,6 @@ class WhatsAppOutbox(Senders):
         if row_id is not None:
             self.mine.add(row_id)
         self.kick(chat_id)
-
-    def kick(self, chat_id: str) -> None:
-        self.leases.start()
-        self.again.add(chat_id)
-        task = self.lanes.get(chat_id)
-        if task is None or task.done():
-            self.lanes[chat_id] = asyncio.get_running_loop().create_task(
-                self._work(chat_id), name=f"whatsapp-lane-{chat_id}"
-            )
 
     # ---- one recipient's sender ----------------------------------------------------------------
 
