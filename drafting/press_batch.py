@@ -25,7 +25,7 @@ from typing import Final
 
 from drafting import press as fast
 from drafting.commands import Command
-from drafting.ports import RetryableConflict, StoreFactory, TransientStoreError
+from drafting.ports import PressStore, RetryableConflict, StoreFactory, TransientStoreError
 from drafting.replies import Outcome
 from drafting.turn import Context
 
@@ -131,20 +131,9 @@ class PressBatcher:
         """The common press in one read and one write (drafting.press); None: the general path
         takes it (anything uncommon, a refusal, or the database in trouble, which it answers)."""
         for attempt in range(ATTEMPTS):
-            now = self.clock()
             try:
                 async with self.stores().press() as store:
-                    gathered = await store.press_context(ctx.chat, ctx.user.platform, ctx.dedup_key, point_id)
-                    if gathered is None:
-                        return None
-                    if gathered.claimed:
-                        return Outcome(duplicate=True)
-                    decision = fast.decide(ctx, command, gathered, now)
-                    if decision is None:
-                        return None
-                    version = await store.record_press(decision.record, now)
-                    if version is None:
-                        return Outcome(duplicate=True)
+                    taken = await _take(store, ctx, command, point_id, self.clock())
             except RetryableConflict:
                 if attempt == ATTEMPTS - 1:
                     return None
@@ -152,26 +141,26 @@ class PressBatcher:
                 continue
             except TransientStoreError:
                 return None
-            return await fast.outcome(ctx, decision, version)
+            return await fast.outcome(ctx, *taken) if isinstance(taken, tuple) else taken
         return None
 
     async def _run(self, batch: list[_Pending]) -> list[Taken]:
-        results: list[Taken] = []
         async with self.stores().press() as store:
-            for p in batch:
-                now = self.clock()
-                ctx = p.ctx
-                gathered = await store.press_context(ctx.chat, ctx.user.platform, ctx.dedup_key, p.point_id)
-                if gathered is None:
-                    results.append(None)
-                    continue
-                if gathered.claimed:
-                    results.append(Outcome(duplicate=True))
-                    continue
-                decision = fast.decide(ctx, p.command, gathered, now)
-                if decision is None:
-                    results.append(None)
-                    continue
-                version = await store.record_press(decision.record, now)
-                results.append(Outcome(duplicate=True) if version is None else (decision, version))
-        return results
+            return [await _take(store, p.ctx, p.command, p.point_id, self.clock()) for p in batch]
+
+
+async def _take(
+    store: PressStore, ctx: Context, command: Command, point_id: int, now: datetime
+) -> tuple[fast.Decision, int] | Outcome | None:
+    """One press's read, decision and write in `store`'s transaction: recorded (its decision and card
+    version), a duplicate, or None (the general path takes it)."""
+    gathered = await store.press_context(ctx.chat, ctx.user.platform, ctx.dedup_key, point_id)
+    if gathered is None:
+        return None
+    if gathered.claimed:
+        return Outcome(duplicate=True)
+    decision = fast.decide(ctx, command, gathered, now)
+    if decision is None:
+        return None
+    version = await store.record_press(decision.record, now)
+    return Outcome(duplicate=True) if version is None else (decision, version)
