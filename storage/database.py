@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage import sqlite_inline
 
 DEFAULT_PATH = Path("draftbot.db")
 # Execution option that marks a connection's transactions as read-only (see `_sqlite_write_safety`).
@@ -53,7 +56,11 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
+        query = make_url(url).query
+        uri = str(query.get("uri", "")).lower() in ("true", "1")
+        # The statements run on the loop's thread, not on aiosqlite's (storage.sqlite_inline).
+        creator = partial(sqlite_inline.connect, database or ":memory:", uri=uri)
+        engine = create_async_engine(url, async_creator=creator, **options)
         _sqlite_write_safety(engine)
         return engine
     options.setdefault("pool_size", 10)
@@ -100,11 +107,11 @@ def _sqlite_write_safety(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        # We issue BEGIN ourselves (isolation_level None, set by storage.sqlite_inline.connect), and
+        # a lock held by another process is waited for there, without blocking the loop.
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

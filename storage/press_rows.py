@@ -118,7 +118,7 @@ _KEEP = 256
 
 
 def _kept(parse: Callable[[int, Any], tuple[T, ...]], meeting_id: int, listed: Any) -> tuple[T, ...]:
-    if not isinstance(listed, str):  # a driver that decodes JSON itself (PostgreSQL): parsed as it is
+    if not isinstance(listed, str):  # None: an empty list
         return parse(meeting_id, listed)
     key = (parse, meeting_id, listed)
     found = _KEPT.get(key)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     case,
+    cast,
     exists,
     func,
     literal_column,
@@ -107,7 +108,9 @@ class _Statements:
         self.pg = pg
         agg: Callable[..., ColumnElement[Any]]
         if pg:
-            agg = lambda *cols: func.json_agg(func.json_build_array(*cols))  # noqa: E731
+            # As text, not json: asyncpg would decode it, and the text is what storage.press_rows
+            # keeps a meeting's parsed lists by (the same for every press of the meeting).
+            agg = lambda *cols: cast(func.json_agg(func.json_build_array(*cols)), Text)  # noqa: E731
         else:
             agg = lambda *cols: func.json_group_array(func.json_array(*cols))  # noqa: E731
 
