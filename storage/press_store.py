@@ -155,7 +155,11 @@ class _Statements:
                 AMENDMENTS.c.status == "open",
                 or_(
                     AMENDMENTS.c.point_id == POINTS.c.id,
-                    AMENDMENTS.c.point_id.in_(select(kids.c.id).where(kids.c.parent_id == POINTS.c.id)),
+                    # Correlated by name: the point is two selects up, where auto-correlation does
+                    # not reach (it made this every sub-point of every meeting).
+                    AMENDMENTS.c.point_id.in_(
+                        select(kids.c.id).where(kids.c.parent_id == POINTS.c.id).correlate(POINTS)
+                    ),
                 ),
             )
             .scalar_subquery()

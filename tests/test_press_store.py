@@ -103,6 +103,28 @@ async def test_a_press_context_gathers_the_meeting_the_point_and_everything_its_
     ]
 
 
+async def test_a_points_snapshot_holds_no_amendment_of_another_points_sub_point(
+    factory: SqlStoreFactory,
+) -> None:
+    async with factory.transaction() as store:
+        meeting_id, mexico, member, _honduras, point_id = await _seed(store)
+        other = await store.add_point(
+            Point(0, meeting_id, 2, "", None, "Otro.", PointState.OPEN, member, mexico, created_at=NOW)
+        )
+        other_sub = await store.add_point(
+            Point(0, meeting_id, 2, "a", other.id, "Otro sub.", PointState.OPEN, member, mexico, None, NOW)
+        )
+        await store.add_amendment(other_sub.id, member, "Otro sub, enmendado.", NOW, mexico, base="Otro sub.")
+    async with factory.transaction() as store:
+        gathered = await store.press_context(CHAT, "telegram", "cb:1", point_id)
+        snap = await store.point_snapshot(point_id)
+        other_snap = await store.point_snapshot(other.id)
+    assert gathered is not None and snap is not None and other_snap is not None
+    assert [a.text for a in gathered.snapshot.amendments] == ["Del informe anual."]
+    assert [a.text for a in snap.amendments] == ["Del informe anual."]
+    assert [a.text for a in other_snap.amendments] == ["Otro sub, enmendado."]
+
+
 async def test_a_press_context_is_none_outside_the_points_meeting_and_says_when_the_update_was_seen(
     factory: SqlStoreFactory,
 ) -> None:

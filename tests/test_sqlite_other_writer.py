@@ -99,7 +99,9 @@ async def test_a_command_waits_for_another_processs_write_lock_while_the_bot_goe
 
 
 async def test_a_lock_never_released_is_answered_try_again_and_changes_nothing(
-    tmp_path: Path, make_service: Callable[[SqlStoreFactory], DraftingService], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    make_service: Callable[[SqlStoreFactory], DraftingService],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     database = tmp_path / "draftbot.db"
     stores = await SqlStoreFactory.open(f"sqlite:///{database}")
