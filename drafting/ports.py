@@ -295,10 +295,13 @@ class DeliveryJournal(Protocol):
 class PressStore(Protocol):
     """The press path's part of a `Store` (see there), on a transaction of its own (`press()`)."""
 
-    async def press_context(
-        self, chat: ChatRef, platform: str, dedup_key: str | None, point_id: int
-    ) -> PressContext | None: ...
-    async def record_press(self, record: PressRecord, at: datetime) -> int | None: ...
+    # A batch of presses (drafting.press_batch): each (chat, platform, dedup key, point)'s context in
+    # order, its point locked; then every record written at once, or RetryableConflict and nothing
+    # written when another delivery of one of the updates claimed it first.
+    async def press_contexts(
+        self, requests: Sequence[tuple[ChatRef, str, str | None, int]]
+    ) -> list[PressContext | None]: ...
+    async def record_presses(self, records: Sequence[PressRecord], at: datetime) -> None: ...
 
 
 class StoreFactory(Protocol):

@@ -19,13 +19,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final
 
 from drafting import press as fast
 from drafting.commands import Command
-from drafting.ports import PressStore, RetryableConflict, StoreFactory, TransientStoreError
+from drafting.ports import (
+    PointSnapshot,
+    PressContext,
+    PressRecord,
+    PressStore,
+    RetryableConflict,
+    StoreFactory,
+    TransientStoreError,
+)
 from drafting.replies import Outcome
 from drafting.turn import Context
 
@@ -133,7 +141,7 @@ class PressBatcher:
         for attempt in range(ATTEMPTS):
             try:
                 async with self.stores().press() as store:
-                    taken = await _take(store, ctx, command, point_id, self.clock())
+                    (taken,) = await _take(store, [(ctx, command, point_id)], self.clock())
             except RetryableConflict:
                 if attempt == ATTEMPTS - 1:
                     return None
@@ -146,21 +154,40 @@ class PressBatcher:
 
     async def _run(self, batch: list[_Pending]) -> list[Taken]:
         async with self.stores().press() as store:
-            return [await _take(store, p.ctx, p.command, p.point_id, self.clock()) for p in batch]
+            return list(await _take(store, [(p.ctx, p.command, p.point_id) for p in batch], self.clock()))
 
 
 async def _take(
-    store: PressStore, ctx: Context, command: Command, point_id: int, now: datetime
-) -> tuple[fast.Decision, int] | Outcome | None:
-    """One press's read, decision and write in `store`'s transaction: recorded (its decision and card
-    version), a duplicate, or None (the general path takes it)."""
-    gathered = await store.press_context(ctx.chat, ctx.user.platform, ctx.dedup_key, point_id)
-    if gathered is None:
-        return None
-    if gathered.claimed:
-        return Outcome(duplicate=True)
-    decision = fast.decide(ctx, command, gathered, now)
-    if decision is None:
-        return None
-    version = await store.record_press(decision.record, now)
-    return Outcome(duplicate=True) if version is None else (decision, version)
+    store: PressStore, presses: list[tuple[Context, Command, int]], now: datetime
+) -> list[tuple[fast.Decision, int] | Outcome | None]:
+    """Presses' read, decisions and write in `store`'s transaction: each recorded (its decision and
+    card version), a duplicate, or None (the general path takes it). All are read at once; each is
+    decided on its point as the presses before it in the batch left it, as if it had read it again."""
+    gathered = await store.press_contexts(
+        [(ctx.chat, ctx.user.platform, ctx.dedup_key, point_id) for ctx, _, point_id in presses]
+    )
+    left: dict[int, PointSnapshot] = {}  # a point as the batch's presses so far left it
+    keys: set[tuple[str, str]] = set()  # updates claimed by the batch so far
+    taken: list[tuple[fast.Decision, int] | Outcome | None] = []
+    records: list[PressRecord] = []
+    for (ctx, command, point_id), context in zip(presses, gathered, strict=True):
+        key = (ctx.user.platform, ctx.dedup_key) if ctx.dedup_key is not None else None
+        if context is None:
+            taken.append(None)
+            continue
+        if context.claimed or key in keys:
+            taken.append(Outcome(duplicate=True))
+            continue
+        snap = left.get(point_id, context.snapshot)
+        decision = fast.decide(ctx, command, PressContext(snap, claimed=False), now)
+        if decision is None:
+            taken.append(None)
+            continue
+        if key is not None:
+            keys.add(key)
+        version = snap.point.card_version + 1
+        left[point_id] = replace(decision.snapshot, point=replace(snap.point, card_version=version))
+        records.append(decision.record)
+        taken.append((decision, version))
+    await store.record_presses(records, now)
+    return taken

@@ -173,29 +173,46 @@ class _Statements:
         # it was before the wait (one statement, one snapshot): `seen_version` is the point's card
         # version in that snapshot, and when it differs the read is repeated (`press_context`).
         seen = POINTS.alias("seen")
-        self.press = (
-            select(
-                *columns,
-                exists()
+
+        def press(
+            chat_platform: Any, chat_workspace: Any, chat: Any, point: Any, platform: Any, key: Any
+        ) -> Any:
+            return (
+                select(
+                    *columns,
+                    # Correlated by name: in a batch (storage.press_many) the key is two selects up.
+                    exists()
+                    .where(PROCESSED.c.platform == platform, PROCESSED.c.key == key)
+                    .correlate_except(PROCESSED)
+                    .label("claimed"),
+                    select(seen.c.card_version)
+                    .where(seen.c.id == POINTS.c.id)
+                    .scalar_subquery()
+                    .label("seen"),
+                )
+                .select_from(
+                    CHATS.join(MEETINGS, MEETINGS.c.id == CHATS.c.meeting_id).join(
+                        POINTS, POINTS.c.meeting_id == MEETINGS.c.id
+                    )
+                )
                 .where(
-                    PROCESSED.c.platform == bindparam("b_platform", type_=String),
-                    PROCESSED.c.key == bindparam("b_key", type_=String),
+                    CHATS.c.platform == chat_platform,
+                    CHATS.c.workspace == chat_workspace,
+                    CHATS.c.chat_id == chat,
+                    POINTS.c.id == point,
                 )
-                .label("claimed"),
-                select(seen.c.card_version).where(seen.c.id == POINTS.c.id).scalar_subquery().label("seen"),
+                .with_for_update(of=POINTS)
             )
-            .select_from(
-                CHATS.join(MEETINGS, MEETINGS.c.id == CHATS.c.meeting_id).join(
-                    POINTS, POINTS.c.meeting_id == MEETINGS.c.id
-                )
-            )
-            .where(
-                CHATS.c.platform == bindparam("b_chat_platform", type_=String),
-                CHATS.c.workspace == bindparam("b_chat_workspace", type_=String),
-                CHATS.c.chat_id == bindparam("b_chat", type_=String),
-                POINTS.c.id == point_id,
-            )
-            .with_for_update(of=POINTS)
+
+        # Built from any values: bound parameters here, a batch's columns in storage.press_many.
+        self.press_of = press
+        self.press = press(
+            bindparam("b_chat_platform", type_=String),
+            bindparam("b_chat_workspace", type_=String),
+            bindparam("b_chat", type_=String),
+            point_id,
+            bindparam("b_platform", type_=String),
+            bindparam("b_key", type_=String),
         )
         # A card and where it is posted, after the fact: no lock.
         self.snapshot = (
@@ -379,17 +396,3 @@ class PressRecords:
         if latest is None:  # no card message there (any more): nothing to mark
             latest = (await conn.execute(sql.card_version, params)).scalar_one_or_none()
         return int(latest) if latest is not None else version
-
-
-class PressConnection(PressRecords):
-    """A press transaction on a bare Core connection: no ORM session is built for it (its set-up and
-    teardown were a tenth of a press), and its statements are the same ones."""
-
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    def _statements(self) -> _Statements:
-        return statements(self.conn.dialect.name)
-
-    async def _conn(self) -> AsyncConnection:
-        return self.conn

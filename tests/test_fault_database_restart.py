@@ -22,7 +22,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -377,15 +377,14 @@ class DyingStores:
         """The press path's own transaction, dying just before COMMIT like `transaction`."""
         async with self.inner.press() as store:
             wrote = False
-            record = store.record_press
+            record = store.record_presses
 
-            async def record_press(press: PressRecord, at: datetime) -> int | None:
+            async def record_presses(presses: Sequence[PressRecord], at: datetime) -> None:
                 nonlocal wrote
-                version = await record(press, at)
-                wrote = True
-                return version
+                await record(presses, at)
+                wrote = bool(presses)
 
-            store.record_press = record_press  # type: ignore[method-assign]
+            store.record_presses = record_presses  # type: ignore[method-assign]
             yield store
             if wrote and self.armed and self.moment == "before_commit":
                 await asyncio.to_thread(self._die)

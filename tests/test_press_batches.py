@@ -121,6 +121,29 @@ async def test_a_burst_of_presses_is_written_together_recorded_once_each_and_ans
     assert counted.opened < len(todo) // 2, counted.opened
 
 
+async def test_redelivered_presses_in_a_batch_are_duplicates_and_the_new_ones_beside_them_are_not(
+    stores: SqlStoreFactory, make_service: Callable[[SqlStoreFactory], DraftingService]
+) -> None:
+    service = make_service(stores)
+    alone, alone_people, alone_points = await meeting(service, "-100001")
+    burst, burst_people, burst_points = await meeting(service, "-100002")
+    todo = presses()
+    first = todo[:4]
+    await press_all(alone, alone_people, alone_points, first, at_once=False)
+    await press_all(burst, burst_people, burst_points, first, at_once=False)
+    again = first[:2] + todo[4:10] + first[2:]  # Telegram delivering some updates a second time
+    expected = [answered(o) for o in await press_all(alone, alone_people, alone_points, again, at_once=False)]
+    assert sum(duplicate for _, duplicate, _, _ in expected) == len(first)
+
+    got = await press_all(burst, burst_people, burst_points, again, at_once=True)
+
+    assert [answered(o) for o in got] == expected
+    for n in (0, 1):
+        one_by_one, together = await service.card(alone_points[n]), await service.card(burst_points[n])
+        assert one_by_one is not None and together is not None
+        assert together.as_text() == one_by_one.as_text() and together.version == one_by_one.version
+
+
 async def test_a_press_failing_inside_a_batch_changes_nothing_for_the_presses_written_with_it(
     stores: SqlStoreFactory,
     make_service: Callable[[SqlStoreFactory], DraftingService],
