@@ -305,6 +305,9 @@ class PressStore(Protocol):
 
 
 class StoreFactory(Protocol):
+    # How many press transactions may run at once (drafting.press_batch): 1 where there is one writer.
+    press_lanes: int
+
     def transaction(self) -> AbstractAsyncContextManager[Store]: ...
 
     def press(self) -> AbstractAsyncContextManager[PressStore]:

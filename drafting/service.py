@@ -92,10 +92,8 @@ class DraftingService:
         # Where replies are written down with their command, so a worker's death loses none of them
         # (drafting.journal); None: they exist only in the returned outcome.
         self.journal = journal
-        # Presses arriving while one is being written are written together (drafting.press_batch);
-        # the factory says how many such transactions may run at once (SQLite: one writer).
-        lanes = int(getattr(stores, "press_lanes", 1))
-        self._batches = PressBatcher(lambda: self.stores, lambda: self.clock(), lanes)
+        # Presses arriving while one is being written are written together (drafting.press_batch).
+        self._batches = PressBatcher(lambda: self.stores, lambda: self.clock(), stores.press_lanes)
 
     # ---- entry points for adapters -------------------------------------------------------------
 

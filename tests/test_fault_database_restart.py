@@ -324,6 +324,7 @@ class DyingStores:
 
     def __init__(self, inner: SqlStoreFactory, cluster: PrivateCluster, moment: str) -> None:
         self.inner = inner
+        self.press_lanes = inner.press_lanes
         self.cluster = cluster
         self.moment = moment
         self.armed = False
