@@ -6,14 +6,17 @@ comes; the message the dead worker was sending is not sent again (issue 13, on i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from bot.whatsapp.channel import GROUP, WhatsAppOrigin
 from bot.whatsapp.outbox import WhatsAppOutbox
-from drafting.model import ChatRef
-from drafting.replies import Text
+from drafting.model import ChatRef, UserRef
+from drafting.replies import Delivery, Text
 from drafting.service import DraftingService
+from storage.outbox_store import Letter
 from storage.store import SqlStoreFactory
 from tests.conftest import FakeClock
 from tests.kit import Room
@@ -113,3 +116,39 @@ async def test_whoever_asked_for_a_message_a_killed_worker_was_sending_hears_it_
             assert "noticia para Rosa" not in rosa.texts()
         finally:
             gate.set()
+
+
+class Killed(Exception):
+    pass
+
+
+async def test_a_private_reply_and_its_notice_in_the_group_are_put_as_one_so_a_death_loses_neither(
+    shared: DraftingService, clock: FakeClock
+) -> None:
+    committee = "120363040000000002"
+    async with whatsapp_bot(shared, clock) as run:
+        ana, _, rosa = await seated(run, Room(shared))
+        run.graph.group(committee, [ana.address, rosa.address])
+        await rosa.say("puntos", group=committee)  # the bot hears from the group
+        store = run.adapter.outbox.store
+        put, puts = store.put, 0
+
+        async def dies_after_its_first_put(letters: list[Letter], at: object) -> list[int]:
+            nonlocal puts
+            puts += 1
+            if puts > 1:  # the worker is gone: nothing after its first put happens
+                raise Killed
+            return await put(letters, at)  # type: ignore[arg-type]
+
+        store.put = dies_after_its_first_put  # type: ignore[assignment, method-assign]
+        person = UserRef("whatsapp", str(rosa.bsuid), PHONE_ID, "Rosa")
+        here = WhatsAppOrigin(ChatRef("whatsapp", GROUP + committee, PHONE_ID), person)
+        reply = Delivery(Text("Su código: ABC123"), private_to=person, notice=Text("Le escribí en privado."))
+        with contextlib.suppress(Killed):
+            await run.adapter.channel.deliver(reply, here)
+        await run.adapter.outbox.drain()
+
+        assert "Su código: ABC123" in rosa.texts()
+        assert [m["text"]["body"] for m in run.graph.sent(committee) if "privado" in str(m)] == [
+            "Le escribí en privado."
+        ]

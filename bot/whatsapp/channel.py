@@ -90,9 +90,18 @@ class WhatsAppChannel:
             person = delivery.private_to
             if person.platform != PLATFORM:
                 return
-            await self.show(ChatRef(PLATFORM, person.user_id, person.workspace), delivery.message, requester)
-            if delivery.notice is not None and here is not None and is_group(here.chat):
-                await self.show(here.chat, delivery.notice)
+            private = ChatRef(PLATFORM, person.user_id, person.workspace)
+            notice = delivery.notice if here is not None and is_group(here.chat) else None
+            letters = [self._letter(private, delivery.message, requester)]
+            if notice is not None and here is not None:
+                letters.append(self._letter(here.chat, notice, ""))
+            if self.outbox is not None and all(letter is not None for letter in letters):
+                # One put, so a journal's hand-over riding it covers the notice too.
+                await self.outbox.put_all([letter for letter in letters if letter is not None])
+                return
+            await self.show(private, delivery.message, requester)
+            if notice is not None and here is not None:
+                await self.show(here.chat, notice)
             return
         chat = delivery.chat or (here.chat if here is not None else None)
         if chat is None or chat.platform != PLATFORM:
@@ -134,15 +143,22 @@ class WhatsAppChannel:
         outbox (a channel used on its own), sent at once."""
         if self.outbox is None:
             await self.show_now(chat, message, requester, fresh=fresh)
+            return
+        letter = self._letter(chat, message, requester)
+        if letter is not None:
+            await self.outbox.put(letter)
         elif isinstance(message, PointCard):
             await self.outbox.put_card(chat.chat_id, message.point_id, forced=fresh)
-        elif isinstance(message, Text):
-            await self.outbox.put(
-                Letter(chat.chat_id, "text", {"text": message.text, "requester": requester})
-            )
-        else:
+
+    @staticmethod
+    def _letter(chat: ChatRef, message: Text | PointCard | Document, requester: str) -> Letter | None:
+        """The outbox row of a text or a document (a card is a request, drawn when its turn comes)."""
+        if isinstance(message, Text):
+            return Letter(chat.chat_id, "text", {"text": message.text, "requester": requester})
+        if isinstance(message, Document):
             payload = {"filename": message.filename, "caption": message.caption, "requester": requester}
-            await self.outbox.put(Letter(chat.chat_id, "document", payload, content=message.content))
+            return Letter(chat.chat_id, "document", payload, content=message.content)
+        return None
 
     async def choices(
         self, chat: ChatRef, body: str, button: str, rows: list[tuple[str, str, str]], footer: str

@@ -84,9 +84,13 @@ class WhatsAppOutbox(Senders):
 
     async def put(self, letter: Letter) -> None:
         """Into the outbox (committed when this returns), then sent by whoever holds the recipient."""
-        (row_id,) = await self.store.put([letter], datetime.now(UTC))
-        self.mine.add(row_id)
-        self.kick(letter.chat_id)
+        await self.put_all([letter])
+
+    async def put_all(self, letters: list[Letter]) -> None:
+        """Several letters in one transaction: all of them in the outbox, or none."""
+        self.mine.update(await self.store.put(letters, datetime.now(UTC)))
+        for chat_id in dict.fromkeys(letter.chat_id for letter in letters):
+            self.kick(chat_id)
 
     async def put_card(self, chat_id: str, point_id: int, *, forced: bool = False) -> None:
         row_id = await self.store.put_card(chat_id, point_id, forced=forced, at=datetime.now(UTC))
