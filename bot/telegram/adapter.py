@@ -59,64 +59,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import hmac
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from telegram import Bot, CallbackQuery, Chat, Message, Update
-from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram import Bot, Update
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.dispatch import Dispatcher
 from bot.http import HttpServer, database_probe
 from bot.settings import Settings
-from bot.telegram import texts
 from bot.telegram.config import TelegramConfig
 from bot.telegram.deliveries import Deliveries
 from bot.telegram.origin import TelegramOrigin as TelegramOrigin
 from bot.telegram.origin import chat_ref as chat_ref
 from bot.telegram.origin import user_ref as user_ref
-from bot.telegram.outbox import PLATFORM, Limits, Outbox, Outgoing, retry_seconds
+from bot.telegram.outbox import PLATFORM, Limits, Outbox, retry_seconds
 from bot.telegram.render import (
-    AD_REFERENDUM,
-    MAX_CALLBACK_ANSWER,
     command_menu,
-    is_read_only,
-    parse_callback,
-    read_command,
-    short_answer,
-    units,
 )
-from bot.telegram.render import Command as RenderedCommand
-from drafting.i18n import t
+from bot.telegram.updates import REPLY, Updates, WebhookReply
 from drafting.journal import RequestOrigin
 from drafting.model import ChatRef
 from drafting.replies import Delivery
-from drafting.report import word_template
 from drafting.service import DraftingService
-from drafting.turn import Context
 
 log = logging.getLogger("draftbot.telegram")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 # How a typed position is acknowledged: one of the reactions a chat allows unless its admins limit them.
 ACK_REACTION = "👍"
-
-
-@dataclass
-class WebhookReply:
-    """The one Bot API call the webhook's answer to the update being processed may carry."""
-
-    query_id: str  # the update's button press: only its answer goes in the reply
-    call: dict[str, Any] | None = None
-
-
-# Set while a webhook update is processed, in the task processing it (`TelegramAdapter.webhook`).
-_REPLY: contextvars.ContextVar[WebhookReply | None] = contextvars.ContextVar("telegram_reply", default=None)
 
 
 class TelegramAdapter:
@@ -143,7 +118,7 @@ class TelegramAdapter:
         self.application.add_error_handler(self._on_error)
         self.outbox = Outbox(self.bot, service, config.limits, on_migrated=self._moved_by_error)
         self.deliveries = Deliveries(self.outbox, self._acknowledge)
-        self.username = ""
+        self.updates = Updates(service, dispatcher, self.outbox, lambda: self.bot, self.move_chat)
         self.handled = 0  # updates taken in; tests wait on it
         self.started = False
         self.accepting = False  # the webhook route processes updates (else 503: Telegram retries)
@@ -176,7 +151,7 @@ class TelegramAdapter:
     async def start(self) -> None:
         app = self.application
         await app.initialize()
-        self.username = app.bot.username or ""
+        self.updates.username = app.bot.username or ""
         await self.register_commands()
         await app.start()
         await self.outbox.start()
@@ -201,7 +176,9 @@ class TelegramAdapter:
             if self._own_http is not None:
                 self._own_http.ready(PLATFORM)
             log.info(
-                "telegram: @%s receives updates by webhook at %s", self.username, self.config.webhook_url
+                "telegram: @%s receives updates by webhook at %s",
+                self.updates.username,
+                self.config.webhook_url,
             )
         else:
             updater = app.updater
@@ -211,7 +188,7 @@ class TelegramAdapter:
                 allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=False,
             )
-            log.info("telegram: @%s receives updates by long polling", self.username)
+            log.info("telegram: @%s receives updates by long polling", self.updates.username)
         self.started = True
         await self.redraw_stale()
 
@@ -291,11 +268,11 @@ class TelegramAdapter:
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
         query = update.callback_query
         reply = WebhookReply(query.id) if query is not None and self.config.answer_in_reply else None
-        token = _REPLY.set(reply)
+        token = REPLY.set(reply)
         try:
             processed = await self.process(update)
         finally:
-            _REPLY.reset(token)
+            REPLY.reset(token)
         if not processed:
             return web.json_response({"ok": False, "error": "not processed"}, status=500)
         return web.json_response(reply.call if reply is not None and reply.call else {"ok": True})
@@ -314,11 +291,11 @@ class TelegramAdapter:
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             if update.callback_query is not None:
-                await self._on_press(update.callback_query)
+                await self.updates.on_press(update.callback_query)
             elif update.edited_message is not None:
-                await self._on_edit(update.edited_message)
+                await self.updates.on_edit(update.edited_message)
             elif update.message is not None:
-                await self._on_message(update.message)
+                await self.updates.on_message(update.message)
         except Exception:
             if self.config.webhook:
                 self._failed.add(id(update))
@@ -328,166 +305,6 @@ class TelegramAdapter:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: %s", context.error, exc_info=context.error)
-
-    def _note_chat(self, chat: Chat) -> None:
-        if chat.type == Chat.SUPERGROUP:
-            self.outbox.lane(chat.id).is_forum = bool(chat.is_forum)
-        elif chat.type in (Chat.GROUP, Chat.PRIVATE, Chat.CHANNEL):
-            self.outbox.lane(chat.id).is_forum = False
-
-    async def _on_message(self, message: Message) -> None:
-        chat = message.chat
-        if message.migrate_to_chat_id:
-            await self.move_chat(chat.id, message.migrate_to_chat_id)
-            return
-        if message.migrate_from_chat_id:
-            await self.move_chat(message.migrate_from_chat_id, chat.id)
-            return
-        # a file sent with a command in its caption ("/plantilla" with a .docx) reads as that command
-        text = message.text if message.text is not None else message.caption
-        if text is None or message.from_user is None or message.is_automatic_forward:
-            return
-        private = chat.type == Chat.PRIVATE
-        command = read_command(text, self.username)
-        if command is not None and not private and not _for_us(command, text):
-            return  # another bot's command, sent to every bot in the group
-        thread_point = await self._thread_point(message)
-        if command is None and not private and thread_point is None:
-            return  # not addressed to the bot
-        self._note_chat(chat)
-        ref = chat_ref(chat.id)
-        origin = TelegramOrigin(ref, message.message_id, _topic_of(message), user_id=message.from_user.id)
-        if message.sender_chat is not None and not (command is not None and is_read_only(command)):
-            await self._refuse_sender_chat(message, origin)
-            return
-        ctx = Context(
-            chat=ref,
-            user=user_ref(message.from_user),
-            prefix="/",
-            dedup_key=f"msg:{chat.id}:{message.message_id}",
-            thread_point_id=thread_point,
-            private=private,
-            message_id=str(message.message_id),
-            attachment=await _attachment(message) if command is not None else None,
-        )
-        if command is None:
-            if private:
-                outcome = await self.service.handle_text(ctx, text)
-            else:
-                assert thread_point is not None
-                outcome = await self.service.comment(ctx, thread_point, text)
-        elif command.word == "start":
-            # A deep link t.me/<bot>?start=<code> opens the private chat with "/start <code>".
-            parts = command.text.split(maxsplit=1)
-            english = (message.from_user.language_code or "").startswith("en")
-            greeting = "help" if english else "ayuda"
-            outcome = await self.service.handle_text(ctx, f"join {parts[1]}" if len(parts) > 1 else greeting)
-        else:
-            outcome = await self.service.handle_text(ctx, command.text)
-        if outcome.duplicate:
-            log.info("telegram: message %s in chat %s was already handled", message.message_id, chat.id)
-            return
-        await self.dispatcher.dispatch(outcome, platform=PLATFORM, origin=origin)
-
-    async def _thread_point(self, message: Message) -> int | None:
-        """The point whose thread a message is in: its forum topic, else the message it replies to."""
-        ref = chat_ref(message.chat.id)
-        topic = _topic_of(message)
-        if topic is not None:
-            point = await self.service.point_for_thread(ref, str(topic))
-            if point is not None:
-                return point
-        reply = message.reply_to_message
-        if reply is not None and not (topic is not None and reply.message_id == topic):
-            return await self.service.point_for_message(ref, str(reply.message_id))
-        return None
-
-    async def _refuse_sender_chat(self, message: Message, origin: TelegramOrigin) -> None:
-        sender = message.sender_chat
-        assert sender is not None
-        lang = await self.service.language_for(origin.chat)
-        if sender.id == message.chat.id:
-            text = texts.say(lang, "anonymous")
-        else:
-            text = texts.say(lang, "channel", name=sender.title or sender.username or str(sender.id))
-        await self.outbox.lane(message.chat.id).put(
-            Outgoing("text", text=text, reply_to=message.message_id, thread_id=origin.thread_id)
-        )
-
-    async def _on_edit(self, message: Message) -> None:
-        """An edited command is not run again, nor its change applied; the author is told so."""
-        text = message.text
-        if text is None or message.from_user is None:
-            return
-        command = read_command(text, self.username)
-        if command is None or not _for_us(command, text):
-            return
-        lang = await self.service.language_for(chat_ref(message.chat.id))
-        await self.outbox.lane(message.chat.id).put(
-            Outgoing(
-                "text",
-                text=texts.say(lang, "edit_ignored"),
-                reply_to=message.message_id,
-                thread_id=_topic_of(message),
-            )
-        )
-
-    async def _on_press(self, query: CallbackQuery) -> None:
-        parsed = parse_callback(query.data)
-        message = query.message
-        if parsed is None or message is None:
-            await self._answer(query, texts.say("es", "stale_button"), alert=True)
-            return
-        point_id, action = parsed
-        ref = chat_ref(message.chat.id)
-        self._note_chat(message.chat)
-        # A card the bot lost track of (its post's answer was lost) is found here, at its first press.
-        if (
-            isinstance(message, Message)
-            and message.from_user is not None
-            and message.from_user.id == self.bot.id
-        ):
-            await self.outbox.lane(message.chat.id).pressed(point_id, message.message_id, _topic_of(message))
-        if action in ("object", AD_REFERENDUM):
-            # An objection needs its reason, an ad referendum its date, typed: the press only says how
-            # (no state is kept).
-            lang = await self.service.language_for(ref)
-            card = await self.service.card(point_id)
-            if card is None or not card.buttons:
-                await self._answer(query, texts.say(lang, "stale_button"), alert=True)
-            elif action == "object":
-                await self._answer(query, texts.say(lang, "object_how", label=card.label), alert=True)
-            else:
-                how = t(lang, "button.ad_referendum_how", label=card.label, prefix="/")
-                await self._answer(query, short_answer(how), alert=True)
-            return
-        ctx = Context(
-            chat=ref,
-            user=user_ref(query.from_user),
-            prefix="/",
-            dedup_key=f"cb:{query.id}",
-            thread_point_id=point_id,
-        )
-        outcome = await self.service.press(ctx, point_id, action)
-        if outcome.duplicate:
-            await self._answer(query, "")
-            return
-        origin = TelegramOrigin(
-            ref,
-            None,
-            _topic_of(message) if isinstance(message, Message) else None,
-            answers=[],
-            user_id=query.from_user.id,
-        )
-        await self.dispatcher.dispatch(outcome, platform=PLATFORM, origin=origin)
-        answer = "\n".join(origin.answers or [])
-        if units(answer) > MAX_CALLBACK_ANSWER:
-            # Only an answer that did something joins the point's reply chain: a refusal links nothing.
-            linked = point_id if outcome.ok else None
-            await self.outbox.lane(message.chat.id).put(
-                Outgoing("text", text=answer, point_id=linked, requester=query.from_user.id)
-            )
-        await self._answer(query, short_answer(answer), alert=not outcome.ok)
 
     async def _acknowledge(self, chat_id: int, message_id: int) -> bool:
         """👍 on the user's command instead of a new message in the group. False when the chat takes
@@ -501,26 +318,6 @@ class TelegramAdapter:
                 log.info("telegram: no reaction on %s/%s (%s); answering in text", chat_id, message_id, error)
                 return False
         return False
-
-    async def _answer(self, query: CallbackQuery, text: str, *, alert: bool = False) -> None:
-        reply = _REPLY.get()
-        if reply is not None and reply.query_id == query.id and reply.call is None:
-            # Sent with the webhook's 200, after the update's effect is committed: no request of its own.
-            reply.call = {"method": "answerCallbackQuery", "callback_query_id": query.id}
-            if text:
-                reply.call.update(text=text, show_alert=alert)
-            return
-        for _ in range(3):
-            try:
-                await self.bot.answer_callback_query(
-                    query.id, text=text or None, show_alert=alert and bool(text)
-                )
-                return
-            except RetryAfter as error:
-                await asyncio.sleep(retry_seconds(error))
-            except BadRequest as error:  # too old, or answered already (a repeated update)
-                log.info("telegram: callback %s not answered: %s", query.id, error)
-                return
 
     # ---- chats that change id --------------------------------------------------------------------
 
@@ -549,25 +346,7 @@ class TelegramAdapter:
         await self.deliveries.deliver(delivery, origin)
 
 
-async def _attachment(message: Message) -> tuple[str, bytes] | None:
-    """The file sent with a command, downloaded; None without one. A file larger than a Word template
-    can be is not downloaded: its name comes with no content, which the core refuses as no .docx."""
-    document = message.document
-    if document is None:
-        return None
-    name = document.file_name or "file"
-    if (document.file_size or 0) > word_template.MAX_BYTES:
-        return name, b""
-    file = await document.get_file()
-    return name, bytes(await file.download_as_bytearray())
-
-
-def _for_us(command: RenderedCommand, text: str) -> bool:
-    """A command word we know, or any command sent to us by name (/word@ourbot)."""
-    return command.spec is not None or command.word == "start" or "@" in text.split(maxsplit=1)[0]
-
-
-# A press brings back the whole card it was made on: its text, entities and keyboard. `_on_press` reads
+# A press brings back the whole card it was made on: its text, entities and keyboard. `Updates.on_press` reads
 # only where the card is and who posted it, and turning those parts into PTB objects was most of the
 # cost of reading a press.
 _CARD_PARTS = frozenset({"text", "entities", "reply_markup", "caption", "caption_entities"})
@@ -580,12 +359,6 @@ def _lean(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(query, dict) and isinstance(message, dict):
         query["message"] = {k: v for k, v in message.items() if k not in _CARD_PARTS}
     return data
-
-
-def _topic_of(message: Message) -> int | None:
-    if message.is_topic_message and message.message_thread_id:
-        return message.message_thread_id
-    return None
 
 
 async def _move_chat_in_core(service: DraftingService, old: ChatRef, new: ChatRef) -> bool:
