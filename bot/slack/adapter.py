@@ -104,15 +104,17 @@ from bot.slack.config import DEFAULT_API_URL as DEFAULT_API_URL
 from bot.slack.config import SlackConfig as SlackConfig
 from bot.slack.config import make_client as make_client
 from bot.slack.files import shared_file
+from bot.slack.inbox import TICKET, SlackInbox, Ticket
 from bot.slack.origin import PLATFORM, SlackOrigin
 from bot.slack.outbox import SlackOutbox
 from bot.slack.text import command_text, mentions, plain, without_mention
-from bot.slack.trust import Home, bolt_request, refusal
+from bot.slack.trust import Home, bolt_request, read_body, refusal
 from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.replies import Outcome
 from drafting.service import DraftingService
 from drafting.turn import Context
+from storage.inbox_store import InboxRecord, InboxStore
 from storage.store import SqlStoreFactory
 
 log = logging.getLogger("draftbot.slack")
@@ -162,6 +164,13 @@ class SlackAdapter:
             else None
         )
         self.channel.outbox = self.outbox
+        # HTTP mode: what is answered before its work runs is kept until that work is done
+        # (bot/slack/inbox.py); Socket Mode is not covered (see the module's docstring).
+        self.inbox = (
+            SlackInbox(InboxStore(stores), self._again, grace=config.inbox_grace)
+            if isinstance(stores, SqlStoreFactory) and not config.socket_mode
+            else None
+        )
         dispatcher.register(self.channel)
         self.app = AsyncApp(
             client=self.client,
@@ -208,6 +217,8 @@ class SlackAdapter:
             self.port = self.http.port
         if self.outbox is not None:
             await self.outbox.start()  # finds channels a dead worker left rows in
+        if self.inbox is not None:
+            self.inbox.start()  # and requests a dead worker answered and never handled
         await self.redraw_stale()
 
     async def stop(self) -> None:
@@ -223,6 +234,8 @@ class SlackAdapter:
         except TimeoutError:
             for task in list(self._tasks):
                 task.cancel()
+        if self.inbox is not None:
+            await self.inbox.stop()  # what was not handled stays for the other workers' sweeps
         if self.outbox is not None:
             await self.outbox.close()  # what is left stays for the other workers
 
@@ -231,6 +244,8 @@ class SlackAdapter:
         while self._tasks or self.channel.busy():
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
             await self.channel.drain()
+        if self.inbox is not None:
+            await self.inbox.flush()
 
     async def redraw_stale(self) -> int:
         """Edits every card whose message shows less than its point's latest version (an edit lost to
@@ -262,7 +277,9 @@ class SlackAdapter:
             return _unauthorised()
         incoming = bolt_request(text, request.query_string, request.headers, request.content_type)
         if self._acked_early(incoming, timestamp, request.headers.get("X-Slack-Signature")):
-            self._spawn_now(self._dispatch(incoming))
+            # Written before the answer: Slack never sends an acknowledged request again.
+            ticket = await self.inbox.keep(request.content_type, text) if self.inbox is not None else None
+            self._spawn_now(self._dispatch(incoming, ticket))
             return web.Response(status=200)  # what `ack()` answers
         response = await self.app.async_dispatch(incoming)
         content_type = response.headers.pop("content-type", ["text/plain"])[0]
@@ -287,11 +304,30 @@ class SlackAdapter:
             return self.home.serves(incoming.context)
         return False
 
-    async def _dispatch(self, incoming: AsyncBoltRequest) -> None:
-        """Bolt's handling of a request already answered: its listener's ack goes nowhere."""
-        response = await self.app.async_dispatch(incoming)
+    async def _dispatch(self, incoming: AsyncBoltRequest, ticket: Ticket | None = None) -> None:
+        """Bolt's handling of a request already answered: its listener's ack goes nowhere. Its inbox
+        row (`ticket`) goes when the work the listener started is done (`_guarded`), or here when no
+        listener started any."""
+        if ticket is not None:
+            incoming.context[TICKET] = ticket  # read by `_spawn`, from the listener's context
+        try:
+            response = await self.app.async_dispatch(incoming)
+        finally:
+            if ticket is not None and not ticket.taken and self.inbox is not None:
+                self.inbox.finished(ticket)
         if response.status != 200:
             log.warning("slack: a request answered early was %s for Bolt", response.status)
+
+    def _again(self, record: InboxRecord) -> None:
+        """A request a worker answered and did not handle (it died), dispatched again through Bolt
+        with the same middleware (our installation only) and listeners. Its signature was verified
+        when it came and its timestamp is stale now, so it goes as a request Bolt does not verify:
+        one whose transport authenticated it (`mode="socket_mode"`, which only skips that check)."""
+        body = read_body(record.body, record.content_type)
+        incoming = AsyncBoltRequest(body=body, mode="socket_mode")
+        incoming.raw_body = record.body
+        self._seen.pop(str(body.get("event_id") or ""), None)  # this process may have seen it
+        self._spawn_now(self._dispatch(incoming, Ticket(record.id, again=True)))
 
     # ---- listeners: ack, then a task ------------------------------------------------------------
 
@@ -333,23 +369,23 @@ class SlackAdapter:
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._command(body, Install.of(context, self.home)))
+        self._spawn(self._command(body, Install.of(context, self.home)), context)
 
     async def _on_mention(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._mention(body, Install.of(context, self.home)))
+        self._spawn(self._mention(body, Install.of(context, self.home)), context)
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._message(body, Install.of(context, self.home)))
+        self._spawn(self._message(body, Install.of(context, self.home)), context)
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._action(body, Install.of(context, self.home)))
+        self._spawn(self._action(body, Install.of(context, self.home)), context)
 
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()  # closes the modal; the answer comes as a message
-        self._spawn(self._view(body, Install.of(context, self.home)))
+        self._spawn(self._view(body, Install.of(context, self.home)), context)
 
     def _spawn_now(self, work: Coroutine[Any, Any, None]) -> None:
         """A task outside the concurrency limit, for what only starts other work (`_dispatch`)."""
@@ -363,17 +399,28 @@ class SlackAdapter:
         except Exception:
             log.exception("slack: handling a request failed")
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(self._guarded(work))
+    def _spawn(self, work: Coroutine[Any, Any, None], context: AsyncBoltContext | None = None) -> None:
+        """`context`: the listener's, whose request's inbox row goes when this work is done."""
+        ticket = context.get(TICKET) if context is not None else None
+        if isinstance(ticket, Ticket):
+            ticket.taken = True
+        else:
+            ticket = None
+        task = asyncio.get_running_loop().create_task(self._guarded(work, ticket))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _guarded(self, work: Coroutine[Any, Any, None]) -> None:
+    async def _guarded(self, work: Coroutine[Any, Any, None], ticket: Ticket | None = None) -> None:
         async with self._limit:
             try:
                 await work
             except Exception:
                 log.exception("slack: handling a request failed")
+                if ticket is not None and self.inbox is not None:
+                    self.inbox.failed(ticket)  # tried again by a sweep, a few times
+                return
+        if ticket is not None and self.inbox is not None:
+            self.inbox.finished(ticket)
 
     # ---- the work -------------------------------------------------------------------------------
 
