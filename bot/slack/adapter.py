@@ -1,16 +1,18 @@
 """The Slack adapter: slack-bolt's `AsyncApp`, in HTTP mode (`/slack/events`) or Socket Mode.
 
 Every listener acknowledges first and does its work in a background task after the ack, so Slack
-gets its answer within milliseconds whatever the database is doing. Before a listener runs, Bolt has
+gets its answer within milliseconds: in HTTP mode the answer waits for one short INSERT (the inbox,
+below), not for the command's transaction. Before a listener runs, Bolt has
 verified the request's signature (v0 HMAC-SHA256, five-minute window) and dropped the bot's own
 events; the HTTP handler also refuses a malformed timestamp with 401 before Bolt sees it.
 
 In HTTP mode the common requests are answered before Bolt sees them at all (`_acked_early`): a
 correctly signed button press, event, modal submission or slash command from our installation's team is
-answered with the empty 200 its listener's `ack()` would give, and Bolt dispatches it in a task right
-after. Bolt's dispatch (middleware, listener matching, arguments built per listener) is most of what
-a request costs; a burst of presses arrives at once and each waits for the ones before it, so this is
-what keeps the ack short under a burst. Whatever answers with a body (a URL verification, an SSL
+answered with the empty 200 its listener's `ack()` would give, once its body is written to the inbox
+(below), and Bolt dispatches it in a task right after. Bolt's dispatch (middleware, listener
+matching, arguments built per listener) is most of what a request costs; a burst of presses arrives
+at once and each waits for the ones before it, so this is what keeps the ack short under a burst.
+Whatever answers with a body (a URL verification, an SSL
 check, a refusal for another team) or is not correctly signed still goes through Bolt first.
 
 What people do, and what the core is asked:
@@ -47,8 +49,16 @@ changes nothing. What the bot posts in a channel (texts, card posts and edits, f
 shared outbox, sent by whichever worker holds the channel's lease at Slack's pace for the channel, and
 taken over within 5 s from a worker that dies (bot/slack/outbox.py). Cards record the version they
 show; `redraw_stale()` (on start and every ~30 s from `draftbot run`) edits those an edit was lost
-for. Slack needs its ack within 3 s, so this adapter acknowledges first and works after; a process
-killed in between loses that request (Slack does not resend an acknowledged one) but never doubles it.
+for. Slack needs its ack within 3 s, so this adapter acknowledges first and works after; Slack does
+not resend an acknowledged request, so in HTTP mode each request answered early is first written to
+the database's Slack inbox (one INSERT, after the signature and the team were checked: a forged or
+foreign request writes nothing) and deleted once its work is done. A process killed in between leaves
+the row, and any worker's sweep (every second or less) dispatches it again through Bolt, without the
+signature check (done when it came; its timestamp is stale by then) but through the same team check
+and listeners, after DRAFTBOT_JOURNAL_GRACE_SECONDS (bot/slack/inbox.py). A request handled twice so is
+never doubled (its request id above). Socket Mode has no inbox: Bolt's Socket Mode handler
+acknowledges the envelope when the listener's `ack()` returns, before the work, so Slack does not
+deliver it again either, and a process killed in between still loses that request there.
 """
 
 from __future__ import annotations
