@@ -1,7 +1,9 @@
 """The Slack inbox in the database (table `slack_inbox`): requests answered before their work ran.
 
 `put` is one INSERT on its own (`once(writes=True)`: no BEGIN/COMMIT round trips), made before the
-request is answered, so it is the one statement on the answer's path. `done` and `extend` are one
+requests are answered, so it is the one statement on the answer's path: one statement for every
+request that came while the previous one ran (a burst), and on SQLite an urgent one, which goes before
+the transactions waiting for their turn (storage.writer_turns). `done` and `extend` are one
 statement each too. `claim` takes rows whose lease ran out with a conditional UPDATE … RETURNING, atomic
 on both databases; on PostgreSQL the rows are picked with `FOR UPDATE SKIP LOCKED`, so workers sweeping
 at once skip each other's instead of queueing behind them (SQLite has one writer anyway).
@@ -10,7 +12,7 @@ at once skip each other's instead of queueing behind them (SQLite has one writer
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
@@ -33,21 +35,23 @@ class InboxStore:
         self.clock = clock  # wall seconds: leases are compared across workers
 
     async def put(self, content_type: str, body: str, lease: float) -> int:
+        (row_id,) = await self.put_many([(content_type, body)], lease)
+        return row_id
+
+    async def put_many(self, requests: Sequence[tuple[str, str]], lease: float) -> list[int]:
+        """(content type, body) of each request; their row ids, in the same order."""
         now = self.clock()
-        async with self.stores.once(writes=True) as store:
-            row_id = await store.s.scalar(
-                insert(SlackInboxRow)
-                .values(
-                    received=now,
-                    lease_until=now + lease,
-                    attempts=1,
-                    content_type=content_type[:100],
-                    body=body,
-                )
-                .returning(SlackInboxRow.id)
-            )
-        assert row_id is not None
-        return int(row_id)
+        rows = [
+            {"received": now, "lease_until": now + lease, "attempts": 1, "content_type": t[:100], "body": b}
+            for t, b in requests
+        ]
+        async with self.stores.once(writes=True, urgent=True) as store:
+            result = await store.s.execute(insert(SlackInboxRow).values(rows).returning(SlackInboxRow.id))
+            ids = sorted(int(row_id) for row_id in result.scalars())
+        # RETURNING's order is not promised; the ids are: one statement's rows take ascending ids in
+        # the order of its VALUES (SQLite's AUTOINCREMENT, PostgreSQL's sequence, row after row).
+        assert len(ids) == len(rows)
+        return ids
 
     async def done(self, ids: Collection[int]) -> None:
         if not ids:

@@ -56,19 +56,40 @@ class SlackInbox:
         self._mine: set[int] = set()  # rows being handled here: their lease is renewed
         self._finished: set[int] = set()  # rows whose work is done, to delete
         self._renewed = 0.0
+        self._waiting: list[tuple[str, str, asyncio.Future[int | None]]] = []  # to write, in order
+        self._writing: asyncio.Task[None] | None = None
         self._deleting: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
     async def keep(self, content_type: str, body: str) -> Ticket | None:
         """The request, written before it is answered; None if the database would not take it (the
-        request is then handled as before the inbox: acknowledged, and lost with a dying worker)."""
-        try:
-            row = await self.store.put(content_type, body, self.grace)
-        except Exception:
-            log.warning("slack: a request could not be kept in the inbox; handled without it", exc_info=True)
+        request is then handled as before the inbox: acknowledged, and lost with a dying worker).
+        Requests that come while a write is under way go together in the next one (a burst)."""
+        waiter: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((content_type, body, waiter))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.get_running_loop().create_task(self._write())
+        row = await asyncio.shield(waiter)
+        if row is None:
             return None
         self._mine.add(row)
         return Ticket(row)
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                rows: list[int | None] = list(
+                    await self.store.put_many([(t, b) for t, b, _ in batch], self.grace)
+                )
+            except Exception:
+                log.warning(
+                    "slack: %s request(s) not kept in the inbox; handled without", len(batch), exc_info=True
+                )
+                rows = [None] * len(batch)
+            for (_, _, waiter), row in zip(batch, rows, strict=True):
+                if not waiter.done():
+                    waiter.set_result(row)
 
     def finished(self, ticket: Ticket) -> None:
         """Its work is done: the row goes (with the others finished meanwhile, in one statement)."""
