@@ -68,7 +68,7 @@ import contextlib
 import json
 import logging
 import re
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from typing import Any
@@ -191,6 +191,8 @@ class SlackAdapter:
         )
         self.port: int | None = None  # the bound port once started in HTTP mode
         self._tasks: set[asyncio.Task[None]] = set()
+        self._answered: deque[tuple[AsyncBoltRequest, Ticket | None]] = deque()  # to dispatch
+        self._pump: asyncio.Task[None] | None = None
         self._limit = asyncio.Semaphore(config.workers)
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._names: BoundedDict[tuple[str, str], str] = BoundedDict(_NAMES)
@@ -289,7 +291,7 @@ class SlackAdapter:
         if self._acked_early(incoming, timestamp, request.headers.get("X-Slack-Signature")):
             # Written before the answer: Slack never sends an acknowledged request again.
             ticket = await self.inbox.keep(request.content_type, text) if self.inbox is not None else None
-            self._spawn_now(self._dispatch(incoming, ticket))
+            self._dispatch_soon(incoming, ticket)
             return web.Response(status=200)  # what `ack()` answers
         response = await self.app.async_dispatch(incoming)
         content_type = response.headers.pop("content-type", ["text/plain"])[0]
@@ -337,7 +339,7 @@ class SlackAdapter:
         incoming = AsyncBoltRequest(body=body, mode="socket_mode")
         incoming.raw_body = record.body
         self._seen.pop(str(body.get("event_id") or ""), None)  # this process may have seen it
-        self._spawn_now(self._dispatch(incoming, Ticket(record.id, again=True)))
+        self._dispatch_soon(incoming, Ticket(record.id, again=True))
 
     # ---- listeners: ack, then a task ------------------------------------------------------------
 
@@ -397,11 +399,21 @@ class SlackAdapter:
         await ack()  # closes the modal; the answer comes as a message
         self._spawn(self._view(body, Install.of(context, self.home)), context)
 
-    def _spawn_now(self, work: Coroutine[Any, Any, None]) -> None:
-        """A task outside the concurrency limit, for what only starts other work (`_dispatch`)."""
-        task = asyncio.get_running_loop().create_task(self._logged(work))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _dispatch_soon(self, incoming: AsyncBoltRequest, ticket: Ticket | None) -> None:
+        """Bolt's dispatch of requests answered early, one after the other in one task. Under a burst
+        the answers still to send wait for their inbox row's INSERT, which waits for its turn on the
+        loop: one dispatch between two turns, not one per request answered so far."""
+        self._answered.append((incoming, ticket))
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.get_running_loop().create_task(self._dispatch_all())
+            self._tasks.add(self._pump)
+            self._pump.add_done_callback(self._tasks.discard)
+
+    async def _dispatch_all(self) -> None:
+        while self._answered:
+            incoming, ticket = self._answered.popleft()
+            await self._logged(self._dispatch(incoming, ticket))
+            await asyncio.sleep(0)  # what waits for the loop (answers, their INSERT) goes first
 
     async def _logged(self, work: Coroutine[Any, Any, None]) -> None:
         try:
