@@ -9,7 +9,7 @@ events; the HTTP handler also refuses a malformed timestamp with 401 before Bolt
 In HTTP mode the common requests are answered before Bolt sees them at all (`_acked_early`): a
 correctly signed button press, event, modal submission or slash command from our installation's team is
 answered with the empty 200 its listener's `ack()` would give, once its body is written to the inbox
-(below), and Bolt dispatches it in a task right after. Bolt's dispatch (middleware, listener
+(below), and Bolt dispatches it right after (`_dispatch_soon`). Bolt's dispatch (middleware, listener
 matching, arguments built per listener) is most of what a request costs; a burst of presses arrives
 at once and each waits for the ones before it, so this is what keeps the ack short under a burst.
 Whatever answers with a body (a URL verification, an SSL
