@@ -3,7 +3,6 @@ and the factory that opens one transaction per command."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,6 +22,7 @@ from storage.panel_store import PanelRecords
 from storage.press_many import PressConnection
 from storage.press_store import PressRecords
 from storage.reminder_store import ReminderRecords
+from storage.writer_turns import WriterTurns
 
 
 class SqlStore(
@@ -64,7 +64,7 @@ class SqlStoreFactory:
         # one writing while the next batch gathers, did better than four smaller batches (issue 12).
         self.press_lanes = 1 if is_sqlite(str(engine.url)) else 2
         # SQLite has one writer; queueing writers here avoids busy-waiting inside the driver.
-        self._lock: asyncio.Lock | None = asyncio.Lock() if is_sqlite(str(engine.url)) else None
+        self._lock: WriterTurns | None = WriterTurns() if is_sqlite(str(engine.url)) else None
 
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True, **options: Any) -> SqlStoreFactory:
@@ -82,7 +82,7 @@ class SqlStoreFactory:
             async with self._transaction() as store:
                 yield store
             return
-        async with self._lock, self._transaction() as store:
+        async with self._lock.turn(), self._transaction() as store:
             yield store
 
     @asynccontextmanager
@@ -93,7 +93,7 @@ class SqlStoreFactory:
             async with self._mapped(), self.engine.begin() as conn:
                 yield PressConnection(conn)
             return
-        async with self._lock, self._mapped(), self.engine.begin() as conn:
+        async with self._lock.turn(), self._mapped(), self.engine.begin() as conn:
             yield PressConnection(conn)
 
     @asynccontextmanager
@@ -105,13 +105,14 @@ class SqlStoreFactory:
             yield store
 
     @asynccontextmanager
-    async def once(self, *, writes: bool = False) -> AsyncIterator[SqlStore]:
+    async def once(self, *, writes: bool = False, urgent: bool = False) -> AsyncIterator[SqlStore]:
         """For exactly one statement, which is atomic on its own: no transaction is opened around it.
         A second statement in it would run on its own too, so only single-statement reads and writes
         use it (the card read and its mark after a press). A write takes its turn among the
-        process's writers (SQLite) like any transaction."""
+        process's writers (SQLite) like any transaction; an `urgent` one, which an answer to a person
+        waits for, goes before those waiting (storage.writer_turns)."""
         if writes and self._lock is not None:
-            async with self._lock, self._transaction(self._single_sessions) as store:
+            async with self._lock.turn(urgent=urgent), self._transaction(self._single_sessions) as store:
                 yield store
             return
         async with self._transaction(self._single_sessions) as store:

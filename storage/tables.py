@@ -449,3 +449,19 @@ class JournalRow(Base):
     step: Mapped[int] = mapped_column(Integer, default=0)  # deliveries handed over so far, in order
     origin: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     deliveries: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class SlackInboxRow(Base):
+    """A Slack request answered before its work ran (HTTP mode), kept until that work is done: its raw
+    body, as signed and verified when it came. `lease_until` (wall seconds): the worker handling it
+    has it until then (it renews it while it works); a row past it is a dead worker's, and any
+    worker's sweep takes it (bot/slack/inbox.py). `attempts`: handlings started, the first included."""
+
+    __tablename__ = "slack_inbox"
+    __table_args__ = (Index("ix_slack_inbox_lease_until", "lease_until"), {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received: Mapped[float] = mapped_column(Float)
+    lease_until: Mapped[float] = mapped_column(Float)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    content_type: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)

@@ -1,16 +1,18 @@
 """The Slack adapter: slack-bolt's `AsyncApp`, in HTTP mode (`/slack/events`) or Socket Mode.
 
 Every listener acknowledges first and does its work in a background task after the ack, so Slack
-gets its answer within milliseconds whatever the database is doing. Before a listener runs, Bolt has
+gets its answer within milliseconds: in HTTP mode the answer waits for one short INSERT (the inbox,
+below), not for the command's transaction. Before a listener runs, Bolt has
 verified the request's signature (v0 HMAC-SHA256, five-minute window) and dropped the bot's own
 events; the HTTP handler also refuses a malformed timestamp with 401 before Bolt sees it.
 
 In HTTP mode the common requests are answered before Bolt sees them at all (`_acked_early`): a
 correctly signed button press, event, modal submission or slash command from our installation's team is
-answered with the empty 200 its listener's `ack()` would give, and Bolt dispatches it in a task right
-after. Bolt's dispatch (middleware, listener matching, arguments built per listener) is most of what
-a request costs; a burst of presses arrives at once and each waits for the ones before it, so this is
-what keeps the ack short under a burst. Whatever answers with a body (a URL verification, an SSL
+answered with the empty 200 its listener's `ack()` would give, once its body is written to the inbox
+(below), and Bolt dispatches it right after (`_dispatch_soon`). Bolt's dispatch (middleware, listener
+matching, arguments built per listener) is most of what a request costs; a burst of presses arrives
+at once and each waits for the ones before it, so this is what keeps the ack short under a burst.
+Whatever answers with a body (a URL verification, an SSL
 check, a refusal for another team) or is not correctly signed still goes through Bolt first.
 
 What people do, and what the core is asked:
@@ -47,8 +49,16 @@ changes nothing. What the bot posts in a channel (texts, card posts and edits, f
 shared outbox, sent by whichever worker holds the channel's lease at Slack's pace for the channel, and
 taken over within 5 s from a worker that dies (bot/slack/outbox.py). Cards record the version they
 show; `redraw_stale()` (on start and every ~30 s from `draftbot run`) edits those an edit was lost
-for. Slack needs its ack within 3 s, so this adapter acknowledges first and works after; a process
-killed in between loses that request (Slack does not resend an acknowledged one) but never doubles it.
+for. Slack needs its ack within 3 s, so this adapter acknowledges first and works after; Slack does
+not resend an acknowledged request, so in HTTP mode each request answered early is first written to
+the database's Slack inbox (one INSERT, after the signature and the team were checked: a forged or
+foreign request writes nothing) and deleted once its work is done. A process killed in between leaves
+the row, and any worker's sweep (every second or less) dispatches it again through Bolt, without the
+signature check (done when it came; its timestamp is stale by then) but through the same team check
+and listeners, after DRAFTBOT_JOURNAL_GRACE_SECONDS (bot/slack/inbox.py). A request handled twice so is
+never doubled (its request id above). Socket Mode has no inbox: Bolt's Socket Mode handler
+acknowledges the envelope when the listener's `ack()` returns, before the work, so Slack does not
+deliver it again either, and a process killed in between still loses that request there.
 """
 
 from __future__ import annotations
@@ -58,7 +68,7 @@ import contextlib
 import json
 import logging
 import re
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from typing import Any
@@ -104,15 +114,17 @@ from bot.slack.config import DEFAULT_API_URL as DEFAULT_API_URL
 from bot.slack.config import SlackConfig as SlackConfig
 from bot.slack.config import make_client as make_client
 from bot.slack.files import shared_file
+from bot.slack.inbox import TICKET, SlackInbox, Ticket
 from bot.slack.origin import PLATFORM, SlackOrigin
 from bot.slack.outbox import SlackOutbox
 from bot.slack.text import command_text, mentions, plain, without_mention
-from bot.slack.trust import Home, bolt_request, refusal
+from bot.slack.trust import Home, bolt_request, read_body, refusal
 from drafting.i18n import t
 from drafting.model import ChatRef, UserRef
 from drafting.replies import Outcome
 from drafting.service import DraftingService
 from drafting.turn import Context
+from storage.inbox_store import InboxRecord, InboxStore
 from storage.store import SqlStoreFactory
 
 log = logging.getLogger("draftbot.slack")
@@ -162,6 +174,13 @@ class SlackAdapter:
             else None
         )
         self.channel.outbox = self.outbox
+        # HTTP mode: what is answered before its work runs is kept until that work is done
+        # (bot/slack/inbox.py); Socket Mode is not covered (see the module's docstring).
+        self.inbox = (
+            SlackInbox(InboxStore(stores), self._again, grace=config.inbox_grace)
+            if isinstance(stores, SqlStoreFactory) and not config.socket_mode
+            else None
+        )
         dispatcher.register(self.channel)
         self.app = AsyncApp(
             client=self.client,
@@ -172,6 +191,8 @@ class SlackAdapter:
         )
         self.port: int | None = None  # the bound port once started in HTTP mode
         self._tasks: set[asyncio.Task[None]] = set()
+        self._answered: deque[tuple[AsyncBoltRequest, Ticket | None]] = deque()  # to dispatch
+        self._pump: asyncio.Task[None] | None = None
         self._limit = asyncio.Semaphore(config.workers)
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._names: BoundedDict[tuple[str, str], str] = BoundedDict(_NAMES)
@@ -208,6 +229,8 @@ class SlackAdapter:
             self.port = self.http.port
         if self.outbox is not None:
             await self.outbox.start()  # finds channels a dead worker left rows in
+        if self.inbox is not None:
+            self.inbox.start()  # and requests a dead worker answered and never handled
         await self.redraw_stale()
 
     async def stop(self) -> None:
@@ -223,6 +246,8 @@ class SlackAdapter:
         except TimeoutError:
             for task in list(self._tasks):
                 task.cancel()
+        if self.inbox is not None:
+            await self.inbox.stop()  # what was not handled stays for the other workers' sweeps
         if self.outbox is not None:
             await self.outbox.close()  # what is left stays for the other workers
 
@@ -231,6 +256,8 @@ class SlackAdapter:
         while self._tasks or self.channel.busy():
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
             await self.channel.drain()
+        if self.inbox is not None:
+            await self.inbox.flush()
 
     async def redraw_stale(self) -> int:
         """Edits every card whose message shows less than its point's latest version (an edit lost to
@@ -262,7 +289,9 @@ class SlackAdapter:
             return _unauthorised()
         incoming = bolt_request(text, request.query_string, request.headers, request.content_type)
         if self._acked_early(incoming, timestamp, request.headers.get("X-Slack-Signature")):
-            self._spawn_now(self._dispatch(incoming))
+            # Written before the answer: Slack never sends an acknowledged request again.
+            ticket = await self.inbox.keep(request.content_type, text) if self.inbox is not None else None
+            self._dispatch_soon(incoming, ticket)
             return web.Response(status=200)  # what `ack()` answers
         response = await self.app.async_dispatch(incoming)
         content_type = response.headers.pop("content-type", ["text/plain"])[0]
@@ -287,11 +316,30 @@ class SlackAdapter:
             return self.home.serves(incoming.context)
         return False
 
-    async def _dispatch(self, incoming: AsyncBoltRequest) -> None:
-        """Bolt's handling of a request already answered: its listener's ack goes nowhere."""
-        response = await self.app.async_dispatch(incoming)
+    async def _dispatch(self, incoming: AsyncBoltRequest, ticket: Ticket | None = None) -> None:
+        """Bolt's handling of a request already answered: its listener's ack goes nowhere. Its inbox
+        row (`ticket`) goes when the work the listener started is done (`_guarded`), or here when no
+        listener started any."""
+        if ticket is not None:
+            incoming.context[TICKET] = ticket  # read by `_spawn`, from the listener's context
+        try:
+            response = await self.app.async_dispatch(incoming)
+        finally:
+            if ticket is not None and not ticket.taken and self.inbox is not None:
+                self.inbox.finished(ticket)
         if response.status != 200:
             log.warning("slack: a request answered early was %s for Bolt", response.status)
+
+    def _again(self, record: InboxRecord) -> None:
+        """A request a worker answered and did not handle (it died), dispatched again through Bolt
+        with the same middleware (our installation only) and listeners. Its signature was verified
+        when it came and its timestamp is stale now, so it goes as a request Bolt does not verify:
+        one whose transport authenticated it (`mode="socket_mode"`, which only skips that check)."""
+        body = read_body(record.body, record.content_type)
+        incoming = AsyncBoltRequest(body=body, mode="socket_mode")
+        incoming.raw_body = record.body
+        self._seen.pop(str(body.get("event_id") or ""), None)  # this process may have seen it
+        self._dispatch_soon(incoming, Ticket(record.id, again=True))
 
     # ---- listeners: ack, then a task ------------------------------------------------------------
 
@@ -333,29 +381,39 @@ class SlackAdapter:
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._command(body, Install.of(context, self.home)))
+        self._spawn(self._command(body, Install.of(context, self.home)), context)
 
     async def _on_mention(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._mention(body, Install.of(context, self.home)))
+        self._spawn(self._mention(body, Install.of(context, self.home)), context)
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._message(body, Install.of(context, self.home)))
+        self._spawn(self._message(body, Install.of(context, self.home)), context)
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        self._spawn(self._action(body, Install.of(context, self.home)))
+        self._spawn(self._action(body, Install.of(context, self.home)), context)
 
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()  # closes the modal; the answer comes as a message
-        self._spawn(self._view(body, Install.of(context, self.home)))
+        self._spawn(self._view(body, Install.of(context, self.home)), context)
 
-    def _spawn_now(self, work: Coroutine[Any, Any, None]) -> None:
-        """A task outside the concurrency limit, for what only starts other work (`_dispatch`)."""
-        task = asyncio.get_running_loop().create_task(self._logged(work))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _dispatch_soon(self, incoming: AsyncBoltRequest, ticket: Ticket | None) -> None:
+        """Bolt's dispatch of requests answered early, one after the other in one task. Under a burst
+        the answers still to send wait for their inbox row's INSERT, which waits for its turn on the
+        loop: one dispatch between two turns, not one per request answered so far."""
+        self._answered.append((incoming, ticket))
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.get_running_loop().create_task(self._dispatch_all())
+            self._tasks.add(self._pump)
+            self._pump.add_done_callback(self._tasks.discard)
+
+    async def _dispatch_all(self) -> None:
+        while self._answered:
+            incoming, ticket = self._answered.popleft()
+            await self._logged(self._dispatch(incoming, ticket))
+            await asyncio.sleep(0)  # what waits for the loop (answers, their INSERT) goes first
 
     async def _logged(self, work: Coroutine[Any, Any, None]) -> None:
         try:
@@ -363,17 +421,28 @@ class SlackAdapter:
         except Exception:
             log.exception("slack: handling a request failed")
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(self._guarded(work))
+    def _spawn(self, work: Coroutine[Any, Any, None], context: AsyncBoltContext | None = None) -> None:
+        """`context`: the listener's, whose request's inbox row goes when this work is done."""
+        ticket = context.get(TICKET) if context is not None else None
+        if isinstance(ticket, Ticket):
+            ticket.taken = True
+        else:
+            ticket = None
+        task = asyncio.get_running_loop().create_task(self._guarded(work, ticket))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _guarded(self, work: Coroutine[Any, Any, None]) -> None:
+    async def _guarded(self, work: Coroutine[Any, Any, None], ticket: Ticket | None = None) -> None:
         async with self._limit:
             try:
                 await work
             except Exception:
                 log.exception("slack: handling a request failed")
+                if ticket is not None and self.inbox is not None:
+                    self.inbox.failed(ticket)  # tried again by a sweep, a few times
+                return
+        if ticket is not None and self.inbox is not None:
+            self.inbox.finished(ticket)
 
     # ---- the work -------------------------------------------------------------------------------
 

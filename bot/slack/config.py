@@ -31,6 +31,8 @@ class SlackConfig:
     post_interval: float = 1.0  # seconds between two posts in one channel, all workers together
     rate_limit_retries: int = 3
     server_error_retries: int = 2  # a 500/503 from Slack is tried again, with a growing pause
+    # seconds a request answered early is left to its worker before another's sweep handles it
+    inbox_grace: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> SlackConfig:
@@ -54,6 +56,7 @@ class SlackConfig:
             host=settings.slack_host or "0.0.0.0",
             port=settings.slack_port if settings.slack_port is not None else 3000,
             workers=settings.slack_concurrency,
+            inbox_grace=settings.journal_grace_seconds,
         )
 
     @property

@@ -22,9 +22,10 @@ lease sends them, oldest first, through the channel's own calls (`SlackChannel.s
 - A killed worker's channels are taken over within `LEASE` + `POLL` s (`bot.outbox_leases`).
 
 Slack acknowledges a request before the core runs (it wants an answer within 3 s), so unlike Telegram's
-webhook the rows cannot be put before the request is answered: a worker killed between its ack and the
-core's commit loses that request, as before (Slack does not resend an acknowledged one); once the core
-committed, the rows are put in the same task, before its work is done.
+webhook the rows cannot be put before the request is answered: in HTTP mode the request itself is kept
+in the Slack inbox until its work is done, and a worker killed between its ack and the core's commit
+leaves it to another worker (bot/slack/inbox.py); once the core committed, the rows are put in the
+same task, before its work is done.
 """
 
 from __future__ import annotations
