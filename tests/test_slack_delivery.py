@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-import bot.slack.adapter
 import bot.slack.channel
+import bot.slack.work
 from drafting.service import DraftingService
 from tests.slack_fake.harness import MEETING_ES, SlackWorld, slack_world
 
@@ -85,7 +85,7 @@ async def test_per_process_memory_of_cards_and_names_stays_bounded(
 ) -> None:
     monkeypatch.setattr(bot.slack.channel, "_SLOTS", 3)
     monkeypatch.setattr(bot.slack.channel, "_CARDS", 3)
-    monkeypatch.setattr(bot.slack.adapter, "_NAMES", 3)
+    monkeypatch.setattr(bot.slack.work, "_NAMES", 3)
     async with slack_world(service) as w:
         await w.command(ST, MEETING_ES)
         await w.command(ST, "delegaciones México, Honduras")
@@ -96,7 +96,7 @@ async def test_per_process_memory_of_cards_and_names_stays_bounded(
             await w.mention(f"U0PERSON{n}", "ayuda")
         assert len(w.adapter.channel._slots) <= 3
         assert len(w.adapter.channel._cards) <= 3
-        assert len(w.adapter._names) <= 3
+        assert len(w.adapter.work.names) <= 3
         # what was forgotten is read again from the database: the first card is edited in place
         await w.press(MX, "1", "approve")
         assert len(w.fake.cards(w.channel)) == 5
