@@ -97,7 +97,7 @@ async def cards_right(
 
 async def lease_holder(stores: SqlStoreFactory, chat_id: int) -> str:
     try:
-        from storage.tables import OutboxChatRow
+        from storage.delivery_tables import OutboxChatRow
 
         async with stores.engine.connect() as conn:
             owner = await conn.scalar(

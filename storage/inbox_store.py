@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
 
+from storage.delivery_tables import SlackInboxRow
 from storage.store import SqlStoreFactory
-from storage.tables import SlackInboxRow
 
 
 @dataclass(frozen=True)

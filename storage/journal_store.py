@@ -34,8 +34,8 @@ from drafting.journal import (
 )
 from drafting.ports import Store
 from drafting.replies import Delivery
+from storage.delivery_tables import JournalRow, OutboxRow
 from storage.store import SqlStore, SqlStoreFactory
-from storage.tables import JournalRow, OutboxRow
 
 _RETURNED = (
     JournalRow.id,

@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy import delete, exists, or_, select, update
 
+from storage.delivery_tables import OutboxChatRow, OutboxRow
 from storage.store import SqlStore, SqlStoreFactory
-from storage.tables import OutboxChatRow, OutboxRow
 
 QUEUED, TAKEN = "queued", "taken"
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from storage.delivery_tables import WhatsAppCardRow, WhatsAppContactRow, WhatsAppHeldRow, WhatsAppSentRow
 from storage.store import SqlStoreFactory
-from storage.tables import WhatsAppCardRow, WhatsAppContactRow, WhatsAppHeldRow, WhatsAppSentRow
 
 WINDOW = timedelta(hours=24)  # Meta's customer service window after a person's last message
 DIGEST = timedelta(minutes=1)  # news within a minute of the last sent wait and go together

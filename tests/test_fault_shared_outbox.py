@@ -28,8 +28,9 @@ from sqlalchemy import select
 
 from drafting.i18n import t
 from drafting.service import DraftingService
+from storage.delivery_tables import OutboxChatRow, OutboxRow
 from storage.store import SqlStoreFactory
-from storage.tables import OutboxChatRow, OutboxRow, PointRow, PositionRow
+from storage.tables import PointRow, PositionRow
 from tests.kit import DELEGATIONS
 from tests.processes import (
     ROOT,
