@@ -93,3 +93,15 @@ def service(
     stores: SqlStoreFactory, make_service: Callable[[SqlStoreFactory], DraftingService]
 ) -> DraftingService:
     return make_service(stores)
+
+
+@pytest.fixture
+async def shared(
+    any_url: str, make_service: Callable[[SqlStoreFactory], DraftingService]
+) -> AsyncIterator[DraftingService]:
+    """One database, SQLite file or PostgreSQL, for every worker of a test (each its own adapter)."""
+    factory = await SqlStoreFactory.open(any_url)
+    try:
+        yield make_service(factory)
+    finally:
+        await factory.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from bot.demo import DELEGATIONS as DELEGATIONS
@@ -86,3 +87,16 @@ async def set_up_meeting(room: Room, delegations: list[str] | None = None) -> di
     people["chair"] = "chair"
     assert (await room.admit("st", "presidencia", "chair")).ok
     return people
+
+
+class Wall:
+    """A wall clock (seconds, as `time.time`) moved by the test: no test waits for a grace to pass."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

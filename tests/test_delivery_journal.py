@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import time
 from collections.abc import AsyncIterator, Collection
 
 import pytest
@@ -32,23 +31,11 @@ from drafting.textdiff import Segment
 from drafting.turn import Context
 from storage.journal_store import SqlJournal
 from storage.store import SqlStoreFactory
+from tests.kit import Wall
 from tests.telegram_fake.harness import BotRun, running_bot, set_up_meeting
 from tests.telegram_fake.server import JSON
 
 GRACE = 5.0
-
-
-class Wall:
-    """The journal's wall clock, moved by the test: no test waits for the grace period to pass."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

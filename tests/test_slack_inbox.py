@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from drafting.service import DraftingService
 from storage.inbox_store import InboxStore
 from storage.store import SqlStoreFactory
 from storage.tables import CommentRow, PositionHistoryRow, PositionRow
+from tests.kit import Wall
 from tests.processes import DraftbotProcess, bot_env, free_port, until
 from tests.slack_fake.harness import MEETING_ES, SECRET, SlackWorld, slack_world
 from tests.slack_fake.sender import SlackSender
@@ -33,31 +33,6 @@ ST, MX, HN = "U0ST", "U0MX", "U0HN"
 HELP = "Comandos de draftbot"  # the answer to `ayuda`
 FORM = "application/x-www-form-urlencoded"
 GRACE = 1.0  # the in-process worker's: what it waits before taking a dead worker's request
-
-
-class Wall:
-    """The inbox's wall clock, moved by the test: no test waits for the grace to pass."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-async def shared(
-    any_url: str, make_service: Callable[[SqlStoreFactory], DraftingService]
-) -> AsyncIterator[DraftingService]:
-    """One database, SQLite file or PostgreSQL, for every worker of a test."""
-    factory = await SqlStoreFactory.open(any_url)
-    try:
-        yield make_service(factory)
-    finally:
-        await factory.close()
 
 
 def inbox(world: SlackWorld | SlackAdapter) -> SlackInbox:

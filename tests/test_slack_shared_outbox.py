@@ -7,35 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
-
-import pytest
 
 from bot.dispatch import Dispatcher
 from bot.slack.adapter import SlackAdapter
 from bot.slack.outbox import key
 from drafting.model import ChatRef
 from drafting.service import DraftingService
-from storage.store import SqlStoreFactory
 from tests.slack_fake.harness import MEETING_ES, SECRET, SlackWorld, slack_world
 from tests.slack_fake.sender import SlackSender
 
 ST, MX = "U0ST", "U0MX"
 HELP = "Comandos de draftbot"  # the answer to `ayuda`
 MAY_NOT = "puede que no haya llegado"
-
-
-@pytest.fixture
-async def shared(
-    any_url: str, make_service: Callable[[SqlStoreFactory], DraftingService]
-) -> AsyncIterator[DraftingService]:
-    """One database, SQLite file or PostgreSQL, for both workers."""
-    factory = await SqlStoreFactory.open(any_url)
-    try:
-        yield make_service(factory)
-    finally:
-        await factory.close()
 
 
 async def _until(condition: Callable[[], Awaitable[bool] | bool], timeout: float = 30.0) -> None:

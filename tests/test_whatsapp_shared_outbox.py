@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
-
-import pytest
+from collections.abc import Callable
 
 from bot.whatsapp.channel import GROUP, WhatsAppOrigin
 from bot.whatsapp.outbox import WhatsAppOutbox
@@ -17,24 +15,11 @@ from drafting.model import ChatRef, UserRef
 from drafting.replies import Delivery, Text
 from drafting.service import DraftingService
 from storage.outbox_store import Letter
-from storage.store import SqlStoreFactory
 from tests.conftest import FakeClock
 from tests.kit import Room
 from tests.test_whatsapp_one_to_one import POINT, seated
 from tests.whatsapp_fake.harness import PHONE_ID, WhatsAppRun, whatsapp_bot
 from tests.whatsapp_fake.user import Person
-
-
-@pytest.fixture
-async def shared(
-    any_url: str, make_service: Callable[[SqlStoreFactory], DraftingService]
-) -> AsyncIterator[DraftingService]:
-    """One database, SQLite file or PostgreSQL, for both workers."""
-    factory = await SqlStoreFactory.open(any_url)
-    try:
-        yield make_service(factory)
-    finally:
-        await factory.close()
 
 
 async def _until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
