@@ -2,9 +2,10 @@
 taken together in the next one, so one BEGIN/COMMIT (and, on SQLite, one turn of the single writer)
 serves many presses.
 
-Each press in a batch is the same read, decision and write as a press alone (drafting.press), in
-arrival order within its point, so it reads what the presses before it in the batch wrote and its
-answer is the one it would have had run alone in that order. A press the fast path does not take (a
+A batch is read at once and written at once (on PostgreSQL one statement each, storage.press_many).
+Each press is decided as a press alone is (drafting.press), in arrival order within its point, on the
+point as the presses before it in the batch left it, so its answer is the one it would have had run
+alone in that order. A press the fast path does not take (a
 refusal, an adoption, anything uncommon) only read, and goes to the general path after the batch as it
 would alone. If anything in a batch fails (a lost race, the database in trouble, a bug in one press),
 the whole batch is rolled back and every press in it is run again on its own, one after another in
