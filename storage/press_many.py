@@ -24,9 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from drafting.model import ChatRef
 from drafting.ports import PressContext, PressRecord, RetryableConflict
 from storage.press_rows import POSITION_VALUES, snapshot
-from storage.press_store import HISTORY, POINTS, POSITIONS, PROCESSED, PressRecords, statements
+from storage.press_store import CHANGED, HISTORY, POINTS, POSITIONS, PROCESSED, PressRecords, statements
 
-_POSITION_COLUMNS = POSITION_VALUES
 _TYPES: dict[str, Any] = {
     "point_id": Integer,
     "delegation_id": Integer,
@@ -69,21 +68,20 @@ class _Many:
             .returning(PROCESSED.c.key)
             .cte("claim")
         )
-        kept = _arrays("p", _POSITION_COLUMNS, _TYPES)
+        kept = _arrays("p", POSITION_VALUES, _TYPES)
         upsert = postgresql.insert(POSITIONS)
-        changed = ("member_id", "stance", "reason", "at", "point_version", "until")
         position = (
-            upsert.from_select(list(_POSITION_COLUMNS), select(*(kept.c[k] for k in _POSITION_COLUMNS)))
+            upsert.from_select(list(POSITION_VALUES), select(*(kept.c[k] for k in POSITION_VALUES)))
             .on_conflict_do_update(
-                index_elements=["point_id", "delegation_id"], set_={k: upsert.excluded[k] for k in changed}
+                index_elements=["point_id", "delegation_id"], set_={k: upsert.excluded[k] for k in CHANGED}
             )
             .returning(POSITIONS.c.id)
             .cte("position")
         )
-        every = _arrays("h", _POSITION_COLUMNS, _TYPES)
+        every = _arrays("h", POSITION_VALUES, _TYPES)
         history = (
             postgresql.insert(HISTORY)
-            .from_select(list(_POSITION_COLUMNS), select(*(every.c[k] for k in _POSITION_COLUMNS)))
+            .from_select(list(POSITION_VALUES), select(*(every.c[k] for k in POSITION_VALUES)))
             .returning(HISTORY.c.id)
             .cte("history")
         )
@@ -134,7 +132,7 @@ def write_params(records: Sequence[PressRecord], at: Any) -> tuple[dict[str, Any
         "v_n": list(bumps.values()),
     }
     for prefix, rows in (("p", list(last.values())), ("h", list(records))):
-        for name in _POSITION_COLUMNS:
+        for name in POSITION_VALUES:
             params[f"{prefix}_{name}"] = [_value(r, name) for r in rows]
     return params, len(keyed)
 

@@ -69,6 +69,8 @@ PROCESSED, CARDS = _table(ProcessedUpdateRow), _table(CardMessageRow)
 _MEETING_COLUMNS = [c for c in MEETINGS.c]
 _POINT_COLUMNS = [POINTS.c[name] for name in POINT_COLUMNS]
 _POSITION_VALUES = POSITION_VALUES
+# A position's columns a later press of the same delegation on the point replaces.
+CHANGED = ("member_id", "stance", "reason", "at", "point_version", "until")
 _AMENDMENT_COLUMNS = (
     "id",
     "point_id",
@@ -258,7 +260,6 @@ class _Statements:
             .returning(PROCESSED.c.key)
         )
         upsert = insert(POSITIONS)
-        changed = ("member_id", "stance", "reason", "at", "point_version", "until")
         bump = (
             update(POINTS)
             .where(POINTS.c.id == point_id)
@@ -279,7 +280,7 @@ class _Statements:
                     upsert.from_select(list(values), source)
                     .on_conflict_do_update(
                         index_elements=["point_id", "delegation_id"],
-                        set_={k: upsert.excluded[k] for k in changed},
+                        set_={k: upsert.excluded[k] for k in CHANGED},
                     )
                     .returning(POSITIONS.c.id)
                     .cte("position")

@@ -9,8 +9,8 @@ A SQLite statement on a local file, in WAL mode, is a few tens of microseconds o
 hop, so it is run where it is asked for.
 
 What could block the loop, and why it does not:
-- Waiting for the write lock. In this process writers already queue on an asyncio lock
-  (`SqlStoreFactory`), so a statement here only finds the lock taken by another process (a second
+- Waiting for the write lock. In this process writers already take turns on the loop
+  (storage.writer_turns), so a statement here only finds the lock taken by another process (a second
   worker or a CLI command on the same file). The busy timeout is 0: a `BEGIN`, or a statement outside a
   transaction, that finds the database locked is tried again after an asyncio sleep, for up to the same
   30 s the driver used to wait. Inside a transaction a locked statement fails at once (a read-only
@@ -119,9 +119,7 @@ class InlineConnection:
         self._open().rollback()
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self.stop()
 
     def stop(self) -> None:
         if self._connection is not None:
